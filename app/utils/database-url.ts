@@ -1,0 +1,15 @@
+export type DatabaseKind = "postgres" | "pglite" | "memory";
+
+/** Unset or a path means embedded PGlite; `memory://` is an in-memory PGlite (tests); `postgres…` is PostgreSQL. */
+export function databaseKind(url: string | undefined): DatabaseKind {
+  if (!url) return "pglite";
+  if (url.startsWith("postgres")) return "postgres";
+  if (url.startsWith("memory://")) return "memory";
+  return "pglite";
+}
+
+export function pgliteDirectory(url: string | undefined, dataDir: string): string {
+  if (url?.startsWith("file:")) return url.slice("file:".length);
+  if (url && databaseKind(url) === "pglite") return url;
+  return `${dataDir.replace(/\/$/, "")}/pglite`;
+}

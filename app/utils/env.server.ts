@@ -1,0 +1,72 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^(postgres(ql)?:\/\/|memory:\/\/|file:|\.{0,2}\/)/.test(v), {
+      message: "must be postgres://…, memory:// or a directory path for the embedded database",
+    }),
+  DATA_DIR: z.string().min(1).default("./data"),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^smtps?:\/\//.test(v), { message: "must start with smtp:// or smtps://" }),
+  APP_URL: z.string().url({ message: "must be an absolute URL such as https://hub.example.org" }).optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SESSION_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  MAIL_FROM: z.string().default("GenMig Hub <hub@genmig.invalid>"),
+});
+
+export type Env = z.infer<typeof schema> & { APP_URL: string; SESSION_SECRET: string };
+
+export class EnvError extends Error {}
+
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(32).toString("base64url");
+    // "wx" so two processes starting together keep the first one's secret
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+    } catch {
+      return fs.readFileSync(file, "utf8").trim();
+    }
+    return secret;
+  }
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = result.data;
+  return {
+    ...e,
+    APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    SESSION_SECRET: e.SESSION_SECRET ?? readOrCreateSecret(e.DATA_DIR),
+  };
+}
+
+const KEY = Symbol.for("genmig.env");
+type G = typeof globalThis & { [KEY]?: Env };
+
+/** Parsed once per process; tests reset it with resetEnv() after changing process.env. */
+export function env(): Env {
+  const g = globalThis as G;
+  return (g[KEY] ??= parseEnv(process.env));
+}
+
+export function resetEnv() {
+  delete (globalThis as G)[KEY];
+}
