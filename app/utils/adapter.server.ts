@@ -53,8 +53,9 @@ export function createAdapter(url: string | undefined, dataDir = "./data") {
   if (kind === "postgres") {
     return new PrismaPg({ ...postgresConfig(url!), Client: TextNameClient } as unknown as pg.PoolConfig);
   }
-  if (kind === "memory") return new PrismaPGlite(new PGlite());
+  // pglite-prisma-adapter bundles its own copy of Prisma's adapter types; the runtime contract is the same.
+  if (kind === "memory") return new PrismaPGlite(new PGlite()) as unknown as PrismaPg;
   const dir = pgliteDirectory(url, dataDir);
   fs.mkdirSync(dir, { recursive: true });
-  return new PrismaPGlite(new PGlite(dir));
+  return new PrismaPGlite(new PGlite(dir)) as unknown as PrismaPg;
 }

@@ -20,6 +20,9 @@ export interface Database {
   driver: SqlDriver;
 }
 
+// pglite-prisma-adapter bundles its own copy of Prisma's adapter types; the runtime contract is the same.
+const pgliteAdapter = (pglite: PGlite) => new PrismaPGlite(pglite) as unknown as PrismaPg;
+
 function open(): Database {
   const url = env().DATABASE_URL;
   const kind = databaseKind(url);
@@ -52,7 +55,7 @@ function open(): Database {
     fs.mkdirSync(dir, { recursive: true });
     pglite = new PGlite(dir);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   const driver: SqlDriver = {
     kind,
     // PGlite is a single connection inside this process: nothing else can race the migrator.

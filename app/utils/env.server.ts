@@ -20,6 +20,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SESSION_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   MAIL_FROM: z.string().default("GenMig Hub <hub@genmig.invalid>"),
+  // Express "trust proxy": set to the number of proxies (e.g. 1) behind a load balancer so rate limits see client IPs.
+  TRUST_PROXY: z.string().optional(),
+  // Run the outbox worker inside the web process (default: yes on the embedded database, no on PostgreSQL).
+  RUN_WORKER: z.enum(["0", "1"]).optional(),
 });
 
 export type Env = z.infer<typeof schema> & { APP_URL: string; SESSION_SECRET: string };

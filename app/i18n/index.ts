@@ -1,0 +1,53 @@
+export const LANGUAGES = ["en", "fr", "es"] as const;
+export type Lang = (typeof LANGUAGES)[number];
+export const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", fr: "Français", es: "Español" };
+
+/** A namespace holds the same keys in every language; `satisfies Catalog<typeof en>` keeps them in step. */
+export type Catalog<D extends Record<string, string>> = Record<Lang, D>;
+export type Vars = Record<string, string | number>;
+export type T<D extends Record<string, string>> = (key: keyof D & string, vars?: Vars) => string;
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === "string" && (LANGUAGES as readonly string[]).includes(value);
+}
+
+export function fromDbLanguage(value: string | null | undefined): Lang | undefined {
+  const v = value?.toLowerCase();
+  return isLang(v) ? v : undefined;
+}
+
+export function toDbLanguage(lang: Lang): "EN" | "FR" | "ES" {
+  return lang.toUpperCase() as "EN" | "FR" | "ES";
+}
+
+export function translator<D extends Record<string, string>>(catalog: Catalog<D>, lang: Lang): T<D> {
+  const dict = catalog[lang];
+  return (key, vars) => {
+    const template = dict[key] ?? catalog.en[key] ?? key;
+    return vars ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : template;
+  };
+}
+
+/** Picks the best supported language from an Accept-Language header, honouring q-values. */
+export function negotiate(acceptLanguage: string | null | undefined): Lang | undefined {
+  if (!acceptLanguage) return undefined;
+  const ranked = acceptLanguage
+    .split(",")
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { base: tag.trim().toLowerCase().split("-")[0], q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return ranked.map((r) => r.base).find(isLang);
+}
+
+/** Profile first, then the switcher's cookie, then the browser, then English. */
+export function resolveLanguage(opts: { profile?: string | null; cookie?: string | null; acceptLanguage?: string | null }): Lang {
+  return fromDbLanguage(opts.profile) ?? (isLang(opts.cookie) ? opts.cookie : undefined) ?? negotiate(opts.acceptLanguage) ?? "en";
+}
+
+export function formatDateTime(date: Date, lang: Lang, timeZone = "UTC") {
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(date);
+}

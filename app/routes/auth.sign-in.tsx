@@ -1,0 +1,60 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors } from "../components/fields.tsx";
+import { auth } from "../i18n/ui/auth.ts";
+import { requestSignInLink } from "../services/auth.server.ts";
+import { isFailure, runForm } from "../utils/forms.server.ts";
+import { useT } from "../utils/i18n.ts";
+import { pageContext, safeRedirect } from "../utils/request.server.ts";
+import { clientIp } from "../utils/session.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · GenMig Hub" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  return { redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "/account"), email: url.searchParams.get("email") ?? "" };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const email = String(form.get("email") ?? "");
+  const { lang } = await pageContext(request);
+  return runForm(async () => {
+    await requestSignInLink({ email, ip: clientIp(context), lang });
+    return { ok: true as const, email: email.trim() };
+  }, { email });
+}
+
+export default function SignIn() {
+  const t = useT(auth);
+  const { email } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = isFailure(result) ? result : null;
+  if (result && !failure) {
+    return (
+      <section>
+        <h1>{t("link_sent_title")}</h1>
+        <p className="notice" role="status">
+          {t("link_sent_body", { email: result.email })}
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h1>{t("sign_in_title")}</h1>
+      <p>{t("sign_in_intro")}</p>
+      <FormErrors failure={failure} />
+      <Form method="post">
+        <Field name="email" label={t("email_label")} errors={failure?.fieldErrors}>
+          {(a) => (
+            <input {...a} type="email" autoComplete="email" required defaultValue={String(failure?.values?.email ?? email)} />
+          )}
+        </Field>
+        <p>
+          <button type="submit">{t("send_link")}</button>
+        </p>
+      </Form>
+    </section>
+  );
+}

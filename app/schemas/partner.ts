@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { country, email, language, optionalText, text, url } from "./fields.ts";
+
+export const SECTORS = ["RESEARCH", "GOVERNMENT", "IGO", "NGO", "PRIVATE", "OTHER"] as const;
+export type SectorValue = (typeof SECTORS)[number];
+
+/** Shared by the registration form and the GraphQL `registerPartner` input. */
+export const partnerRegistrationSchema = z.object({
+  name: text(200),
+  sector: z.enum(SECTORS, { errorMap: () => ({ message: "invalid_sector" }) }),
+  country,
+  website: url,
+  focalPointName: text(120),
+  focalPointEmail: email,
+  interests: z
+    .array(z.string().trim().max(80, "too_long"))
+    .max(20, "too_long")
+    .default([])
+    .transform((xs) => [...new Set(xs.filter(Boolean))]),
+  language: language.default("en"),
+  publicListing: z.boolean().default(false),
+  consent: z.literal(true, { errorMap: () => ({ message: "consent_required" }) }),
+});
+export type PartnerRegistrationInput = z.input<typeof partnerRegistrationSchema>;
+
+export const rejectionSchema = z.object({
+  reason: z.string({ required_error: "reason_required" }).trim().min(1, "reason_required").max(2000, "too_long"),
+});
+
+export const memberInviteSchema = z.object({
+  email,
+  name: optionalText(120),
+  role: z.enum(["FOCAL_POINT", "MEMBER"], { errorMap: () => ({ message: "invalid_role" }) }).default("MEMBER"),
+});

@@ -1,0 +1,175 @@
+import { sendApplicationReceived, sendMemberInvited, sendPartnerApproved, sendPartnerRejected } from "../../emails/senders.ts";
+import type { Partner, Prisma } from "../generated/prisma/client.ts";
+import { fromDbLanguage, toDbLanguage } from "../i18n/index.ts";
+import { memberInviteSchema, partnerRegistrationSchema, rejectionSchema } from "../schemas/partner.ts";
+import { parseInput } from "../schemas/validate.ts";
+import { prisma, type Tx } from "../utils/db.server.ts";
+import { env } from "../utils/env.server.ts";
+import { recordAudit } from "./audit.server.ts";
+import { AppError, notFound } from "./errors.ts";
+import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
+
+const signInUrl = () => `${env().APP_URL}/auth/sign-in`;
+const langOf = (p: Pick<Partner, "language">) => fromDbLanguage(p.language) ?? "en";
+
+/** Public self-registration: the institution waits for review; its focal point becomes its first person. */
+export async function registerPartner(actor: Actor, input: unknown) {
+  authorize(actor, { do: "partner.register" });
+  const data = parseInput(partnerRegistrationSchema, input);
+  return prisma().$transaction(async (tx) => {
+    const duplicate = await tx.partner.findFirst({
+      where: { name: { equals: data.name, mode: "insensitive" }, country: data.country, status: { not: "REJECTED" } },
+      select: { id: true },
+    });
+    if (duplicate) throw new AppError("CONFLICT", "duplicate_partner", { name: { key: "duplicate_partner" } });
+    const partner = await tx.partner.create({
+      data: {
+        name: data.name,
+        sector: data.sector,
+        country: data.country,
+        website: data.website,
+        focalPointName: data.focalPointName,
+        focalPointEmail: data.focalPointEmail,
+        interests: data.interests,
+        language: toDbLanguage(data.language),
+        publicListing: data.publicListing,
+        consentAt: new Date(),
+      },
+    });
+    const user = await tx.user.upsert({
+      where: { email: data.focalPointEmail },
+      create: { email: data.focalPointEmail, name: data.focalPointName, language: toDbLanguage(data.language) },
+      update: {},
+    });
+    await tx.membership.create({ data: { userId: user.id, partnerId: partner.id, role: "FOCAL_POINT" } });
+    await recordAudit(tx, actor, "partner.registered", { type: "Partner", id: partner.id }, { name: partner.name });
+    await sendApplicationReceived(tx, { to: partner.focalPointEmail, lang: data.language, partnerId: partner.id, partnerName: partner.name });
+    return partner;
+  });
+}
+
+export type PartnerFilter = { status?: "PENDING" | "APPROVED" | "REJECTED"; search?: string; take?: number };
+
+/**
+ * Staff see every status; approved partners see the directory; everyone else sees only approved
+ * institutions that chose a public listing.
+ */
+export async function listPartners(actor: Actor, filter: PartnerFilter = {}) {
+  const where: Prisma.PartnerWhereInput = {};
+  if (isStaff(actor)) {
+    if (filter.status) where.status = filter.status;
+  } else {
+    where.status = "APPROVED";
+    if (!can(actor, { do: "partner.directory" })) where.publicListing = true;
+  }
+  if (filter.search?.trim()) where.name = { contains: filter.search.trim(), mode: "insensitive" };
+  return prisma().partner.findMany({ where, orderBy: { name: "asc" }, take: Math.min(filter.take ?? 200, 500) });
+}
+
+export async function listPendingPartners(actor: Actor) {
+  authorize(actor, { do: "partner.listPending" });
+  return prisma().partner.findMany({ where: { status: "PENDING" }, orderBy: { createdAt: "asc" } });
+}
+
+/** Returns the partner only if the actor may see at least its public card; NOT_FOUND otherwise, so ids leak nothing. */
+export async function getPartner(actor: Actor, id: string) {
+  const partner = await prisma().partner.findUnique({ where: { id } });
+  if (!partner) throw notFound();
+  if (!can(actor, { do: "partner.view", partner }) && !can(actor, { do: "partner.viewPublic", partner })) throw notFound();
+  return partner;
+}
+
+export async function listMembers(actor: Actor, partner: Partner) {
+  authorize(actor, { do: "partner.viewMembers", partner });
+  return prisma().membership.findMany({
+    where: { partnerId: partner.id },
+    include: { user: { select: { id: true, name: true, email: true } } },
+    orderBy: [{ role: "asc" }, { createdAt: "asc" }],
+  });
+}
+
+async function decide(actor: Actor, id: string, change: (tx: Tx, partner: Partner) => Promise<Partner>) {
+  authorize(actor, { do: "partner.decide" });
+  return prisma().$transaction(async (tx) => {
+    const partner = await tx.partner.findUnique({ where: { id } });
+    if (!partner) throw notFound();
+    if (partner.status !== "PENDING") throw new AppError("CONFLICT", "not_pending");
+    return change(tx, partner);
+  });
+}
+
+export function approvePartner(actor: Actor, id: string) {
+  return decide(actor, id, async (tx, partner) => {
+    const updated = await tx.partner.update({ where: { id }, data: { status: "APPROVED", decidedAt: new Date() } });
+    await recordAudit(tx, actor, "partner.approved", { type: "Partner", id });
+    await sendPartnerApproved(tx, {
+      to: partner.focalPointEmail,
+      lang: langOf(partner),
+      partnerId: id,
+      partnerName: partner.name,
+      signInUrl: signInUrl(),
+    });
+    return updated;
+  });
+}
+
+export function rejectPartner(actor: Actor, id: string, reasonInput: unknown) {
+  authorize(actor, { do: "partner.decide" });
+  const { reason } = parseInput(rejectionSchema, { reason: reasonInput });
+  return decide(actor, id, async (tx, partner) => {
+    const updated = await tx.partner.update({
+      where: { id },
+      data: { status: "REJECTED", decidedAt: new Date(), rejectionReason: reason },
+    });
+    await recordAudit(tx, actor, "partner.rejected", { type: "Partner", id }, { reason });
+    await sendPartnerRejected(tx, { to: partner.focalPointEmail, lang: langOf(partner), partnerId: id, partnerName: partner.name, reason });
+    return updated;
+  });
+}
+
+export async function invitePartnerMember(actor: Actor, partnerId: string, input: unknown) {
+  const data = parseInput(memberInviteSchema, input);
+  return prisma().$transaction(async (tx) => {
+    const partner = await tx.partner.findUnique({ where: { id: partnerId } });
+    if (!partner || !can(actor, { do: "partner.view", partner })) throw notFound();
+    authorize(actor, { do: "partner.manageMembers", partner });
+    const user = await tx.user.upsert({
+      where: { email: data.email },
+      create: { email: data.email, name: data.name ?? data.email.split("@")[0], language: partner.language },
+      update: {},
+    });
+    const existing = await tx.membership.findUnique({ where: { userId_partnerId: { userId: user.id, partnerId } } });
+    if (existing) throw new AppError("CONFLICT", "already_member", { email: { key: "already_member" } });
+    const membership = await tx.membership.create({ data: { userId: user.id, partnerId, role: data.role } });
+    await recordAudit(tx, actor, "partner.memberInvited", { type: "Partner", id: partnerId }, { email: data.email, role: data.role });
+    await sendMemberInvited(tx, {
+      to: user.email,
+      lang: fromDbLanguage(user.language) ?? langOf(partner),
+      membershipId: membership.id,
+      partnerName: partner.name,
+      inviterName: actor.kind === "user" ? actor.name : "GenMig Hub",
+      signInUrl: signInUrl(),
+    });
+    return { ...membership, user };
+  });
+}
+
+export async function removePartnerMember(actor: Actor, partnerId: string, userId: string) {
+  return prisma().$transaction(async (tx) => {
+    const partner = await tx.partner.findUnique({ where: { id: partnerId } });
+    if (!partner || !can(actor, { do: "partner.view", partner })) throw notFound();
+    authorize(actor, { do: "partner.manageMembers", partner });
+    const membership = await tx.membership.findUnique({
+      where: { userId_partnerId: { userId, partnerId } },
+      include: { user: { select: { id: true, name: true, email: true } } },
+    });
+    if (!membership) throw notFound();
+    if (membership.role === "FOCAL_POINT") {
+      const focalPoints = await tx.membership.count({ where: { partnerId, role: "FOCAL_POINT" } });
+      if (focalPoints <= 1) throw new AppError("CONFLICT", "last_focal_point");
+    }
+    await tx.membership.delete({ where: { id: membership.id } });
+    await recordAudit(tx, actor, "partner.memberRemoved", { type: "Partner", id: partnerId }, { userId });
+    return membership;
+  });
+}

@@ -1,0 +1,89 @@
+import { AppError } from "./errors.ts";
+
+export type Role = "ADMIN" | "STAFF" | "PARTNER";
+export interface ActorMembership {
+  partnerId: string;
+  role: "FOCAL_POINT" | "MEMBER";
+  partnerStatus: "PENDING" | "APPROVED" | "REJECTED";
+}
+export interface SignedInActor {
+  kind: "user";
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  language: string | null;
+  memberships: ActorMembership[];
+}
+export type Actor = { kind: "anonymous" } | SignedInActor;
+export const ANONYMOUS: Actor = { kind: "anonymous" };
+
+interface PartnerRef {
+  id: string;
+  status: "PENDING" | "APPROVED" | "REJECTED";
+  publicListing: boolean;
+}
+
+/** Every action any surface (page, GraphQL, CLI, email, export) may perform, with the resource it needs. */
+export type Action =
+  | { do: "partner.register" }
+  | { do: "partner.directory" }
+  | { do: "partner.view"; partner: PartnerRef }
+  | { do: "partner.viewPublic"; partner: PartnerRef }
+  | { do: "partner.viewContacts"; partner: PartnerRef }
+  | { do: "partner.viewMembers"; partner: PartnerRef }
+  | { do: "partner.listPending" }
+  | { do: "partner.decide" }
+  | { do: "partner.manageMembers"; partner: PartnerRef }
+  | { do: "apiToken.manage" }
+  | { do: "audit.view" }
+  | { do: "mail.view" }
+  | { do: "account.manage" };
+
+export const isStaff = (a: Actor): boolean => a.kind === "user" && (a.role === "STAFF" || a.role === "ADMIN");
+export const isAdmin = (a: Actor): boolean => a.kind === "user" && a.role === "ADMIN";
+
+const membership = (a: Actor, partnerId: string) => (a.kind === "user" ? a.memberships.find((m) => m.partnerId === partnerId) : undefined);
+/** Belonging to an approved institution is what opens the partner network; a pending one opens nothing else. */
+const isApprovedPartner = (a: Actor) => a.kind === "user" && a.memberships.some((m) => m.partnerStatus === "APPROVED");
+
+export function can(actor: Actor, action: Action): boolean {
+  if (isStaff(actor)) {
+    if (action.do === "audit.view" || action.do === "mail.view") return isAdmin(actor);
+    return true;
+  }
+  switch (action.do) {
+    case "partner.register":
+      return true;
+    case "partner.viewPublic":
+      return action.partner.status === "APPROVED" && action.partner.publicListing;
+    case "partner.directory":
+      return isApprovedPartner(actor);
+    case "partner.view":
+    case "partner.viewContacts":
+      return (
+        !!membership(actor, action.partner.id) || (action.partner.status === "APPROVED" && isApprovedPartner(actor))
+      );
+    case "partner.viewMembers":
+      return !!membership(actor, action.partner.id);
+    case "partner.manageMembers": {
+      const m = membership(actor, action.partner.id);
+      return m?.role === "FOCAL_POINT" && action.partner.status === "APPROVED";
+    }
+    case "account.manage":
+      return actor.kind === "user";
+    default:
+      return false;
+  }
+}
+
+/** Throws UNAUTHENTICATED for anonymous callers and FORBIDDEN for signed-in ones. */
+export function authorize(actor: Actor, action: Action): asserts actor is Actor {
+  if (can(actor, action)) return;
+  throw new AppError(actor.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN", actor.kind === "anonymous" ? "unauthenticated" : "forbidden");
+}
+
+export function requireUser(actor: Actor): SignedInActor {
+  if (actor.kind !== "user") throw new AppError("UNAUTHENTICATED", "unauthenticated");
+  return actor;
+}

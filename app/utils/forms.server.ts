@@ -1,0 +1,28 @@
+import { data } from "@remix-run/node";
+import { AppError, HTTP_STATUS, type FieldErrors } from "../services/errors.ts";
+import type { ErrorKey } from "../i18n/errors.ts";
+
+export interface FormFailure {
+  ok: false;
+  formError: ErrorKey;
+  fieldErrors: FieldErrors;
+  values?: Record<string, unknown>;
+}
+
+/**
+ * Runs a form's use case; an AppError becomes field messages with a 4xx status and the submitted values,
+ * so the page re-renders with what the person typed. Anything else propagates to the error boundary.
+ */
+export async function runForm<T>(fn: () => Promise<T>, values?: Record<string, unknown>) {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const failure: FormFailure = { ok: false, formError: error.key, fieldErrors: error.fields ?? {}, values };
+    return data(failure, { status: HTTP_STATUS[error.code] });
+  }
+}
+
+export function isFailure(value: unknown): value is FormFailure {
+  return typeof value === "object" && value !== null && (value as FormFailure).ok === false;
+}

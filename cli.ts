@@ -1,0 +1,87 @@
+import { parseArgs } from "node:util";
+import { createApiToken } from "./app/services/api-tokens.server.ts";
+import { AppError } from "./app/services/errors.ts";
+import { createUser, loadActor } from "./app/services/users.server.ts";
+import { closeDatabase, prisma } from "./app/utils/db.server.ts";
+import { env, EnvError } from "./app/utils/env.server.ts";
+import { migrate } from "./app/utils/migrate.server.ts";
+import { runWorkerOnce, startWorker } from "./emails/worker.ts";
+import { seed } from "./prisma/seed.ts";
+
+const USAGE = `Usage: npm run cli -- <command>
+  migrate                                         apply pending database migrations
+  seed                                            add demo institutions and people
+  user:create --email E --name N --role admin|staff
+  token:create --email E [--name N]               print a new API token (last line)
+  worker [--once]                                 deliver queued email (and run scheduled jobs)`;
+
+type Flags = { email?: string; name?: string; role?: string; once?: boolean };
+
+const commands: Record<string, (flags: Flags) => Promise<void>> = {
+  async migrate() {
+    const { applied } = await migrate();
+    console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
+  },
+  async seed() {
+    await migrate();
+    await seed();
+  },
+  async "user:create"(flags) {
+    if (!flags.role || !["admin", "staff"].includes(flags.role)) throw new UsageError("--role must be admin or staff");
+    const user = await createUser({ email: flags.email ?? "", name: flags.name ?? "", role: flags.role.toUpperCase() });
+    console.log(`User ${user.email} (${user.role.toLowerCase()}) saved.`);
+  },
+  async "token:create"(flags) {
+    const user = flags.email ? await prisma().user.findUnique({ where: { email: flags.email.trim().toLowerCase() } }) : null;
+    if (!user) throw new UsageError(`No user with email ${flags.email ?? "(missing --email)"}`);
+    const actor = await loadActor(user.id);
+    const created = await createApiToken(actor!, { name: flags.name ?? "CLI token" });
+    console.error(`Token "${created.name}" for ${user.email}; it is shown only once:`);
+    console.log(created.token);
+  },
+  async worker(flags) {
+    if (flags.once) {
+      const result = await runWorkerOnce();
+      console.log(JSON.stringify(result));
+      return;
+    }
+    const worker = startWorker({});
+    console.log("Worker running; Ctrl+C to stop.");
+    await new Promise<void>((resolve) => {
+      const stop = () => void worker.stop().then(resolve);
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+  },
+};
+
+class UsageError extends Error {}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const run = command ? commands[command] : undefined;
+  if (!run) {
+    console.error(USAGE);
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" } },
+    strict: true,
+  });
+  env();
+  await run(values);
+  return 0;
+}
+
+main()
+  .then(async (code) => {
+    await closeDatabase();
+    process.exit(code);
+  })
+  .catch(async (error) => {
+    const known = error instanceof AppError || error instanceof UsageError || error instanceof EnvError || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
+    console.error(known ? `Error: ${error.message}${error instanceof AppError && error.fields ? ` (${Object.keys(error.fields).join(", ")})` : ""}` : error);
+    await closeDatabase().catch(() => {});
+    process.exit(1);
+  });

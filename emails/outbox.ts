@@ -1,0 +1,38 @@
+import crypto from "node:crypto";
+import type { Client } from "../app/utils/db.server.ts";
+import { env } from "../app/utils/env.server.ts";
+
+export interface OutgoingEmail {
+  /** Unique per logical message (e.g. `partner-approved:<id>`): enqueueing the same key twice is a no-op. */
+  key: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  ical?: { method: "REQUEST" | "CANCEL" | "PUBLISH"; content: string };
+}
+
+/** The Message-ID is derived from the key, so a resend after a crash carries the same id and receivers dedupe it. */
+export function messageIdFor(key: string) {
+  const host = new URL(env().APP_URL).hostname || "genmig.invalid";
+  return `<${crypto.createHash("sha256").update(key).digest("hex").slice(0, 32)}@${host}>`;
+}
+
+/** Must be called with the use case's transaction so the mail exists if and only if the change does. */
+export async function enqueueEmail(db: Client, email: OutgoingEmail): Promise<void> {
+  await db.outboxMessage.createMany({
+    data: [
+      {
+        key: email.key,
+        messageId: messageIdFor(email.key),
+        toAddress: email.to,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        icalMethod: email.ical?.method ?? null,
+        icalContent: email.ical?.content ?? null,
+      },
+    ],
+    skipDuplicates: true,
+  });
+}

@@ -1,0 +1,39 @@
+import SchemaBuilder from "@pothos/core";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import type PrismaTypes from "../app/generated/pothos-types.ts";
+import { getDatamodel } from "../app/generated/pothos-types.ts";
+import type { Actor } from "../app/services/policy.server.ts";
+import { prisma } from "../app/utils/db.server.ts";
+
+export interface Context {
+  actor: Actor;
+  ip?: string;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [PrismaPlugin],
+  defaultFieldNullability: false,
+  prisma: {
+    client: () => prisma(),
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+  },
+});
+
+builder.scalarType("DateTime", {
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
+    const date = new Date(String(value));
+    if (Number.isNaN(date.getTime())) throw new TypeError("DateTime must be an ISO-8601 string");
+    return date;
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,23 @@
+import { GraphQLError } from "graphql";
+import { AppError, HTTP_STATUS } from "../app/services/errors.ts";
+
+/** Turns a use case's AppError into a typed GraphQL error; anything else is masked so no internals leak. */
+export function maskError(error: unknown): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof AppError) {
+    const fields = original.fields
+      ? Object.fromEntries(Object.entries(original.fields).map(([k, v]) => [k, v.key]))
+      : undefined;
+    return new GraphQLError(original.message, {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: original.code, ...(fields ? { fields } : {}), http: { status: HTTP_STATUS[original.code] } },
+    });
+  }
+  if (error instanceof GraphQLError && !error.originalError) return error;
+  console.error(original);
+  return new GraphQLError("Internal server error", {
+    path: error instanceof GraphQLError ? error.path : undefined,
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  });
+}

@@ -1,0 +1,27 @@
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { createYoga } from "graphql-yoga";
+import { maskError } from "./errors.ts";
+import { schema } from "./schema.ts";
+import type { Context } from "./builder.ts";
+import { ANONYMOUS, type Actor } from "../app/services/policy.server.ts";
+
+export interface RequestContext {
+  actor?: Actor;
+  ip?: string;
+}
+
+const yoga = createYoga<RequestContext, Context>({
+  schema,
+  graphqlEndpoint: "/graphql",
+  graphiql: process.env.NODE_ENV !== "production",
+  // Bundled GraphiQL assets: the default would load them from a CDN, which field offices may not reach.
+  renderGraphiQL,
+  landingPage: false,
+  maskedErrors: { maskError },
+  context: ({ actor, ip }) => ({ actor: actor ?? ANONYMOUS, ip }),
+});
+
+/** The route resolves the actor (cookie or Bearer token) first; yoga only runs the operation. */
+export function handleGraphQL(request: Request, ctx: RequestContext) {
+  return yoga.handleRequest(request, ctx);
+}
