@@ -5,7 +5,7 @@ import { common } from "./i18n/ui/common.ts";
 import { LANGUAGE_NAMES, LANGUAGES, type Lang } from "./i18n/index.ts";
 import { useT } from "./utils/i18n.ts";
 import { pageContext } from "./utils/request.server.ts";
-import styles from "./styles.css?url";
+import styles from "./styles.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 

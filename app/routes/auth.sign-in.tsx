@@ -30,7 +30,7 @@ export default function SignIn() {
   const { email } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
-  if (result && !failure) {
+  if (result && !isFailure(result)) {
     return (
       <section>
         <h1>{t("link_sent_title")}</h1>

@@ -13,16 +13,17 @@ export interface FormFailure {
  * Runs a form's use case; an AppError becomes field messages with a 4xx status and the submitted values,
  * so the page re-renders with what the person typed. Anything else propagates to the error boundary.
  */
-export async function runForm<T>(fn: () => Promise<T>, values?: Record<string, unknown>) {
+export async function runForm<T>(fn: () => Promise<T>, values?: Record<string, unknown>): Promise<T | FormFailure> {
   try {
     return await fn();
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const failure: FormFailure = { ok: false, formError: error.key, fieldErrors: error.fields ?? {}, values };
-    return data(failure, { status: HTTP_STATUS[error.code] });
+    // Typed as the payload: Remix unwraps data() into the action data the page receives.
+    return data(failure, { status: HTTP_STATUS[error.code] }) as unknown as FormFailure;
   }
 }
 
-export function isFailure(value: unknown): value is FormFailure {
-  return typeof value === "object" && value !== null && (value as FormFailure).ok === false;
+export function isFailure<T>(value: T): value is Extract<T, { ok: false }> {
+  return typeof value === "object" && value !== null && (value as unknown as FormFailure).ok === false;
 }

@@ -1,0 +1,34 @@
+import type { Lang } from "../app/i18n/index.ts";
+import type { Client } from "../app/utils/db.server.ts";
+import { enqueueEmail } from "./outbox.ts";
+import type { RenderedEmail } from "./render.tsx";
+import {
+  applicationReceivedEmail,
+  memberInvitedEmail,
+  partnerApprovedEmail,
+  partnerRejectedEmail,
+  signInLinkEmail,
+} from "./templates/partners.tsx";
+
+// The one facade use cases call: each sender renders in the recipient's language and queues in the caller's
+// transaction. The key names the logical message, so retrying a use case never queues it twice.
+const queue = (db: Client, key: string, to: string, email: RenderedEmail) => enqueueEmail(db, { key, to, ...email });
+
+export const sendSignInLink = (db: Client, a: { to: string; lang: Lang; url: string; tokenId: string }) =>
+  queue(db, `sign-in:${a.tokenId}`, a.to, signInLinkEmail(a.lang, a.url));
+
+export const sendApplicationReceived = (db: Client, a: { to: string; lang: Lang; partnerId: string; partnerName: string }) =>
+  queue(db, `partner-received:${a.partnerId}`, a.to, applicationReceivedEmail(a.lang, a.partnerName));
+
+export const sendPartnerApproved = (
+  db: Client,
+  a: { to: string; lang: Lang; partnerId: string; partnerName: string; signInUrl: string },
+) => queue(db, `partner-approved:${a.partnerId}`, a.to, partnerApprovedEmail(a.lang, a.partnerName, a.signInUrl));
+
+export const sendPartnerRejected = (db: Client, a: { to: string; lang: Lang; partnerId: string; partnerName: string; reason: string }) =>
+  queue(db, `partner-rejected:${a.partnerId}`, a.to, partnerRejectedEmail(a.lang, a.partnerName, a.reason));
+
+export const sendMemberInvited = (
+  db: Client,
+  a: { to: string; lang: Lang; membershipId: string; partnerName: string; inviterName: string; signInUrl: string },
+) => queue(db, `member-invited:${a.membershipId}`, a.to, memberInvitedEmail(a.lang, a.partnerName, a.inviterName, a.signInUrl));
