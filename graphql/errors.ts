@@ -3,7 +3,8 @@ import { AppError, HTTP_STATUS } from "../app/services/errors.ts";
 
 /** Turns a use case's AppError into a typed GraphQL error; anything else is masked so no internals leak. */
 export function maskError(error: unknown): Error {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  // Duck-typed: a GraphQLError raised by another copy of graphql-js is not an instance of ours.
+  const original = (error as { originalError?: unknown }).originalError ?? error;
   if (original instanceof AppError) {
     const fields = original.fields
       ? Object.fromEntries(Object.entries(original.fields).map(([k, v]) => [k, v.key]))

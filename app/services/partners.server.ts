@@ -98,7 +98,7 @@ async function decide(actor: Actor, id: string, change: (tx: Tx, partner: Partne
   });
 }
 
-export function approvePartner(actor: Actor, id: string) {
+export async function approvePartner(actor: Actor, id: string) {
   return decide(actor, id, async (tx, partner) => {
     const updated = await tx.partner.update({ where: { id }, data: { status: "APPROVED", decidedAt: new Date() } });
     await recordAudit(tx, actor, "partner.approved", { type: "Partner", id });
@@ -113,7 +113,7 @@ export function approvePartner(actor: Actor, id: string) {
   });
 }
 
-export function rejectPartner(actor: Actor, id: string, reasonInput: unknown) {
+export async function rejectPartner(actor: Actor, id: string, reasonInput: unknown) {
   authorize(actor, { do: "partner.decide" });
   const { reason } = parseInput(rejectionSchema, { reason: reasonInput });
   return decide(actor, id, async (tx, partner) => {
