@@ -35,11 +35,16 @@ export function Field(props: {
         </p>
       ) : null}
       {props.children({ id, name: props.name, "aria-invalid": error ? true : undefined, "aria-describedby": described })}
-      {error ? (
-        <p className="error" id={`${id}-error`}>
-          {t(error.key, error.vars)}
-        </p>
-      ) : null}
+      <FieldMessage id={`${id}-error`} error={error} />
     </div>
   );
+}
+
+export function FieldMessage({ id, error }: { id: string; error?: FieldErrors[string] }) {
+  const t = useT(errorMessages);
+  return error ? (
+    <p className="error" id={id}>
+      {t(error.key, error.vars)}
+    </p>
+  ) : null;
 }

@@ -79,6 +79,9 @@ export async function actorForSession(secret: string, now = new Date()): Promise
   return loadActor(session.userId);
 }
 
+/** Sessions are stored under the hash of the cookie's secret, so a database leak opens no session. */
+export const sessionIdFor = (secret: string) => sha256(secret);
+
 export async function signOut(secret: string) {
   await prisma().session.updateMany({ where: { id: sha256(secret), revokedAt: null }, data: { revokedAt: new Date() } });
 }

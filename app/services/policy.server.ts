@@ -3,6 +3,7 @@ import { AppError } from "./errors.ts";
 export type Role = "ADMIN" | "STAFF" | "PARTNER";
 export interface ActorMembership {
   partnerId: string;
+  partnerName: string;
   role: "FOCAL_POINT" | "MEMBER";
   partnerStatus: "PENDING" | "APPROVED" | "REJECTED";
 }

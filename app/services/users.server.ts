@@ -30,11 +30,12 @@ export async function createUser(input: { email: string; name: string; role: str
 export async function loadActor(userId: string): Promise<SignedInActor | null> {
   const user = await prisma().user.findUnique({
     where: { id: userId },
-    include: { memberships: { include: { partner: { select: { status: true } } } } },
+    include: { memberships: { include: { partner: { select: { status: true, name: true } } } } },
   });
   if (!user) return null;
   const memberships: ActorMembership[] = user.memberships.map((m) => ({
     partnerId: m.partnerId,
+    partnerName: m.partner.name,
     role: m.role,
     partnerStatus: m.partner.status,
   }));

@@ -1,4 +1,4 @@
-import { data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { AppError, HTTP_STATUS, type FieldErrors } from "../services/errors.ts";
 import type { ErrorKey } from "../i18n/errors.ts";
 
@@ -26,4 +26,18 @@ export async function runForm<T>(fn: () => Promise<T>, values?: Record<string, u
 
 export function isFailure<T>(value: T): value is Extract<T, { ok: false }> {
   return typeof value === "object" && value !== null && (value as unknown as FormFailure).ok === false;
+}
+
+/** For loaders: an invisible or missing object is a 404 page, an anonymous visitor is asked to sign in. */
+export async function orErrorPage<T>(fn: () => Promise<T>, request: Request): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    if (error.code === "UNAUTHENTICATED") {
+      const url = new URL(request.url);
+      throw redirect(`/auth/sign-in?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+    }
+    throw new Response(null, { status: error.code === "FORBIDDEN" ? 403 : 404 });
+  }
 }

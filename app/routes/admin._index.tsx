@@ -1,0 +1,60 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { formatDateTime } from "../i18n/index.ts";
+import { adminUi } from "../i18n/ui/admin.ts";
+import { common } from "../i18n/ui/common.ts";
+import { countryName } from "../schemas/countries.ts";
+import { listPendingPartners } from "../services/partners.server.ts";
+import { can } from "../services/policy.server.ts";
+import { orErrorPage } from "../utils/forms.server.ts";
+import { useLang, useT } from "../utils/i18n.ts";
+import { requireSignedIn } from "../utils/request.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Administration · GenMig Hub" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor, lang } = await requireSignedIn(request);
+  const pending = await orErrorPage(() => listPendingPartners(actor), request);
+  return {
+    admin: can(actor, { do: "audit.view" }),
+    pending: pending.map((p) => ({
+      id: p.id,
+      name: p.name,
+      sector: p.sector,
+      country: countryName(p.country, lang),
+      focalPoint: `${p.focalPointName} <${p.focalPointEmail}>`,
+      createdAt: p.createdAt.toISOString(),
+    })),
+  };
+}
+
+export default function Admin() {
+  const t = useT(adminUi);
+  const tc = useT(common);
+  const lang = useLang();
+  const { pending, admin } = useLoaderData<typeof loader>();
+  return (
+    <section>
+      <h1>{t("admin_title")}</h1>
+      {admin ? (
+        <p>
+          <Link to="/admin/audit">{t("audit_title")}</Link> · <Link to="/admin/mail">{t("mail_title")}</Link>
+        </p>
+      ) : null}
+      <h2>{t("pending_title")}</h2>
+      {pending.length === 0 ? <p>{t("none_pending")}</p> : null}
+      <ul className="cards">
+        {pending.map((p) => (
+          <li key={p.id}>
+            <strong>{p.name}</strong>
+            <div className="meta">
+              {tc(`sector_${p.sector}`)} · {p.country} · {formatDateTime(new Date(p.createdAt), lang)}
+            </div>
+            <div className="meta">{p.focalPoint}</div>
+            <Link to={`/partners/${p.id}`}>{t("open")}</Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormErrors } from "../components/fields.tsx";
+import { formatDateTime } from "../i18n/index.ts";
+import { adminUi } from "../i18n/ui/admin.ts";
+import { mailOverview, retryFailedMail } from "../services/mail-admin.server.ts";
+import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
+import { useLang, useT } from "../utils/i18n.ts";
+import { requireSignedIn } from "../utils/request.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Mail · GenMig Hub" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireSignedIn(request);
+  const { stats, failed, mailbox } = await orErrorPage(() => mailOverview(actor), request);
+  return {
+    stats: { pending: (stats.PENDING ?? 0) + (stats.SENDING ?? 0), sent: stats.SENT ?? 0, failed: stats.FAILED ?? 0 },
+    failed: failed.map((f) => ({ ...f, createdAt: f.createdAt.toISOString() })),
+    mailbox,
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor } = await requireSignedIn(request);
+  const form = await request.formData();
+  return runForm(async () => {
+    await retryFailedMail(actor, String(form.get("id") ?? ""));
+    return { ok: true as const };
+  });
+}
+
+export default function Mail() {
+  const t = useT(adminUi);
+  const lang = useLang();
+  const { stats, failed, mailbox } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <section>
+      <h1>{t("mail_title")}</h1>
+      <FormErrors failure={isFailure(result) ? result : null} />
+      {result && !isFailure(result) ? <p className="notice">{t("retried")}</p> : null}
+      <p>{t("outbox", stats)}</p>
+      {failed.length ? (
+        <>
+          <h2>{t("failed_title")}</h2>
+          <table>
+            <tbody>
+              {failed.map((f) => (
+                <tr key={f.id}>
+                  <td>{formatDateTime(new Date(f.createdAt), lang)}</td>
+                  <td>{f.toAddress}</td>
+                  <td>{f.subject}</td>
+                  <td className="meta">{f.lastError}</td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="id" value={f.id} />
+                      <button type="submit">{t("retry")}</button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      <h2>{t("mailbox_title")}</h2>
+      {mailbox.length === 0 ? <p>{t("mailbox_empty")}</p> : null}
+      <table>
+        <tbody>
+          {mailbox.map((m) => (
+            <tr key={m.file}>
+              <td>{m.date}</td>
+              <td>{m.to}</td>
+              <td>
+                <Link to={`/admin/mail/${encodeURIComponent(m.file)}`}>{m.subject}</Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
