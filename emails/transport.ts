@@ -26,7 +26,7 @@ export function createTransport(): Transport {
       const id = String(message.messageId ?? info.messageId).replace(/[^a-z0-9]/gi, "").slice(0, 24);
       const file = path.join(mailDir(), `${new Date().toISOString().replace(/[:.]/g, "-")}-${id}.eml`);
       fs.writeFileSync(file, info.message as Buffer);
-      if (NODE_ENV !== "production") {
+      if (NODE_ENV === "development") {
         const links = String(message.text ?? "").match(/https?:\/\/\S*\/auth\/\S+/g) ?? [];
         console.log(`[mail] to ${String(message.to)}: ${String(message.subject)}${links.length ? ` ${links.join(" ")}` : ""}`);
       }

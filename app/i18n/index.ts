@@ -49,5 +49,13 @@ export function resolveLanguage(opts: { profile?: string | null; cookie?: string
 }
 
 export function formatDateTime(date: Date, lang: Lang, timeZone = "UTC") {
-  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(date);
+  return new Intl.DateTimeFormat(lang, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(date);
 }
