@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-cli-"));
 async function cli(...args: string[]) {
   // Read at call time: the setup file points DATABASE_URL at this file's PostgreSQL database before the tests run.
-  const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production", DATABASE_URL: process.env.TEST_DATABASE_URL ? process.env.DATABASE_URL : "" };
+  const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production" as const, DATABASE_URL: process.env.TEST_DATABASE_URL ? process.env.DATABASE_URL : "" };
   try {
     const { stdout, stderr } = await run("npx", ["tsx", "cli.ts", ...args], { env });
     return { code: 0, stdout, stderr };

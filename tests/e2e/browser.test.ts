@@ -40,7 +40,7 @@ async function waitForMail(to: string) {
 }
 
 beforeAll(async () => {
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
   delete env.DATABASE_URL;
   delete env.SMTP_URL;
   server = spawn("npx", ["tsx", "server.ts"], { env, stdio: "ignore" });
