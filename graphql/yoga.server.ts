@@ -18,6 +18,8 @@ const yoga = createYoga<RequestContext, Context>({
   renderGraphiQL,
   landingPage: false,
   maskedErrors: { maskError },
+  // Expected AppErrors are answers, not incidents; maskError logs the unexpected ones.
+  logging: false,
   context: ({ actor, ip }) => ({ actor: actor ?? ANONYMOUS, ip }),
 });
 

@@ -43,7 +43,8 @@ beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
   delete env.DATABASE_URL;
   delete env.SMTP_URL;
-  server = spawn("npx", ["tsx", "server.ts"], { env, stdio: "ignore" });
+  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
+  server = spawn("npx", ["tsx", "server.ts"], { env, stdio: ["ignore", log, log] });
   await waitForHealth();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -59,7 +60,8 @@ afterAll(async () => {
 describe("in a real browser", () => {
   it("an institution registers, then its focal point signs in with the emailed link", async () => {
     const page = await browser.newPage({ locale: "fr-FR", javaScriptEnabled: false });
-    await page.goto(`${base}/partners/register`);
+    const opened = await page.goto(`${base}/partners/register`);
+    expect(opened?.status(), fs.readFileSync(path.join(dataDir, "server.log"), "utf8")).toBe(200);
     expect(await page.locator("h1").textContent()).toBe("Inscrire votre institution");
     await page.fill("#f-name", "Collectif Genre et Mobilité");
     await page.selectOption("#f-sector", "NGO");
