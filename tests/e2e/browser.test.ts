@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
@@ -7,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The real server (`npm start` path: migrate, seed, in-process worker, file mailbox) driven by Debian's Chromium.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const port = 3900 + Math.floor(Math.random() * 90);
-const base = `http://127.0.0.1:${port}`;
+let base = "";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-e2e-"));
 let server: ChildProcess;
 let browser: Browser;
@@ -39,12 +39,23 @@ async function waitForMail(to: string) {
   throw new Error(`no sign-in mail for ${to}`);
 }
 
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
   delete env.DATABASE_URL;
   delete env.SMTP_URL;
   const log = fs.openSync(path.join(dataDir, "server.log"), "w");
-  server = spawn("npx", ["tsx", "server.ts"], { env, stdio: ["ignore", log, log] });
+  // Own process group, so stopping it also stops anything it started.
+  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", log, log], detached: true });
   await waitForHealth();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -54,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill("SIGTERM");
+  if (server?.pid) process.kill(-server.pid, "SIGTERM");
 });
 
 describe("in a real browser", () => {
