@@ -5,7 +5,8 @@ import { createUser, loadActor } from "./app/services/users.server.ts";
 import { closeDatabase, prisma } from "./app/utils/db.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
-import { runWorkerOnce, startWorker } from "./emails/worker.ts";
+import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
+import { registerJob, runWorkerOnce, startWorker } from "./emails/worker.ts";
 import { seed } from "./prisma/seed.ts";
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -40,6 +41,7 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     console.log(created.token);
   },
   async worker(flags) {
+    registerJob("webinar-reminders", queueWebinarReminders);
     if (flags.once) {
       const result = await runWorkerOnce();
       console.log(JSON.stringify(result));

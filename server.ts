@@ -7,7 +7,8 @@ import { databaseKind } from "./app/utils/database-url.ts";
 import { closeDatabase } from "./app/utils/db.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
-import { startWorker } from "./emails/worker.ts";
+import { registerJob, startWorker } from "./emails/worker.ts";
+import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
 import { seedIfEmpty } from "./prisma/seed.ts";
 
 async function main() {
@@ -25,6 +26,7 @@ async function main() {
   const { applied } = await migrate();
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   if (embedded) await seedIfEmpty();
+  registerJob("webinar-reminders", queueWebinarReminders);
   const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
 
   const build = (await import(path.resolve("build/index.js"))) as ServerBuild;

@@ -9,6 +9,7 @@ import {
   partnerRejectedEmail,
   signInLinkEmail,
 } from "./templates/partners.tsx";
+import { webinarEmail, type WebinarEmailContext } from "./templates/webinars.tsx";
 
 // The one facade use cases call: each sender renders in the recipient's language and queues in the caller's
 // transaction. The key names the logical message, so retrying a use case never queues it twice.
@@ -32,3 +33,15 @@ export const sendMemberInvited = (
   db: Client,
   a: { to: string; lang: Lang; membershipId: string; partnerName: string; inviterName: string; signInUrl: string },
 ) => queue(db, `member-invited:${a.membershipId}`, a.to, memberInvitedEmail(a.lang, a.partnerName, a.inviterName, a.signInUrl));
+
+export interface WebinarMail {
+  key: string;
+  to: string;
+  kind: Parameters<typeof webinarEmail>[0];
+  context: WebinarEmailContext;
+  extra?: Parameters<typeof webinarEmail>[2];
+  ical?: { method: "REQUEST" | "CANCEL"; content: string };
+}
+
+export const sendWebinarMail = (db: Client, m: WebinarMail) =>
+  enqueueEmail(db, { key: m.key, to: m.to, ...webinarEmail(m.kind, m.context, m.extra), ical: m.ical });

@@ -39,7 +39,9 @@ export type Action =
   | { do: "apiToken.manage" }
   | { do: "audit.view" }
   | { do: "mail.view" }
-  | { do: "account.manage" };
+  | { do: "account.manage" }
+  | { do: "webinar.manage" }
+  | { do: "webinar.register"; webinar: { audience: "PUBLIC" | "PARTNERS" | "INVITED" } };
 
 export const isStaff = (a: Actor): boolean => a.kind === "user" && (a.role === "STAFF" || a.role === "ADMIN");
 export const isAdmin = (a: Actor): boolean => a.kind === "user" && a.role === "ADMIN";
@@ -73,6 +75,9 @@ export function can(actor: Actor, action: Action): boolean {
     }
     case "account.manage":
       return actor.kind === "user";
+    // Invited-only webinars take registrations from the research team, not from a public form.
+    case "webinar.register":
+      return action.webinar.audience === "PUBLIC" || (action.webinar.audience === "PARTNERS" && isApprovedPartner(actor));
     default:
       return false;
   }

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { isTimeZone } from "../utils/time-zones.ts";
+import { country, email, language, optionalText, text } from "./fields.ts";
+
+export const timeZone = z
+  .string({ required_error: "required" })
+  .trim()
+  .refine((v) => isTimeZone(v), "invalid_time_zone");
+
+const meetingUrl = z
+  .string({ required_error: "required" })
+  .trim()
+  .max(500, "too_long")
+  .refine((v) => /^https:\/\/[^\s/$.?#].[^\s]*$/i.test(v), "invalid_meeting_url");
+
+const translation = z.object({
+  language,
+  title: text(200),
+  description: z.string().trim().max(5000, "too_long").default(""),
+});
+
+const speaker = z.object({
+  name: text(120),
+  affiliation: optionalText(200),
+  role: z.enum(["SPEAKER", "MODERATOR"], { errorMap: () => ({ message: "invalid_role" }) }).default("SPEAKER"),
+  gender: optionalText(60),
+});
+
+const capacity = z
+  .number({ invalid_type_error: "invalid_capacity" })
+  .int("invalid_capacity")
+  .min(1, "invalid_capacity")
+  .max(100_000, "invalid_capacity")
+  .nullable()
+  .default(null);
+
+const date = z.date({ required_error: "required", invalid_type_error: "invalid_date" });
+
+const webinarFields = {
+  translations: z
+    .array(translation)
+    .min(1, "required")
+    .max(3)
+    .refine((ts) => new Set(ts.map((t) => t.language)).size === ts.length, "duplicate_language"),
+  startsAt: date,
+  endsAt: date,
+  timeZone,
+  meetingUrl,
+  capacity,
+  audience: z.enum(["PUBLIC", "PARTNERS", "INVITED"], { errorMap: () => ({ message: "invalid_audience" }) }).default("PUBLIC"),
+  requiresApproval: z.boolean().default(false),
+  askInstitution: z.boolean().default(true),
+  askCountry: z.boolean().default(true),
+  askAccessNeeds: z.boolean().default(true),
+  speakers: z.array(speaker).max(30).default([]),
+};
+
+const endAfterStart = (v: { startsAt?: Date; endsAt?: Date }) => !v.startsAt || !v.endsAt || v.endsAt > v.startsAt;
+
+export const scheduleWebinarSchema = z
+  .object(webinarFields)
+  .refine(endAfterStart, { message: "end_before_start", path: ["endsAt"] });
+export type ScheduleWebinarInput = z.input<typeof scheduleWebinarSchema>;
+
+/** Every field optional: only what is given changes. */
+export const updateWebinarSchema = z
+  .object(webinarFields)
+  .partial()
+  .refine(endAfterStart, { message: "end_before_start", path: ["endsAt"] });
+export type UpdateWebinarInput = z.input<typeof updateWebinarSchema>;
+
+export const webinarRegistrationSchema = z.object({
+  email,
+  name: text(120),
+  institution: optionalText(200),
+  country: country.optional().or(z.literal("").transform(() => undefined)),
+  captions: z.boolean().default(false),
+  signLanguage: z.boolean().default(false),
+  interpretationLanguage: optionalText(60),
+  language: language.default("en"),
+  timeZone: timeZone.default("UTC"),
+});
+export type WebinarRegistrationInput = z.input<typeof webinarRegistrationSchema>;

@@ -1,0 +1,96 @@
+import { prisma } from "../utils/db.server.ts";
+import { recordAudit } from "./audit.server.ts";
+import { AppError, notFound } from "./errors.ts";
+import { authorize, type Actor } from "./policy.server.ts";
+import { notify } from "./webinar-notices.server.ts";
+
+const HOUR = 3600_000;
+
+/**
+ * 24 h and 1 h reminders to confirmed registrants. Every worker runs this; the outbox key (registration, kind,
+ * start time) makes each reminder exist once, and a rescheduled webinar gets fresh reminders.
+ */
+export async function queueWebinarReminders(now = new Date()) {
+  const webinars = await prisma().webinar.findMany({
+    where: { status: "SCHEDULED", startsAt: { gt: now, lte: new Date(now.getTime() + 24 * HOUR) } },
+    include: { translations: true, registrations: { where: { status: "CONFIRMED" } } },
+  });
+  let queued = 0;
+  for (const webinar of webinars) {
+    const kind = webinar.startsAt.getTime() - now.getTime() <= HOUR ? "reminder_1h" : "reminder_24h";
+    await prisma().$transaction(async (tx) => {
+      for (const reg of webinar.registrations) {
+        await notify(tx, webinar, reg, kind, webinar.startsAt.toISOString());
+        queued += 1;
+      }
+    });
+  }
+  return queued;
+}
+
+export async function recordAttendance(actor: Actor, webinarId: string, entries: { registrationId: string; attended: boolean }[]) {
+  authorize(actor, { do: "webinar.manage" });
+  return prisma().$transaction(async (tx) => {
+    const regs = await tx.webinarRegistration.findMany({ where: { webinarId, id: { in: entries.map((e) => e.registrationId) } } });
+    if (regs.length !== new Set(entries.map((e) => e.registrationId)).size) throw notFound();
+    for (const e of entries) await tx.webinarRegistration.update({ where: { id: e.registrationId }, data: { attended: e.attended } });
+    await recordAudit(tx, actor, "webinar.attendanceRecorded", { type: "Webinar", id: webinarId }, { count: entries.length });
+    return tx.webinarRegistration.findMany({ where: { webinarId }, orderBy: { createdAt: "asc" } });
+  });
+}
+
+/** Splits one CSV line, honouring double-quoted fields as meeting platforms export them. */
+function csvFields(line: string) {
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      cur += '"';
+      i++;
+    } else if (ch === '"') quoted = !quoted;
+    else if (ch === "," && !quoted) {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((f) => f.trim());
+}
+
+/**
+ * Attendance from a meeting platform's CSV: every confirmed registrant whose email appears attended, every
+ * other confirmed registrant did not. Returns the emails that matched no registration.
+ */
+export async function importAttendanceCsv(actor: Actor, webinarId: string, csv: string) {
+  authorize(actor, { do: "webinar.manage" });
+  const lines = csv.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim());
+  const header = csvFields(lines[0] ?? "").map((h) => h.toLowerCase());
+  const column = header.findIndex((h) => /e-?mail/.test(h));
+  if (column < 0) throw new AppError("BAD_USER_INPUT", "invalid_csv", { file: { key: "invalid_csv" } });
+  const present = new Set(lines.slice(1).map((l) => csvFields(l)[column]?.toLowerCase()).filter(Boolean));
+  const confirmed = await prisma().webinarRegistration.findMany({ where: { webinarId, status: "CONFIRMED" } });
+  const known = new Set(confirmed.map((r) => r.email));
+  await recordAttendance(actor, webinarId, confirmed.map((r) => ({ registrationId: r.id, attended: present.has(r.email) })));
+  return { attended: confirmed.filter((r) => present.has(r.email)).length, noShows: confirmed.filter((r) => !present.has(r.email)).length, unmatched: [...present].filter((e) => !known.has(e!)) };
+}
+
+/** A different message to those who attended and to the no-shows (recording, slides, related brief). */
+export async function sendWebinarFollowUp(actor: Actor, webinarId: string, messages: { attended?: string; noShow?: string }) {
+  authorize(actor, { do: "webinar.manage" });
+  return prisma().$transaction(async (tx) => {
+    const webinar = await tx.webinar.findUnique({ where: { id: webinarId }, include: { translations: true } });
+    if (!webinar) throw notFound();
+    const regs = await tx.webinarRegistration.findMany({ where: { webinarId, status: "CONFIRMED", attended: { not: null } } });
+    let sent = 0;
+    for (const reg of regs) {
+      const message = reg.attended ? messages.attended : messages.noShow;
+      if (!message?.trim()) continue;
+      await notify(tx, webinar, reg, reg.attended ? "followup" : "followup_noshow", webinar.id, { message: message.trim().slice(0, 5000) });
+      sent += 1;
+    }
+    await recordAudit(tx, actor, "webinar.followUpSent", { type: "Webinar", id: webinarId }, { sent });
+    return { sent };
+  });
+}

@@ -1,0 +1,88 @@
+import type { Prisma, Webinar, WebinarRegistration, WebinarTranslation } from "../generated/prisma/client.ts";
+import { sendWebinarMail, type WebinarMail } from "../../emails/senders.ts";
+import { buildCalendar, type IcsMethod } from "../../emails/ics.ts";
+import { fromDbLanguage } from "../i18n/index.ts";
+import { env } from "../utils/env.server.ts";
+import { signId } from "./signed-links.server.ts";
+import { webinarPageUrl, webinarText } from "./webinar-text.ts";
+
+type W = Webinar & { translations: WebinarTranslation[] };
+type Kind = WebinarMail["kind"];
+
+const REQUEST_KINDS: Kind[] = ["confirmed", "promoted", "updated"];
+const CANCEL_KINDS: Kind[] = ["cancelled", "registration_cancelled"];
+
+export const joinUrl = (registrationId: string) => `${env().APP_URL}/j/${signId("join", registrationId)}`;
+export const manageUrl = (registrationId: string) => `${env().APP_URL}/r/${signId("manage", registrationId)}`;
+
+export function organizer() {
+  const from = env().MAIL_FROM;
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from);
+  return m ? { name: m[1] || "GenMig Hub", email: m[2] } : { name: "GenMig Hub", email: from.trim() };
+}
+
+/** One registrant's personal invite: their own ATTENDEE line and their own join link, nobody else's. */
+export function personalCalendar(webinar: W, reg: Pick<WebinarRegistration, "id" | "email" | "name" | "language">, method: IcsMethod) {
+  const text = webinarText(webinar, fromDbLanguage(reg.language) ?? "en");
+  const join = joinUrl(reg.id);
+  return buildCalendar({
+    method,
+    organizer: organizer(),
+    attendee: { email: reg.email, name: reg.name },
+    events: [
+      {
+        uid: webinar.uid,
+        sequence: webinar.sequence,
+        startsAt: webinar.startsAt,
+        endsAt: webinar.endsAt,
+        title: text.title,
+        description: `${text.description}\n\n${join}`.trim(),
+        url: join,
+        cancelled: webinar.status === "CANCELLED",
+      },
+    ],
+  });
+}
+
+/**
+ * Queues one webinar email in the caller's transaction. `stamp` makes the key unique per logical message
+ * (e.g. the SEQUENCE for an update), so a retried use case never queues it twice.
+ */
+export async function notify(
+  tx: Prisma.TransactionClient,
+  webinar: W,
+  reg: WebinarRegistration,
+  kind: Kind,
+  stamp: string | number,
+  extra?: WebinarMail["extra"],
+) {
+  const lang = fromDbLanguage(reg.language) ?? "en";
+  const method: "REQUEST" | "CANCEL" | null = REQUEST_KINDS.includes(kind) ? "REQUEST" : CANCEL_KINDS.includes(kind) ? "CANCEL" : null;
+  const confirmed = method === "REQUEST" || kind.startsWith("reminder");
+  await sendWebinarMail(tx, {
+    key: `webinar:${kind}:${reg.id}:${stamp}`,
+    to: reg.email,
+    kind,
+    context: {
+      lang,
+      title: webinarText(webinar, lang).title,
+      startsAt: webinar.startsAt,
+      endsAt: webinar.endsAt,
+      eventTimeZone: webinar.timeZone,
+      recipientTimeZone: reg.timeZone,
+      pageUrl: webinarPageUrl(webinar.id),
+      joinUrl: confirmed ? joinUrl(reg.id) : undefined,
+      manageUrl: kind === "cancelled" || kind === "registration_cancelled" || kind === "denied" ? undefined : manageUrl(reg.id),
+    },
+    extra,
+    ical: method ? { method, content: personalCalendar(webinar, reg, method) } : undefined,
+  });
+}
+
+/** Every confirmed registrant gets the same change, each in their own language and time zone. */
+export async function notifyRegistrants(tx: Prisma.TransactionClient, webinar: W, kind: "updated" | "cancelled") {
+  const confirmed = await tx.webinarRegistration.findMany({ where: { webinarId: webinar.id, status: "CONFIRMED" } });
+  for (const reg of confirmed) {
+    await notify(tx, webinar, reg, kind, webinar.sequence, webinar.cancelReason ? { note: webinar.cancelReason } : undefined);
+  }
+}

@@ -1,0 +1,167 @@
+import crypto from "node:crypto";
+import type { Prisma, Webinar, WebinarSpeaker, WebinarTranslation } from "../generated/prisma/client.ts";
+import { toDbLanguage } from "../i18n/index.ts";
+import { scheduleWebinarSchema, updateWebinarSchema } from "../schemas/webinar.ts";
+import { parseInput } from "../schemas/validate.ts";
+import { prisma } from "../utils/db.server.ts";
+import { env } from "../utils/env.server.ts";
+import { recordAudit } from "./audit.server.ts";
+import { AppError, notFound } from "./errors.ts";
+import { authorize, isStaff, type Actor } from "./policy.server.ts";
+import { notifyRegistrants } from "./webinar-notices.server.ts";
+export { webinarPageUrl, webinarText } from "./webinar-text.ts";
+
+export type WebinarWithText = Webinar & { translations: WebinarTranslation[]; speakers: WebinarSpeaker[] };
+const withText = { translations: true, speakers: { orderBy: { position: "asc" } } } as const;
+
+function speakerRows(speakers: { name: string; affiliation?: string; role: "SPEAKER" | "MODERATOR"; gender?: string }[]) {
+  return speakers.map((s, position) => ({ ...s, position }));
+}
+
+export async function scheduleWebinar(actor: Actor, input: unknown) {
+  authorize(actor, { do: "webinar.manage" });
+  const data = parseInput(scheduleWebinarSchema, input);
+  return prisma().$transaction(async (tx) => {
+    const webinar = await tx.webinar.create({
+      data: {
+        uid: `${crypto.randomUUID()}@${new URL(env().APP_URL).hostname || "genmig.invalid"}`,
+        startsAt: data.startsAt,
+        endsAt: data.endsAt,
+        timeZone: data.timeZone,
+        meetingUrl: data.meetingUrl,
+        capacity: data.capacity,
+        audience: data.audience,
+        requiresApproval: data.requiresApproval,
+        askInstitution: data.askInstitution,
+        askCountry: data.askCountry,
+        askAccessNeeds: data.askAccessNeeds,
+        createdById: actor.kind === "user" ? actor.id : null,
+        translations: { create: data.translations.map((t) => ({ ...t, language: toDbLanguage(t.language) })) },
+        speakers: { create: speakerRows(data.speakers) },
+      },
+      include: withText,
+    });
+    await recordAudit(tx, actor, "webinar.scheduled", { type: "Webinar", id: webinar.id });
+    return webinar;
+  });
+}
+
+/**
+ * Time, link, status and wording changes bump SEQUENCE in the same transaction; a change of time or wording also
+ * sends every confirmed registrant an updated REQUEST. A new meeting link needs no invite: joins go through /j/.
+ */
+export async function updateWebinar(actor: Actor, id: string, input: unknown) {
+  authorize(actor, { do: "webinar.manage" });
+  const data = parseInput(updateWebinarSchema, input);
+  return prisma().$transaction(async (tx) => {
+    const current = await lockWebinar(tx, id);
+    if (current.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");
+    const startsAt = data.startsAt ?? current.startsAt;
+    const endsAt = data.endsAt ?? current.endsAt;
+    if (endsAt <= startsAt) throw new AppError("BAD_USER_INPUT", "invalid_input", { endsAt: { key: "end_before_start" } });
+    const timeChanged = startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime();
+    const linkChanged = data.meetingUrl !== undefined && data.meetingUrl !== current.meetingUrl;
+    const textChanged = data.translations !== undefined;
+    const bump = timeChanged || linkChanged || textChanged;
+    const update: Prisma.WebinarUpdateInput = {
+      startsAt,
+      endsAt,
+      timeZone: data.timeZone,
+      meetingUrl: data.meetingUrl,
+      capacity: data.capacity === undefined ? undefined : data.capacity,
+      audience: data.audience,
+      requiresApproval: data.requiresApproval,
+      askInstitution: data.askInstitution,
+      askCountry: data.askCountry,
+      askAccessNeeds: data.askAccessNeeds,
+      ...(bump ? { sequence: { increment: 1 } } : {}),
+    };
+    if (data.translations) {
+      await tx.webinarTranslation.deleteMany({ where: { webinarId: id } });
+      update.translations = { create: data.translations.map((t) => ({ ...t, language: toDbLanguage(t.language) })) };
+    }
+    if (data.speakers) {
+      await tx.webinarSpeaker.deleteMany({ where: { webinarId: id } });
+      update.speakers = { create: speakerRows(data.speakers) };
+    }
+    const webinar = await tx.webinar.update({ where: { id }, data: update, include: withText });
+    await recordAudit(tx, actor, "webinar.updated", { type: "Webinar", id }, { sequence: webinar.sequence, timeChanged, linkChanged });
+    if (timeChanged || textChanged) await notifyRegistrants(tx, webinar, "updated");
+    return webinar;
+  });
+}
+
+export async function cancelWebinar(actor: Actor, id: string, reason?: string | null) {
+  authorize(actor, { do: "webinar.manage" });
+  const cancelReason = reason?.trim().slice(0, 2000) || null;
+  return prisma().$transaction(async (tx) => {
+    const current = await lockWebinar(tx, id);
+    if (current.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");
+    const webinar = await tx.webinar.update({
+      where: { id },
+      data: { status: "CANCELLED", cancelReason, sequence: { increment: 1 } },
+      include: withText,
+    });
+    await recordAudit(tx, actor, "webinar.cancelled", { type: "Webinar", id }, { reason: cancelReason });
+    await notifyRegistrants(tx, webinar, "cancelled");
+    return webinar;
+  });
+}
+
+/** Row lock: registrations, cancellations and changes of one webinar happen one at a time. */
+export async function lockWebinar(tx: Prisma.TransactionClient, id: string) {
+  await tx.$queryRaw`SELECT id FROM "Webinar" WHERE id = ${id} FOR UPDATE`;
+  const webinar = await tx.webinar.findUnique({ where: { id }, include: withText });
+  if (!webinar) throw notFound();
+  return webinar;
+}
+
+/** Invited-only webinars are listed to staff and to the people registered for them. */
+function visibility(actor: Actor): Prisma.WebinarWhereInput {
+  if (isStaff(actor)) return {};
+  const mine: Prisma.WebinarWhereInput[] = actor.kind === "user" ? [{ registrations: { some: { userId: actor.id } } }] : [];
+  return { OR: [{ audience: { in: ["PUBLIC", "PARTNERS"] } }, ...mine] };
+}
+
+export async function listWebinars(actor: Actor, opts: { when?: "upcoming" | "past"; now?: Date } = {}) {
+  const now = opts.now ?? new Date();
+  const timing: Prisma.WebinarWhereInput =
+    opts.when === "past" ? { endsAt: { lt: now } } : opts.when === "upcoming" ? { endsAt: { gte: now } } : {};
+  return prisma().webinar.findMany({
+    where: { AND: [visibility(actor), timing] },
+    orderBy: { startsAt: opts.when === "past" ? "desc" : "asc" },
+    include: withText,
+    take: 200,
+  });
+}
+
+export async function getWebinar(actor: Actor, id: string) {
+  const webinar = await prisma().webinar.findFirst({ where: { AND: [{ id }, visibility(actor)] }, include: withText });
+  if (!webinar) throw notFound();
+  return webinar;
+}
+
+export type GenderCategory = "woman" | "man" | "non-binary" | "self-described" | "undisclosed";
+
+/** Maps a self-described gender to a reporting category; anything not clearly declared stays undisclosed. */
+export function genderCategory(value: string | null | undefined): GenderCategory {
+  const v = (value ?? "").trim().toLowerCase();
+  if (!v || /prefer|rather not|pas à dire|prefiero|no dir|ne souhaite/.test(v)) return "undisclosed";
+  if (/^(woman|female|f|femme|mujer|femenino|féminin)$/.test(v)) return "woman";
+  if (/^(man|male|m|homme|hombre|masculino|masculin)$/.test(v)) return "man";
+  if (/non[- ]?binar|no binari/.test(v)) return "non-binary";
+  return "self-described";
+}
+
+/** Panel composition from what speakers chose to declare; the moderator is counted on their own. */
+export function panelBalance(speakers: { role: string; gender: string | null }[]) {
+  const count = (role: string) => {
+    const out: Record<GenderCategory, number> = { woman: 0, man: 0, "non-binary": 0, "self-described": 0, undisclosed: 0 };
+    for (const s of speakers) if (s.role === role) out[genderCategory(s.gender)] += 1;
+    return out;
+  };
+  const panel = count("SPEAKER");
+  const declared = (Object.keys(panel) as GenderCategory[]).filter((k) => k !== "undisclosed" && panel[k] > 0);
+  const declaredCount = declared.reduce((n, k) => n + panel[k], 0);
+  return { panel, moderators: count("MODERATOR"), singleGender: declaredCount >= 2 && declared.length === 1 ? declared[0] : null };
+}
