@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.ts";
 import "./auth.ts";
 import "./partners.ts";
+import "./webinars.ts";
 
 export const schema = builder.toSchema();
 

@@ -166,3 +166,12 @@ export async function listRegistrations(actor: Actor, webinarId: string) {
   authorize(actor, { do: "webinar.manage" });
   return prisma().webinarRegistration.findMany({ where: { webinarId }, orderBy: { createdAt: "asc" } });
 }
+
+/** The meeting URL for a confirmed registrant of a webinar that still takes place; null otherwise. */
+export async function joinTarget(token: string, now = new Date()) {
+  const id = verifySignedId("join", token);
+  if (!id) return null;
+  const reg = await prisma().webinarRegistration.findUnique({ where: { id }, include: { webinar: true } });
+  if (!reg || reg.status !== "CONFIRMED" || reg.webinar.status !== "SCHEDULED" || reg.webinar.endsAt < now) return null;
+  return reg.webinar.meetingUrl;
+}
