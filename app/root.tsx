@@ -63,6 +63,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {t("app_name")}
           </Link>
           <nav aria-label="Main">
+            <Link to="/webinars">{t("nav_webinars")}</Link>
             <Link to="/partners">{t("nav_directory")}</Link>
             {user ? (
               <>

@@ -175,3 +175,8 @@ export async function joinTarget(token: string, now = new Date()) {
   if (!reg || reg.status !== "CONFIRMED" || reg.webinar.status !== "SCHEDULED" || reg.webinar.endsAt < now) return null;
   return reg.webinar.meetingUrl;
 }
+
+export async function myRegistration(actor: Actor, webinarId: string) {
+  if (actor.kind !== "user") return null;
+  return prisma().webinarRegistration.findFirst({ where: { webinarId, OR: [{ userId: actor.id }, { email: actor.email }] } });
+}

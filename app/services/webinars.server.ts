@@ -61,7 +61,9 @@ export async function updateWebinar(actor: Actor, id: string, input: unknown) {
     if (endsAt <= startsAt) throw new AppError("BAD_USER_INPUT", "invalid_input", { endsAt: { key: "end_before_start" } });
     const timeChanged = startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime();
     const linkChanged = data.meetingUrl !== undefined && data.meetingUrl !== current.meetingUrl;
-    const textChanged = data.translations !== undefined;
+    const textKey = (ts: { language: string; title: string; description: string }[]) =>
+      JSON.stringify(ts.map((t) => [t.language.toUpperCase(), t.title, t.description]).sort());
+    const textChanged = data.translations !== undefined && textKey(data.translations) !== textKey(current.translations);
     const bump = timeChanged || linkChanged || textChanged;
     const update: Prisma.WebinarUpdateInput = {
       startsAt,

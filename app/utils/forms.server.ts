@@ -6,14 +6,14 @@ export interface FormFailure {
   ok: false;
   formError: ErrorKey;
   fieldErrors: FieldErrors;
-  values?: Record<string, unknown>;
+  values?: Record<string, string>;
 }
 
 /**
  * Runs a form's use case; an AppError becomes field messages with a 4xx status and the submitted values,
  * so the page re-renders with what the person typed. Anything else propagates to the error boundary.
  */
-export async function runForm<T>(fn: () => Promise<T>, values?: Record<string, unknown>): Promise<T | FormFailure> {
+export async function runForm<T>(fn: () => Promise<T>, values?: Record<string, string>): Promise<T | FormFailure> {
   try {
     return await fn();
   } catch (error) {

@@ -1,0 +1,101 @@
+import { Form } from "@remix-run/react";
+import { Field, FieldMessage, FormErrors } from "./fields.tsx";
+import { LANGUAGE_NAMES, LANGUAGES } from "../i18n/index.ts";
+import { webinarsUi } from "../i18n/ui/webinars.ts";
+import { SPEAKER_ROWS } from "../schemas/webinar-form.ts";
+import type { FormFailure } from "../utils/forms.server.ts";
+import { useT } from "../utils/i18n.ts";
+
+/** Schedule and edit share one form; values are the saved webinar, or what was just submitted after an error. */
+export function WebinarForm({ values, zones, failure }: { values: Record<string, string>; zones: string[]; failure: FormFailure | null }) {
+  const t = useT(webinarsUi);
+  const v = failure?.values ?? values;
+  const errors = failure?.fieldErrors;
+  const box = (name: string, label: string) => (
+    <label className="check">
+      <input type="checkbox" name={name} defaultChecked={v[name] === "on"} />
+      {label}
+    </label>
+  );
+  return (
+    <Form method="post">
+      <FormErrors failure={failure} />
+      <p className="hint">{t("translations_hint")}</p>
+      <FieldMessage id="f-translations-error" error={errors?.translations} />
+      {LANGUAGES.map((l) => (
+        <fieldset key={l}>
+          <legend>{LANGUAGE_NAMES[l]}</legend>
+          <Field name={`title_${l}`} label={t("title_in", { lang: l.toUpperCase() })}>
+            {(a) => <input {...a} type="text" maxLength={200} defaultValue={v[`title_${l}`]} />}
+          </Field>
+          <Field name={`description_${l}`} label={t("description_in", { lang: l.toUpperCase() })}>
+            {(a) => <textarea {...a} rows={3} maxLength={5000} defaultValue={v[`description_${l}`]} />}
+          </Field>
+        </fieldset>
+      ))}
+      <Field name="startsAt" label={t("starts")} errors={errors}>
+        {(a) => <input {...a} type="datetime-local" required defaultValue={v.startsAt} />}
+      </Field>
+      <Field name="endsAt" label={t("ends")} errors={errors}>
+        {(a) => <input {...a} type="datetime-local" required defaultValue={v.endsAt} />}
+      </Field>
+      <Field name="timeZone" label={t("time_zone")} errors={errors}>
+        {(a) => (
+          <select {...a} defaultValue={v.timeZone ?? "UTC"}>
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field name="meetingUrl" label={t("meeting_url")} errors={errors}>
+        {(a) => <input {...a} type="url" required defaultValue={v.meetingUrl} />}
+      </Field>
+      <Field name="capacity" label={t("capacity")} errors={errors}>
+        {(a) => <input {...a} type="number" min={1} step={1} defaultValue={v.capacity} />}
+      </Field>
+      <Field name="audience" label={t("audience")} errors={errors}>
+        {(a) => (
+          <select {...a} defaultValue={v.audience ?? "PUBLIC"}>
+            {(["PUBLIC", "PARTNERS", "INVITED"] as const).map((x) => (
+              <option key={x} value={x}>
+                {t(`audience_${x}`)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {box("requiresApproval", t("requires_approval"))}
+      {box("askInstitution", t("ask_institution"))}
+      {box("askCountry", t("ask_country"))}
+      {box("askAccessNeeds", t("ask_access_needs"))}
+      {Array.from({ length: SPEAKER_ROWS }, (_, i) => (
+        <fieldset key={i}>
+          <legend>{t("speaker_n", { n: i + 1 })}</legend>
+          <Field name={`speaker_${i}_name`} label={t("speaker_name")}>
+            {(a) => <input {...a} type="text" maxLength={120} defaultValue={v[`speaker_${i}_name`]} />}
+          </Field>
+          <Field name={`speaker_${i}_affiliation`} label={t("speaker_affiliation")}>
+            {(a) => <input {...a} type="text" maxLength={200} defaultValue={v[`speaker_${i}_affiliation`]} />}
+          </Field>
+          <Field name={`speaker_${i}_role`} label={t("speaker_role")}>
+            {(a) => (
+              <select {...a} defaultValue={v[`speaker_${i}_role`] ?? "SPEAKER"}>
+                <option value="SPEAKER">{t("role_SPEAKER")}</option>
+                <option value="MODERATOR">{t("role_MODERATOR")}</option>
+              </select>
+            )}
+          </Field>
+          <Field name={`speaker_${i}_gender`} label={t("speaker_gender")}>
+            {(a) => <input {...a} type="text" maxLength={60} defaultValue={v[`speaker_${i}_gender`]} />}
+          </Field>
+        </fieldset>
+      ))}
+      <p>
+        <button type="submit">{t("save")}</button>
+      </p>
+    </Form>
+  );
+}

@@ -1,0 +1,73 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FormErrors } from "../components/fields.tsx";
+import { formatDateTime, fromDbLanguage } from "../i18n/index.ts";
+import { webinarsUi } from "../i18n/ui/webinars.ts";
+import { ANONYMOUS } from "../services/policy.server.ts";
+import { cancelWebinarRegistration, confirmRegistrationEmail, registrationForToken } from "../services/webinar-registrations.server.ts";
+import { webinarText } from "../services/webinars.server.ts";
+import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
+import { useLang, useT } from "../utils/i18n.ts";
+
+export const meta: MetaFunction = () => [{ title: "Your registration · GenMig Hub" }, { name: "robots", content: "noindex" }];
+
+// The link in every webinar email. Like sign-in links, GET only shows buttons: mail scanners change nothing.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const reg = await orErrorPage(() => registrationForToken(params.token ?? ""), request);
+  const lang = fromDbLanguage(reg.language) ?? "en";
+  return {
+    title: webinarText(reg.webinar, lang).title,
+    webinarId: reg.webinarId,
+    startsAt: reg.webinar.startsAt.toISOString(),
+    timeZone: reg.timeZone,
+    status: reg.status,
+    offerConfirm: reg.status === "UNCONFIRMED" && new URL(request.url).searchParams.has("confirm"),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const token = params.token ?? "";
+  const intent = (await request.formData()).get("intent");
+  return runForm(async () => {
+    if (intent === "confirm") return { ok: true as const, status: (await confirmRegistrationEmail(token)).status };
+    const reg = await registrationForToken(token);
+    return { ok: true as const, status: (await cancelWebinarRegistration(ANONYMOUS, reg.id, true)).status };
+  });
+}
+
+export default function ManageRegistration() {
+  const t = useT(webinarsUi);
+  const lang = useLang();
+  const r = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const status = result && !isFailure(result) ? result.status : r.status;
+  const active = status !== "CANCELLED" && status !== "DENIED";
+  return (
+    <section>
+      <h1>{t("manage_title")}</h1>
+      <FormErrors failure={isFailure(result) ? result : null} />
+      <p>
+        <a href={`/webinars/${r.webinarId}`}>{r.title}</a> — {formatDateTime(new Date(r.startsAt), lang, r.timeZone)}
+      </p>
+      <p className="notice" role="status">
+        {t("your_status", { status: t(`reg_${status}`) })}
+      </p>
+      {r.offerConfirm && status === "UNCONFIRMED" ? (
+        <Form method="post">
+          <button type="submit" name="intent" value="confirm">
+            {t("confirm_button")}
+          </button>
+        </Form>
+      ) : null}
+      {active ? (
+        <Form method="post">
+          <p>
+            <button type="submit" name="intent" value="cancel" className="danger">
+              {t("cancel_registration")}
+            </button>
+          </p>
+        </Form>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { WebinarForm } from "../components/webinar-form.tsx";
+import { fromDbLanguage } from "../i18n/index.ts";
+import { webinarsUi } from "../i18n/ui/webinars.ts";
+import { authorize } from "../services/policy.server.ts";
+import { getWebinar, updateWebinar } from "../services/webinars.server.ts";
+import { webinarInputFromForm } from "../schemas/webinar-form.ts";
+import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
+import { useT } from "../utils/i18n.ts";
+import { requireSignedIn } from "../utils/request.server.ts";
+import { timeZones, utcToZonedWallTime } from "../utils/time-zones.ts";
+
+export const meta: MetaFunction = () => [{ title: "Edit webinar · GenMig Hub" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor } = await requireSignedIn(request);
+  const w = await orErrorPage(async () => {
+    authorize(actor, { do: "webinar.manage" });
+    return getWebinar(actor, params.id!);
+  }, request);
+  const values: Record<string, string> = {
+    startsAt: utcToZonedWallTime(w.startsAt, w.timeZone),
+    endsAt: utcToZonedWallTime(w.endsAt, w.timeZone),
+    timeZone: w.timeZone,
+    meetingUrl: w.meetingUrl,
+    capacity: w.capacity === null ? "" : String(w.capacity),
+    audience: w.audience,
+  };
+  for (const [k, on] of Object.entries({ requiresApproval: w.requiresApproval, askInstitution: w.askInstitution, askCountry: w.askCountry, askAccessNeeds: w.askAccessNeeds })) {
+    if (on) values[k] = "on";
+  }
+  for (const tr of w.translations) {
+    const l = fromDbLanguage(tr.language) ?? "en";
+    values[`title_${l}`] = tr.title;
+    values[`description_${l}`] = tr.description;
+  }
+  w.speakers.forEach((s, i) => {
+    Object.assign(values, { [`speaker_${i}_name`]: s.name, [`speaker_${i}_affiliation`]: s.affiliation ?? "", [`speaker_${i}_role`]: s.role, [`speaker_${i}_gender`]: s.gender ?? "" });
+  });
+  return { values, zones: timeZones() };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireSignedIn(request);
+  const form = await request.formData();
+  const values = Object.fromEntries([...form].map(([k, v]) => [k, String(v)]));
+  return runForm(async () => {
+    await updateWebinar(actor, params.id!, webinarInputFromForm(form));
+    return redirect(`/webinars/${params.id}`);
+  }, values);
+}
+
+export default function EditWebinar() {
+  const t = useT(webinarsUi);
+  const { values, zones } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <section>
+      <h1>{t("form_title_edit")}</h1>
+      <WebinarForm values={values} zones={zones} failure={isFailure(result) ? result : null} />
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+import { LANGUAGES } from "../i18n/index.ts";
+import { zonedWallTimeToUtc } from "../utils/time-zones.ts";
+
+export const SPEAKER_ROWS = 5;
+
+/** Turns the schedule/edit form (wall-clock times in the chosen zone) into the use case's input. */
+export function webinarInputFromForm(form: FormData) {
+  const s = (k: string) => String(form.get(k) ?? "").trim();
+  const timeZone = s("timeZone");
+  const at = (k: string) => (s(k) ? (zonedWallTimeToUtc(s(k), timeZone || "UTC") ?? new Date(NaN)) : undefined);
+  const capacity = s("capacity");
+  return {
+    translations: LANGUAGES.filter((l) => s(`title_${l}`)).map((language) => ({ language, title: s(`title_${language}`), description: s(`description_${language}`) })),
+    startsAt: at("startsAt"),
+    endsAt: at("endsAt"),
+    timeZone,
+    meetingUrl: s("meetingUrl"),
+    capacity: capacity === "" ? null : Number(capacity),
+    audience: s("audience") || "PUBLIC",
+    requiresApproval: form.get("requiresApproval") === "on",
+    askInstitution: form.get("askInstitution") === "on",
+    askCountry: form.get("askCountry") === "on",
+    askAccessNeeds: form.get("askAccessNeeds") === "on",
+    speakers: Array.from({ length: SPEAKER_ROWS }, (_, i) => ({
+      name: s(`speaker_${i}_name`),
+      affiliation: s(`speaker_${i}_affiliation`),
+      role: s(`speaker_${i}_role`) || "SPEAKER",
+      gender: s(`speaker_${i}_gender`),
+    })).filter((sp) => sp.name),
+  };
+}
