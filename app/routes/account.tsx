@@ -6,6 +6,7 @@ import { accountUi } from "../i18n/ui/account.ts";
 import { common } from "../i18n/ui/common.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../services/api-tokens.server.ts";
 import { listSessions, revokeSession, sessionIdFor } from "../services/auth.server.ts";
+import { calendarFeedUrl } from "../services/webinar-calendars.server.ts";
 import { can } from "../services/policy.server.ts";
 import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
@@ -20,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = secret ? sessionIdFor(secret) : null;
   const tokensAllowed = can(actor, { do: "apiToken.manage" });
   return {
+    feedUrl: await calendarFeedUrl(actor),
     me: { name: actor.name, email: actor.email, role: actor.role, language: fromDbLanguage(actor.language) ?? null },
     institutions: actor.memberships,
     sessions: (await listSessions(actor)).map((s) => ({
@@ -52,6 +54,10 @@ export async function action({ request }: ActionFunctionArgs) {
       const created = await createApiToken(actor, { name: form.name ?? "" });
       return { ok: true as const, notice: "token_created" as const, token: created.token };
     }
+    if (form.intent === "calendar-feed") {
+      await calendarFeedUrl(actor, true);
+      return { ok: true as const, notice: "feed_ready" as const };
+    }
     if (form.intent === "revoke-token") {
       await revokeApiToken(actor, form.id ?? "");
       return { ok: true as const, notice: "token_revoked" as const };
@@ -64,7 +70,7 @@ export default function Account() {
   const t = useT(accountUi);
   const tc = useT(common);
   const lang = useLang();
-  const { me, institutions, sessions, tokens } = useLoaderData<typeof loader>();
+  const { me, institutions, sessions, tokens, feedUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const date = (iso: string) => formatDateTime(new Date(iso), lang);
@@ -98,6 +104,17 @@ export default function Account() {
       <p>
         {me.language ? LANGUAGE_NAMES[me.language] : t("follow_browser")}. <span className="hint">{t("language_hint")}</span>
       </p>
+      <h2>{t("feed_title")}</h2>
+      <p className="hint">{t("feed_hint")}</p>
+      {feedUrl ? (
+        <pre>{feedUrl}</pre>
+      ) : (
+        <Form method="post">
+          <button type="submit" name="intent" value="calendar-feed" className="secondary">
+            {t("feed_create")}
+          </button>
+        </Form>
+      )}
       <h2>{t("sessions")}</h2>
       <ul>
         {sessions.map((s) => (

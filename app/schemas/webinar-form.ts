@@ -1,5 +1,5 @@
 import { LANGUAGES } from "../i18n/index.ts";
-import { zonedWallTimeToUtc } from "../utils/time-zones.ts";
+import { isTimeZone, zonedWallTimeToUtc } from "../utils/time-zones.ts";
 
 export const SPEAKER_ROWS = 5;
 
@@ -7,7 +7,9 @@ export const SPEAKER_ROWS = 5;
 export function webinarInputFromForm(form: FormData) {
   const s = (k: string) => String(form.get(k) ?? "").trim();
   const timeZone = s("timeZone");
-  const at = (k: string) => (s(k) ? (zonedWallTimeToUtc(s(k), timeZone || "UTC") ?? new Date(NaN)) : undefined);
+  // An unknown zone is reported by the schema; convert with UTC meanwhile so nothing throws.
+  const zone = isTimeZone(timeZone) ? timeZone : "UTC";
+  const at = (k: string) => (s(k) ? (zonedWallTimeToUtc(s(k), zone) ?? new Date(NaN)) : undefined);
   const capacity = s("capacity");
   return {
     translations: LANGUAGES.filter((l) => s(`title_${l}`)).map((language) => ({ language, title: s(`title_${language}`), description: s(`description_${language}`) })),

@@ -1,6 +1,7 @@
 import { buildCalendar } from "../../emails/ics.ts";
 import { fromDbLanguage, type Lang } from "../i18n/index.ts";
 import { prisma } from "../utils/db.server.ts";
+import { env } from "../utils/env.server.ts";
 import { randomToken } from "./crypto.server.ts";
 import { requireUser, type Actor } from "./policy.server.ts";
 import { joinUrl, organizer } from "./webinar-notices.server.ts";
@@ -47,4 +48,12 @@ export async function calendarFeedSecret(actor: Actor, rotate = false) {
   const secret = randomToken();
   await prisma().user.update({ where: { id: user.id }, data: { calendarSecret: secret } });
   return secret;
+}
+
+export async function calendarFeedUrl(actor: Actor, create = false) {
+  const user = requireUser(actor);
+  const secret = create
+    ? await calendarFeedSecret(actor)
+    : (await prisma().user.findUniqueOrThrow({ where: { id: user.id }, select: { calendarSecret: true } })).calendarSecret;
+  return secret ? `${env().APP_URL}/calendar/${secret}.ics` : null;
 }

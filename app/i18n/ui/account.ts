@@ -23,6 +23,10 @@ const en = {
   created: "Created {date}",
   last_used: "last used {date}",
   never_used: "never used",
+  feed_title: "My webinars in my calendar",
+  feed_hint: "Subscribe to this address in your calendar app to see the webinars you are registered for. Keep it private.",
+  feed_create: "Create my calendar address",
+  feed_ready: "Your calendar address is ready.",
 };
 
 export const accountUi = {
@@ -50,6 +54,10 @@ export const accountUi = {
     created: "Créé le {date}",
     last_used: "dernière utilisation {date}",
     never_used: "jamais utilisé",
+    feed_title: "Mes webinaires dans mon calendrier",
+    feed_hint: "Abonnez-vous à cette adresse dans votre application de calendrier pour voir les webinaires auxquels vous êtes inscrit·e. Gardez-la privée.",
+    feed_create: "Créer mon adresse de calendrier",
+    feed_ready: "Votre adresse de calendrier est prête.",
   },
   es: {
     account_title: "Mi cuenta",
@@ -74,5 +82,9 @@ export const accountUi = {
     created: "Creado el {date}",
     last_used: "último uso {date}",
     never_used: "nunca usado",
+    feed_title: "Mis seminarios web en mi calendario",
+    feed_hint: "Suscríbase a esta dirección en su aplicación de calendario para ver los seminarios web en los que está inscrito/a. Manténgala privada.",
+    feed_create: "Crear mi dirección de calendario",
+    feed_ready: "Su dirección de calendario está lista.",
   },
 } satisfies Catalog<typeof en>;

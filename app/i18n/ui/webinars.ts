@@ -95,9 +95,6 @@ const en = {
   role_SPEAKER: "Speaker",
   role_MODERATOR: "Moderator",
   save: "Save",
-  feed_title: "My webinars in my calendar",
-  feed_hint: "Subscribe to this address in your calendar app to see the webinars you are registered for.",
-  feed_create: "Create my calendar link",
 };
 
 export type WebinarsUiKey = keyof typeof en;

@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { createApiToken } from "../app/services/api-tokens.server.ts";
+import { registerForWebinar } from "../app/services/webinar-registrations.server.ts";
+import { queueWebinarReminders } from "../app/services/webinar-followup.server.ts";
+import { cancelWebinar, panelBalance, scheduleWebinar } from "../app/services/webinars.server.ts";
+import { prisma } from "../app/utils/db.server.ts";
+import { makeUser } from "./factories.ts";
+import { Client } from "./helpers/app.ts";
+import { parseIcs } from "./helpers/ics.ts";
+import { signInAs } from "./helpers/sign-in.ts";
+
+const HOUR = 3600_000;
+const SCHEDULE = `mutation($input: ScheduleWebinarInput!) { scheduleWebinar(input: $input) { id sequence status title } }`;
+
+function input(overrides: Record<string, unknown> = {}) {
+  const start = new Date(Date.now() + 10 * 24 * HOUR);
+  return {
+    translations: [{ language: "en", title: "Remittances and care", description: "Panel" }],
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + HOUR).toISOString(),
+    timeZone: "America/Bogota",
+    meetingUrl: "https://meet.example.org/r",
+    ...overrides,
+  };
+}
+
+async function staffApi() {
+  const staff = await makeUser({ role: "STAFF" });
+  const { token } = await createApiToken(staff, { name: "tests" });
+  return { staff, api: (q: string, v?: Record<string, unknown>) => new Client().graphql(q, v, token) };
+}
+
+describe("scheduling over GraphQL", () => {
+  it("refuses bad input with field codes and creates nothing", async () => {
+    const { api } = await staffApi();
+    const before = await prisma().webinar.count();
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ endsAt: new Date(Date.now()).toISOString() }, "endsAt", "end_before_start"],
+      [{ timeZone: "Mars/Olympus" }, "timeZone", "invalid_time_zone"],
+      [{ capacity: -1 }, "capacity", "invalid_capacity"],
+      [{ meetingUrl: "http://insecure.example.org" }, "meetingUrl", "invalid_meeting_url"],
+      [{ translations: [] }, "translations", "required"],
+    ];
+    for (const [patch, field, key] of cases) {
+      const r = await api(SCHEDULE, { input: input(patch) });
+      expect(r.errors?.[0]?.extensions?.code, field).toBe("BAD_USER_INPUT");
+      expect(r.errors?.[0]?.extensions?.fields?.[field], field).toBe(key);
+    }
+    expect(await prisma().webinar.count()).toBe(before);
+    const anonymous = await new Client().graphql(SCHEDULE, { input: input() });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("refuses double, cancelled, past and partners-only registrations with clear codes", async () => {
+    const { staff, api } = await staffApi();
+    const open = await scheduleWebinar(staff, { ...input(), startsAt: new Date(input().startsAt), endsAt: new Date(input().endsAt) });
+    const person = await makeUser();
+    const client = await signInAs(new Client(), person.email);
+    const REGISTER = `mutation($id: ID!) { registerForWebinar(webinarId: $id, input: { timeZone: "Europe/Madrid" }) { status } }`;
+    expect((await client.graphql<{ registerForWebinar: { status: string } }>(REGISTER, { id: open.id })).data?.registerForWebinar.status).toBe("CONFIRMED");
+    expect((await client.graphql(REGISTER, { id: open.id })).errors?.[0]?.extensions?.code).toBe("CONFLICT");
+
+    const cancelled = await scheduleWebinar(staff, { ...input(), startsAt: new Date(input().startsAt), endsAt: new Date(input().endsAt) });
+    await cancelWebinar(staff, cancelled.id, null);
+    expect((await client.graphql(REGISTER, { id: cancelled.id })).errors?.[0]?.message).toBe("This webinar was cancelled.");
+
+    const past = await scheduleWebinar(staff, { ...input(), startsAt: new Date(Date.now() - 3 * HOUR), endsAt: new Date(Date.now() - 2 * HOUR) });
+    expect((await client.graphql(REGISTER, { id: past.id })).errors?.[0]?.message).toBe("This webinar has already taken place.");
+
+    const partnersOnly = await scheduleWebinar(staff, { ...input(), audience: "PARTNERS", startsAt: new Date(input().startsAt), endsAt: new Date(input().endsAt) });
+    const anon = await new Client().graphql(`mutation($id: ID!) { registerForWebinar(webinarId: $id, input: { email: "x@example.org", name: "X" }) { status } }`, { id: partnersOnly.id });
+    expect(anon.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(await prisma().webinarRegistration.count({ where: { webinarId: { in: [cancelled.id, past.id, partnersOnly.id] } } })).toBe(0);
+
+    const list = await api(`query($id: ID!) { webinar(id: $id) { registrations { email } meetingUrl } }`, { id: open.id });
+    expect(list.data).toEqual({ webinar: { registrations: [{ email: person.email }], meetingUrl: "https://meet.example.org/r" } });
+    const hidden = await client.graphql(`query($id: ID!) { webinar(id: $id) { registrations { email } meetingUrl } }`, { id: open.id });
+    expect(hidden.data).toEqual({ webinar: { registrations: null, meetingUrl: null } });
+  });
+
+  it("warns on a single-gender panel using only declared genders, moderator apart", () => {
+    expect(panelBalance([{ role: "SPEAKER", gender: "Woman" }, { role: "SPEAKER", gender: "femme" }, { role: "MODERATOR", gender: "man" }]).singleGender).toBe("woman");
+    expect(panelBalance([{ role: "SPEAKER", gender: "woman" }, { role: "SPEAKER", gender: "prefer not to say" }]).singleGender).toBeNull();
+    expect(panelBalance([{ role: "SPEAKER", gender: "woman" }, { role: "SPEAKER", gender: "hombre" }]).singleGender).toBeNull();
+    const b = panelBalance([{ role: "SPEAKER", gender: null }, { role: "SPEAKER", gender: "non-binary" }, { role: "MODERATOR", gender: "mujer" }]);
+    expect(b.panel).toMatchObject({ undisclosed: 1, "non-binary": 1 });
+    expect(b.moderators.woman).toBe(1);
+  });
+});
+
+describe("reminders", () => {
+  it("queue one 24 h and one 1 h reminder per confirmed person, even when two workers run the job at once", async () => {
+    const staff = await makeUser({ role: "STAFF" });
+    const now = new Date();
+    const start = new Date(now.getTime() + 20 * HOUR);
+    const w = await scheduleWebinar(staff, { ...input(), capacity: 1, startsAt: start, endsAt: new Date(start.getTime() + HOUR) });
+    const a = await registerForWebinar(await makeUser(), w.id, {});
+    const b = await registerForWebinar(await makeUser(), w.id, {});
+    expect([a.status, b.status]).toEqual(["CONFIRMED", "WAITLISTED"]);
+    await Promise.all([queueWebinarReminders(now), queueWebinarReminders(now)]);
+    await queueWebinarReminders(new Date(now.getTime() + HOUR));
+    await Promise.all([queueWebinarReminders(new Date(start.getTime() - 30 * 60_000)), queueWebinarReminders(new Date(start.getTime() - 20 * 60_000))]);
+    const reminders = await prisma().outboxMessage.findMany({ where: { key: { startsWith: "webinar:reminder" } } });
+    expect(reminders.map((r) => `${r.toAddress}:${r.key.split(":")[1]}`).sort()).toEqual([`${a.email}:reminder_1h`, `${a.email}:reminder_24h`]);
+  });
+});
+
+describe("webinar pages", () => {
+  it("an anonymous visitor registers, confirms by email link, and downloads the event", async () => {
+    const staff = await makeUser({ role: "STAFF" });
+    const start = new Date(Math.floor((Date.now() + 5 * 24 * HOUR) / 60_000) * 60_000);
+    const w = await scheduleWebinar(staff, { ...input(), startsAt: start, endsAt: new Date(start.getTime() + HOUR) });
+    const visitor = new Client("198.51.100.50", { "accept-language": "es" });
+    const page = await visitor.get(`/webinars/${w.id}`);
+    const html = await page.text();
+    expect(html).toContain("calendar.google.com");
+    expect(html).not.toContain("meet.example.org");
+    const bad = await visitor.post(`/webinars/${w.id}`, { intent: "register", email: "nope", name: "", language: "es", timeZone: "Asia/Manila" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("Introduzca un correo electrónico válido");
+    const done = await visitor.post(`/webinars/${w.id}`, { intent: "register", email: "lucia@example.org", name: "Lucía", language: "es", timeZone: "Asia/Manila", captions: "on" });
+    expect(await done.text()).toContain("Casi listo");
+    const reg = await prisma().webinarRegistration.findFirstOrThrow({ where: { email: "lucia@example.org" } });
+    expect(reg).toMatchObject({ status: "UNCONFIRMED", captions: true, timeZone: "Asia/Manila", language: "ES" });
+    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { toAddress: "lucia@example.org" } });
+    expect(mail.icalContent).toBeNull();
+    const manage = /http:\/\/hub\.test(\/r\/[\w.-]+)\?confirm=1/.exec(mail.text)![1];
+    expect((await visitor.get(`${manage}?confirm=1`)).status).toBe(200);
+    expect((await prisma().webinarRegistration.findUniqueOrThrow({ where: { id: reg.id } })).status).toBe("UNCONFIRMED");
+    await visitor.post(manage, { intent: "confirm" });
+    expect((await prisma().webinarRegistration.findUniqueOrThrow({ where: { id: reg.id } })).status).toBe("CONFIRMED");
+
+    const ics = await visitor.get(`/webinars/${w.id}/event.ics`);
+    expect(ics.headers.get("content-type")).toContain("text/calendar");
+    const event = parseIcs(await ics.text());
+    expect(event).toMatchObject({ method: "PUBLISH", uid: w.uid, attendees: [], startIsUtc: true });
+    expect(event.start.toISOString()).toBe(start.toISOString());
+  });
+
+  it("staff schedule through the form; bad times and zones come back as field messages", async () => {
+    const staff = await signInAs(new Client(), (await makeUser({ role: "STAFF" })).email);
+    const fields = { title_en: "Form webinar", startsAt: "2031-03-30T10:00", endsAt: "2031-03-30T09:00", timeZone: "Europe/Paris", meetingUrl: "https://meet.example.org/f", capacity: "-3" };
+    const bad = await staff.post("/webinars/new", fields);
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain("The end must be after the start.");
+    expect(html).toContain('value="Form webinar"');
+    expect((await staff.post("/webinars/new", { ...fields, timeZone: "Nowhere/Land", endsAt: "2031-03-30T11:00", capacity: "" })).status).toBe(400);
+    const ok = await staff.post("/webinars/new", { ...fields, endsAt: "2031-03-30T11:30", capacity: "50", speaker_0_name: "Dr. B", speaker_0_gender: "woman", speaker_1_name: "Dr. C", speaker_1_gender: "Femme" });
+    expect(ok.status).toBe(302);
+    const w = await prisma().webinar.findFirstOrThrow({ where: { translations: { some: { title: "Form webinar" } } } });
+    expect(w.startsAt.toISOString()).toBe("2031-03-30T08:00:00.000Z");
+    expect(await (await staff.get(`/webinars/${w.id}`)).text()).toContain("Consider inviting a more balanced panel");
+    expect((await new Client().get("/webinars/new")).status).toBe(302);
+  });
+
+  it("a signed-in person's calendar feed lists their confirmed webinars with personal join links", async () => {
+    const staff = await makeUser({ role: "STAFF" });
+    const person = await makeUser();
+    const start = new Date(Date.now() + 2 * 24 * HOUR);
+    const w = await scheduleWebinar(staff, { ...input(), startsAt: start, endsAt: new Date(start.getTime() + HOUR) });
+    await registerForWebinar(person, w.id, {});
+    const browser = await signInAs(new Client(), person.email);
+    const account = await (await browser.post("/account", { intent: "calendar-feed" })).text();
+    const feed = /http:\/\/hub\.test(\/calendar\/[\w-]+\.ics)/.exec(account)![1];
+    const ics = await new Client().get(feed);
+    expect(ics.status).toBe(200);
+    const parsed = parseIcs(await ics.text());
+    expect(parsed).toMatchObject({ method: "PUBLISH", uid: w.uid });
+    expect(parsed.url).toMatch(/\/j\//);
+    expect((await new Client().get("/calendar/not-a-secret.ics")).status).toBe(404);
+  });
+});
