@@ -20,9 +20,14 @@ export function messageIdFor(key: string) {
 
 /** Must be called with the use case's transaction so the mail exists if and only if the change does. */
 export async function enqueueEmail(db: Client, email: OutgoingEmail): Promise<void> {
-  await db.outboxMessage.createMany({
-    data: [
-      {
+  await enqueueEmails(db, [email]);
+}
+
+/** Many messages in few statements (e.g. an update to every registrant of a webinar). */
+export async function enqueueEmails(db: Client, emails: OutgoingEmail[], chunk = 500): Promise<void> {
+  for (let i = 0; i < emails.length; i += chunk) {
+    await db.outboxMessage.createMany({
+      data: emails.slice(i, i + chunk).map((email) => ({
         key: email.key,
         messageId: messageIdFor(email.key),
         toAddress: email.to,
@@ -31,8 +36,8 @@ export async function enqueueEmail(db: Client, email: OutgoingEmail): Promise<vo
         text: email.text,
         icalMethod: email.ical?.method ?? null,
         icalContent: email.ical?.content ?? null,
-      },
-    ],
-    skipDuplicates: true,
-  });
+      })),
+      skipDuplicates: true,
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import type { Lang } from "../app/i18n/index.ts";
 import type { Client } from "../app/utils/db.server.ts";
-import { enqueueEmail } from "./outbox.ts";
+import { enqueueEmail, enqueueEmails, type OutgoingEmail } from "./outbox.ts";
 import type { RenderedEmail } from "./render.tsx";
 import {
   applicationReceivedEmail,
@@ -43,5 +43,9 @@ export interface WebinarMail {
   ical?: { method: "REQUEST" | "CANCEL"; content: string };
 }
 
-export const sendWebinarMail = (db: Client, m: WebinarMail) =>
-  enqueueEmail(db, { key: m.key, to: m.to, ...webinarEmail(m.kind, m.context, m.extra), ical: m.ical });
+export const webinarMail = (m: WebinarMail): OutgoingEmail => ({ key: m.key, to: m.to, ...webinarEmail(m.kind, m.context, m.extra), ical: m.ical });
+
+export const sendWebinarMail = (db: Client, m: WebinarMail) => enqueueEmail(db, webinarMail(m));
+
+/** A change that reaches every registrant: rendered one by one, written in batches. */
+export const sendWebinarMails = (db: Client, mails: WebinarMail[]) => enqueueEmails(db, mails.map(webinarMail));

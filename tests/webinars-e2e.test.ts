@@ -31,10 +31,15 @@ function inviteOf(mail: ReceivedMail) {
   return invite;
 }
 
+/** Two workers deliver at once; every message must arrive exactly once. */
 async function drain() {
   const before = sink.received.length;
-  const { sent } = await deliverDue();
-  return (await sink.waitFor(before + sent)).slice(before);
+  const results = await Promise.all([deliverDue({ workerId: "worker-1", batchSize: 1 }), deliverDue({ workerId: "worker-2", batchSize: 1 })]);
+  const received = (await sink.waitFor(before + results[0].sent + results[1].sent)).slice(before);
+  const ids = received.map((m) => m.parsed.messageId);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(await prisma().outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
+  return received;
 }
 
 describe("webinar invites end to end over SMTP", () => {

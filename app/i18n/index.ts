@@ -48,14 +48,23 @@ export function resolveLanguage(opts: { profile?: string | null; cookie?: string
   return fromDbLanguage(opts.profile) ?? (isLang(opts.cookie) ? opts.cookie : undefined) ?? negotiate(opts.acceptLanguage) ?? "en";
 }
 
+// Building a DateTimeFormat costs far more than using one; invites for thousands of people reuse a few.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDateTime(date: Date, lang: Lang, timeZone = "UTC") {
-  return new Intl.DateTimeFormat(lang, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone,
-    timeZoneName: "short",
-  }).format(date);
+  const key = `${lang}|${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone,
+      timeZoneName: "short",
+    });
+    formatters.set(key, format);
+  }
+  return format.format(date);
 }

@@ -1,5 +1,5 @@
 import type { Prisma, Webinar, WebinarRegistration, WebinarTranslation } from "../generated/prisma/client.ts";
-import { sendWebinarMail, type WebinarMail } from "../../emails/senders.ts";
+import { sendWebinarMail, sendWebinarMails, type WebinarMail } from "../../emails/senders.ts";
 import { buildCalendar, type IcsMethod } from "../../emails/ics.ts";
 import { fromDbLanguage } from "../i18n/index.ts";
 import { env } from "../utils/env.server.ts";
@@ -56,10 +56,14 @@ export async function notify(
   stamp: string | number,
   extra?: WebinarMail["extra"],
 ) {
+  await sendWebinarMail(tx, webinarMessage(webinar, reg, kind, stamp, extra));
+}
+
+function webinarMessage(webinar: W, reg: WebinarRegistration, kind: Kind, stamp: string | number, extra?: WebinarMail["extra"]): WebinarMail {
   const lang = fromDbLanguage(reg.language) ?? "en";
   const method: "REQUEST" | "CANCEL" | null = REQUEST_KINDS.includes(kind) ? "REQUEST" : CANCEL_KINDS.includes(kind) ? "CANCEL" : null;
   const confirmed = method === "REQUEST" || kind.startsWith("reminder");
-  await sendWebinarMail(tx, {
+  return {
     key: `webinar:${kind}:${reg.id}:${stamp}`,
     to: reg.email,
     kind,
@@ -76,13 +80,12 @@ export async function notify(
     },
     extra,
     ical: method ? { method, content: personalCalendar(webinar, reg, method) } : undefined,
-  });
+  };
 }
 
 /** Every confirmed registrant gets the same change, each in their own language and time zone. */
 export async function notifyRegistrants(tx: Prisma.TransactionClient, webinar: W, kind: "updated" | "cancelled") {
   const confirmed = await tx.webinarRegistration.findMany({ where: { webinarId: webinar.id, status: "CONFIRMED" } });
-  for (const reg of confirmed) {
-    await notify(tx, webinar, reg, kind, webinar.sequence, webinar.cancelReason ? { note: webinar.cancelReason } : undefined);
-  }
+  const extra = webinar.cancelReason ? { note: webinar.cancelReason } : undefined;
+  await sendWebinarMails(tx, confirmed.map((reg) => webinarMessage(webinar, reg, kind, webinar.sequence, extra)));
 }
