@@ -1,5 +1,7 @@
 import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
+import { scheduleWebinar } from "../app/services/webinars.server.ts";
+import type { SignedInActor } from "../app/services/policy.server.ts";
 import { addMember, focalPointOf, makePartner, makeUser } from "../tests/factories.ts";
 
 const DEMO_PARTNERS = [
@@ -41,6 +43,7 @@ export async function seed() {
       first = false;
     }
   }
+  await seedWebinars(admin);
   const url = env().APP_URL;
   console.log(
     [
@@ -51,4 +54,41 @@ export async function seed() {
       `  2. the sign-in link is printed in this log and kept under ${env().DATA_DIR}/mail (admins: ${url}/admin/mail)`,
     ].join("\n"),
   );
+}
+
+async function seedWebinars(staff: SignedInActor) {
+  const day = 24 * 3600_000;
+  const at = (days: number, hourUtc: number) => {
+    const d = new Date(Date.now() + days * day);
+    d.setUTCHours(hourUtc, 0, 0, 0);
+    return d;
+  };
+  const upcoming = at(9, 13);
+  await scheduleWebinar(staff, {
+    translations: [
+      { language: "en", title: "Care work across borders: findings from five corridors", description: "The lab presents new sex- and age-disaggregated evidence on migrant care workers, followed by questions." },
+      { language: "fr", title: "Le travail de soin par-delà les frontières : résultats de cinq corridors", description: "Le laboratoire présente de nouvelles données ventilées par sexe et par âge sur les travailleuses et travailleurs migrants du soin, suivies de questions." },
+      { language: "es", title: "Trabajo de cuidados más allá de las fronteras: hallazgos de cinco corredores", description: "El laboratorio presenta nueva evidencia desagregada por sexo y edad sobre personas migrantes en el trabajo de cuidados, seguida de preguntas." },
+    ],
+    startsAt: upcoming,
+    endsAt: new Date(upcoming.getTime() + 90 * 60_000),
+    timeZone: "Africa/Dakar",
+    meetingUrl: "https://meet.example.org/genmig-care-work",
+    capacity: 100,
+    speakers: [
+      { name: "Fatou Sow", affiliation: "Centre for Migration and Gender Studies", role: "SPEAKER", gender: "woman" },
+      { name: "Lucía Fernández", affiliation: "GenMig research team", role: "SPEAKER", gender: "woman" },
+      { name: "Amina Diallo", affiliation: "GenMig research team", role: "MODERATOR", gender: "prefer not to say" },
+    ],
+  });
+  const partnersOnly = at(16, 15);
+  await scheduleWebinar(staff, {
+    translations: [{ language: "en", title: "Partners' dialogue: remittances and financial inclusion", description: "A closed discussion for partner institutions." }],
+    startsAt: partnersOnly,
+    endsAt: new Date(partnersOnly.getTime() + 60 * 60_000),
+    timeZone: "America/Bogota",
+    meetingUrl: "https://meet.example.org/genmig-remittances",
+    audience: "PARTNERS",
+    requiresApproval: true,
+  });
 }
