@@ -72,6 +72,11 @@ describe("scheduling over GraphQL", () => {
     expect(anon.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(await prisma().webinarRegistration.count({ where: { webinarId: { in: [cancelled.id, past.id, partnersOnly.id] } } })).toBe(0);
 
+    const invited = await scheduleWebinar(staff, { ...input(), audience: "INVITED", startsAt: new Date(input().startsAt), endsAt: new Date(input().endsAt) });
+    expect((await client.graphql(REGISTER, { id: invited.id })).errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const visible = await client.graphql<{ webinars: { id: string }[] }>("{ webinars { id } }");
+    expect(visible.data?.webinars.map((x) => x.id)).not.toContain(invited.id);
+
     const list = await api(`query($id: ID!) { webinar(id: $id) { registrations { email } meetingUrl } }`, { id: open.id });
     expect(list.data).toEqual({ webinar: { registrations: [{ email: person.email }], meetingUrl: "https://meet.example.org/r" } });
     const hidden = await client.graphql(`query($id: ID!) { webinar(id: $id) { registrations { email } meetingUrl } }`, { id: open.id });

@@ -62,13 +62,9 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
     ...(actor.kind === "user" ? { email: actor.email, name: (input as { name?: string })?.name || actor.name } : {}),
   });
   return prisma().$transaction(async (tx) => {
-    const webinar = await lockWebinar(tx, webinarId).catch(() => {
-      throw notFound();
-    });
-    if (webinar.audience === "INVITED" && !isStaff(actor)) {
-      const invited = actor.kind === "user" && (await tx.webinarRegistration.count({ where: { webinarId, userId: actor.id } })) > 0;
-      if (!invited) throw notFound();
-    }
+    const webinar = await lockWebinar(tx, webinarId);
+    // Invited-only webinars are invisible to the public and to partners: no hint that they exist.
+    if (webinar.audience === "INVITED" && !isStaff(actor)) throw notFound();
     authorize(actor, { do: "webinar.register", webinar });
     assertOpen(webinar, now);
     const existing = await tx.webinarRegistration.findUnique({ where: { webinarId_email: { webinarId, email: data.email } } });
