@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { createApiToken } from "./app/services/api-tokens.server.ts";
 import { AppError } from "./app/services/errors.ts";
 import { createUser, loadActor } from "./app/services/users.server.ts";
-import { closeDatabase, prisma } from "./app/utils/db.server.ts";
+import { closeDatabase, DatabaseOwnerError, prisma } from "./app/utils/db.server.ts";
+import { reachDatabase } from "./app/utils/db-owner.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
 import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
@@ -72,6 +73,8 @@ async function main() {
     strict: true,
   });
   env();
+  // Embedded mode: through the running server's socket, or by opening the data directory when no server runs.
+  await reachDatabase();
   await run(values);
   return 0;
 }
@@ -82,7 +85,7 @@ main()
     process.exit(code);
   })
   .catch(async (error) => {
-    const known = error instanceof AppError || error instanceof UsageError || error instanceof EnvError || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
+    const known = error instanceof AppError || error instanceof UsageError || error instanceof EnvError || error instanceof DatabaseOwnerError || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
     console.error(known ? `Error: ${error.message}${error instanceof AppError && error.fields ? ` (${Object.keys(error.fields).join(", ")})` : ""}` : error);
     await closeDatabase().catch(() => {});
     process.exit(1);

@@ -5,6 +5,7 @@ import compression from "compression";
 import express from "express";
 import { databaseKind } from "./app/utils/database-url.ts";
 import { closeDatabase } from "./app/utils/db.server.ts";
+import { ownDatabase } from "./app/utils/db-owner.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
 import { registerJob, startWorker } from "./emails/worker.ts";
@@ -23,6 +24,8 @@ async function main() {
     throw error;
   }
   const embedded = databaseKind(config.DATABASE_URL) !== "postgres";
+  // Embedded mode: take the data directory (or refuse if another server has it) and share it with the CLI.
+  const owner = await ownDatabase();
   const { applied } = await migrate();
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   if (embedded) await seedIfEmpty();
@@ -44,6 +47,7 @@ async function main() {
   const shutdown = async () => {
     server.close();
     await worker?.stop();
+    await owner.stop();
     await closeDatabase();
     process.exit(0);
   };

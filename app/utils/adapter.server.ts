@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { databaseKind, pgliteDirectory } from "./database-url.js";
+import { describeOwner, tryClaim } from "./db-lock.server.js";
 
 const NAME_OID = 19;
 const CHAR_OID = 18;
@@ -56,6 +57,12 @@ export function createAdapter(url: string | undefined, dataDir = "./data") {
   // pglite-prisma-adapter bundles its own copy of Prisma's adapter types; the runtime contract is the same.
   if (kind === "memory") return new PrismaPGlite(new PGlite()) as unknown as PrismaPg;
   const dir = pgliteDirectory(url, dataDir);
+  // One PGlite per directory: while the server runs, go through its socket (the lock is released at exit).
+  const claim = tryClaim(dir, "cli");
+  if ("owner" in claim) {
+    if (!claim.owner.endpoint) throw new Error(`The embedded database in ${dir} is in use by ${describeOwner(claim.owner)}, which does not share it.`);
+    return new PrismaPg({ ...claim.owner.endpoint, user: "postgres", database: "template1", Client: TextNameClient } as unknown as pg.PoolConfig);
+  }
   fs.mkdirSync(dir, { recursive: true });
   return new PrismaPGlite(new PGlite(dir)) as unknown as PrismaPg;
 }

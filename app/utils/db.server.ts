@@ -5,7 +5,9 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { databaseKind, pgliteDirectory, type DatabaseKind } from "./database-url.ts";
+import { describeOwner, releaseLock, tryClaim, type HeldLock } from "./db-lock.server.ts";
 import { env } from "./env.server.ts";
+import { withoutSocketSessions } from "./pglite-share.server.ts";
 
 /** Runs raw multi-statement SQL; used by the migration runner, which Prisma's prepared statements cannot serve. */
 export interface SqlDriver {
@@ -18,60 +20,78 @@ export interface SqlDriver {
 export interface Database {
   prisma: PrismaClient;
   driver: SqlDriver;
+  /** Set when this process opened the embedded database itself (it owns the directory, or it is in memory). */
+  pglite?: PGlite;
+  lock?: HeldLock;
 }
 
 // pglite-prisma-adapter bundles its own copy of Prisma's adapter types; the runtime contract is the same.
 const pgliteAdapter = (pglite: PGlite) => new PrismaPGlite(pglite) as unknown as PrismaPg;
 
-function open(): Database {
-  const url = env().DATABASE_URL;
-  const kind = databaseKind(url);
-  if (kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-    const driver: SqlDriver = {
-      kind,
-      async exclusive(lockKey, fn) {
-        const client = await pool.connect();
-        try {
-          await client.query("SELECT pg_advisory_lock($1)", [lockKey]);
-          try {
-            return await fn(async (sql, params) => (await client.query(sql, params)).rows);
-          } finally {
-            await client.query("SELECT pg_advisory_unlock($1)", [lockKey]);
-          }
-        } finally {
-          client.release();
-        }
-      },
-      close: () => pool.end(),
-    };
-    return { prisma, driver };
-  }
-  let pglite: PGlite;
-  if (kind === "memory") pglite = new PGlite();
-  else {
-    const dir = pgliteDirectory(url, env().DATA_DIR);
-    fs.mkdirSync(dir, { recursive: true });
-    pglite = new PGlite(dir);
-  }
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+/** PostgreSQL, or the embedded database reached through the process that owns it (same wire protocol). */
+function throughPg(config: pg.PoolConfig, kind: DatabaseKind): Database {
+  const pool = new pg.Pool({ ...config, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(config) });
   const driver: SqlDriver = {
     kind,
-    // PGlite is a single connection inside this process: nothing else can race the migrator.
-    exclusive: (_key, fn) =>
-      fn(async (sql, params) => {
-        if (params?.length) return (await pglite.query<Record<string, unknown>>(sql, params)).rows;
-        const results = await pglite.exec(sql);
-        return (results.at(-1)?.rows ?? []) as Record<string, unknown>[];
-      }),
-    close: () => pglite.close(),
+    async exclusive(lockKey, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [lockKey]);
+        try {
+          return await fn(async (sql, params) => (await client.query(sql, params)).rows);
+        } finally {
+          await client.query("SELECT pg_advisory_unlock($1)", [lockKey]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
   };
   return { prisma, driver };
 }
 
+function inProcess(pglite: PGlite, kind: DatabaseKind, lock?: HeldLock): Database {
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  const driver: SqlDriver = {
+    kind,
+    // Statements run one by one (BEGIN … COMMIT); processes sharing this database through its socket wait meanwhile.
+    exclusive: (_key, fn) =>
+      withoutSocketSessions(pglite, () =>
+        fn(async (sql, params) => {
+          if (params?.length) return (await pglite.query<Record<string, unknown>>(sql, params)).rows;
+          const results = await pglite.exec(sql);
+          return (results.at(-1)?.rows ?? []) as Record<string, unknown>[];
+        }),
+      ),
+    close: () => pglite.close(),
+  };
+  return { prisma, driver, pglite, lock };
+}
+
+export class DatabaseOwnerError extends Error {}
+
+function open(): Database {
+  const url = env().DATABASE_URL;
+  const kind = databaseKind(url);
+  if (kind === "postgres") return throughPg({ connectionString: url }, kind);
+  if (kind === "memory") return inProcess(new PGlite(), kind);
+  const dir = pgliteDirectory(url, env().DATA_DIR);
+  const claim = tryClaim(dir, "cli");
+  if ("held" in claim) {
+    fs.mkdirSync(dir, { recursive: true });
+    return inProcess(new PGlite(dir), kind, claim.held);
+  }
+  const { owner } = claim;
+  if (!owner.endpoint) {
+    throw new DatabaseOwnerError(`The embedded database in ${dir} is in use by ${describeOwner(owner)}, which does not share it. Wait for it to finish or stop it.`);
+  }
+  return throughPg({ ...owner.endpoint, user: "postgres", database: "template1" }, kind);
+}
+
 // One database handle per process, shared by the server, the worker and the Remix bundle (which loads its own
-// copy of this module): two PGlite instances on one directory would corrupt it.
+// copy of this module). Across processes, the lock in db-lock.server.ts keeps one PGlite per directory.
 const KEY = Symbol.for("genmig.db");
 type G = typeof globalThis & { [KEY]?: Database };
 
@@ -91,6 +111,7 @@ export async function closeDatabase() {
   delete g[KEY];
   await db.prisma.$disconnect();
   await db.driver.close();
+  if (db.lock) releaseLock(db.lock);
 }
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
