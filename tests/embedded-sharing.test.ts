@@ -170,4 +170,17 @@ describe.skipIf(!embedded)("embedded database shared over its socket", () => {
       await Promise.all(clients.map(({ c }) => c.end()));
     }
   });
+
+  it("listens on 127.0.0.1 with a random port where a socket path would be too long", async () => {
+    const tcp = await shareDatabase(database().pglite!, path.join(socketDir, "x".repeat(120)), 5432);
+    try {
+      expect(tcp.endpoint.host).toBe("127.0.0.1");
+      const client = new pg.Client({ ...tcp.endpoint, user: "postgres", database: "template1" });
+      await client.connect();
+      expect((await client.query("SELECT 41 + 1 AS answer")).rows).toEqual([{ answer: 42 }]);
+      await client.end();
+    } finally {
+      await tcp.stop();
+    }
+  });
 });

@@ -62,7 +62,8 @@ function procStart(pid: number) {
 }
 
 export function isAlive(record: Pick<OwnerRecord, "pid" | "bootId" | "procStart">) {
-  if (record.pid === process.pid) return [...held().values()].some((h) => h.record.pid === record.pid && h.record.procStart === record.procStart);
+  // Callers look at the locks this process holds first; a lock naming our pid is from an earlier life with that pid.
+  if (record.pid === process.pid) return false;
   try {
     process.kill(record.pid, 0);
   } catch (error) {
@@ -145,10 +146,13 @@ export function tryClaim(dir: string, role: OwnerRole): Claim {
     }
     const owner = readOwner(dir);
     if (owner && isAlive(owner)) return { owner };
-    withTakeoverGuard(file, () => {
+    const tookOver = withTakeoverGuard(file, () => {
       const again = readOwner(dir);
       if (!again || (again.pid === owner?.pid && again.startedAt === owner.startedAt)) fs.rmSync(file, { force: true });
+      return true;
     });
+    // Someone else is taking over right now: let them finish.
+    if (!tookOver) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
   throw new Error(`Could not take the lock ${file}`);
 }
