@@ -31,6 +31,8 @@ const pgliteAdapter = (pglite: PGlite) => new PrismaPGlite(pglite) as unknown as
 /** PostgreSQL, or the embedded database reached through the process that owns it (same wire protocol). */
 function throughPg(config: pg.PoolConfig, kind: DatabaseKind): Database {
   const pool = new pg.Pool({ ...config, max: 10 });
+  // An idle connection dropped by the server (restart, owner stopped) must not crash a worker; the next query reconnects.
+  pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(config) });
   const driver: SqlDriver = {
     kind,
