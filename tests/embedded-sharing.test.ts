@@ -171,6 +171,26 @@ describe.skipIf(!embedded)("embedded database shared over its socket", () => {
     }
   });
 
+  it("disconnects a client left idle inside its transaction, so the owner is not held up", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gmh-idle-"));
+    const quick = await shareDatabase(database().pglite!, dir, 5432, { idleInTransactionMs: 100 });
+    const client = new pg.Client({ ...quick.endpoint, user: "postgres", database: "template1" });
+    const closed = new Promise((resolve) => client.once("error", resolve));
+    try {
+      await client.connect();
+      await client.query("BEGIN");
+      await client.query(`INSERT INTO probe VALUES ('idle-in-transaction', 1)`);
+      await prisma().$executeRawUnsafe(`INSERT INTO probe VALUES ('owner-not-held-up', 1)`);
+      await closed;
+      const rows = await prisma().$queryRawUnsafe<{ who: string }[]>(`SELECT who FROM probe WHERE who IN ('idle-in-transaction', 'owner-not-held-up')`);
+      expect(rows.map((r) => r.who)).toEqual(["owner-not-held-up"]);
+    } finally {
+      await client.end().catch(() => {});
+      await quick.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("listens on 127.0.0.1 with a random port where a socket path would be too long", async () => {
     const tcp = await shareDatabase(database().pglite!, path.join(socketDir, "x".repeat(120)), 5432);
     try {

@@ -31,11 +31,18 @@ interface Pending {
 
 const NOTHING = new Uint8Array(0);
 
-/** Status of the last ReadyForQuery in a response ('I' idle, 'T' in transaction, 'E' failed transaction), if any. */
+/**
+ * Status of a response that ends with ReadyForQuery ('I' idle, 'T' in transaction, 'E' failed transaction). Walks
+ * the message frames, so row data that happens to end in the same bytes is not mistaken for it.
+ */
 function readyStatus(out: Uint8Array): string | undefined {
-  const n = out.length;
-  if (n < 6 || out[n - 6] !== READY_FOR_QUERY || out[n - 2] !== 5) return undefined;
-  return String.fromCharCode(out[n - 1]);
+  let status: string | undefined;
+  for (let at = 0; at + 5 <= out.length; ) {
+    const length = ((out[at + 1] << 24) | (out[at + 2] << 16) | (out[at + 3] << 8) | out[at + 4]) >>> 0;
+    status = out[at] === READY_FOR_QUERY && length === 4 + 1 && at + 6 <= out.length ? String.fromCharCode(out[at + 5]) : undefined;
+    at += 1 + length;
+  }
+  return status;
 }
 
 const GATES = Symbol.for("genmig.pgliteGates");
@@ -69,6 +76,7 @@ class SessionScheduler {
 
   constructor(
     private db: PGlite,
+    private idleInTransactionMs: number,
     private onIdleInTransaction: (id: number) => void,
   ) {}
 
@@ -150,7 +158,7 @@ class SessionScheduler {
       }
       const holder = this.holder;
       if (holder !== null && !this.idleTimer) {
-        this.idleTimer = setTimeout(() => this.onIdleInTransaction(holder), IDLE_IN_TRANSACTION_MS);
+        this.idleTimer = setTimeout(() => this.onIdleInTransaction(holder), this.idleInTransactionMs);
         this.idleTimer.unref();
       }
     } finally {
@@ -179,10 +187,16 @@ export interface SharedDatabase {
  * Listens on a Unix socket (`<dir>/.s.PGSQL.<port>`, the name `pg` and psql look for, mode 0600) or, where the
  * path would be too long for a socket, on 127.0.0.1 with a random port.
  */
-export async function shareDatabase(db: PGlite, socketDir: string, socketPort: number): Promise<SharedDatabase> {
+export async function shareDatabase(
+  db: PGlite,
+  socketDir: string,
+  socketPort: number,
+  { idleInTransactionMs = IDLE_IN_TRANSACTION_MS } = {},
+): Promise<SharedDatabase> {
   const sockets = new Map<number, net.Socket>();
   const handlers = new Set<PGLiteSocketHandler>();
-  const scheduler = new SessionScheduler(db, (id) => sockets.get(id)?.destroy());
+  // A session idle inside its transaction holds up everyone, the web server included: disconnect it (rolls back).
+  const scheduler = new SessionScheduler(db, idleInTransactionMs, (id) => sockets.get(id)?.destroy());
   const server = net.createServer((socket) => {
     // pglite-socket types its queue as an unexported class; the scheduler implements the methods it calls.
     const handler = new PGLiteSocketHandler({ queryQueue: scheduler as never, closeOnDetach: true });
