@@ -1,4 +1,5 @@
 import net from "node:net";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { databaseKind, pgliteDirectory } from "./database-url.ts";
 import { describeOwner, lockFile, publishEndpoint, tryClaim, type OwnerEndpoint } from "./db-lock.server.ts";
@@ -35,7 +36,7 @@ export async function ownDatabase(): Promise<{ stop(): Promise<void> }> {
     const claim = tryClaim(dir, "server");
     if ("held" in claim) {
       const db = database();
-      const shared = await shareDatabase(db.pglite!, dirOf(lockFile(dir)), socketPort(dir));
+      const shared = await shareDatabase(db.pglite!, path.dirname(lockFile(dir)), socketPort(dir));
       publishEndpoint(claim.held, shared.endpoint);
       return {
         async stop() {
@@ -54,9 +55,6 @@ export async function ownDatabase(): Promise<{ stop(): Promise<void> }> {
   }
 }
 
-function dirOf(file: string) {
-  return file.slice(0, file.lastIndexOf("/")) || "/";
-}
 
 function probe(endpoint: OwnerEndpoint) {
   return new Promise<void>((resolve, reject) => {
