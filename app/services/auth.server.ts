@@ -61,10 +61,14 @@ export interface ConfirmationNeeded {
   confirm: { email: string; proof: string };
 }
 
-const proofFor = (tokenHash: string, browser: string) =>
-  crypto.createHmac("sha256", env().SESSION_SECRET).update(`sign-in-confirm:${tokenHash}:${browser}`).digest("base64url");
+/**
+ * A form value that only a page served to this browser can hold: an HMAC of the link's token hash and the
+ * browser's own SameSite=Strict cookie. Another site can read neither, so it cannot forge the POST.
+ */
+export const browserProof = (purpose: "sign-in" | "invitation", tokenHash: string, browser: string) =>
+  crypto.createHmac("sha256", env().SESSION_SECRET).update(`${purpose}-confirm:${tokenHash}:${browser}`).digest("base64url");
 
-const sameSecret = (a: string, b: string) => {
+export const sameSecret = (a: string, b: string) => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && crypto.timingSafeEqual(x, y);
@@ -86,7 +90,7 @@ export async function signInWithToken(input: {
 }): Promise<{ sessionSecret: string; userId: string } | ConfirmationNeeded> {
   const now = input.now ?? new Date();
   const tokenHash = sha256(input.token ?? "");
-  const proof = proofFor(tokenHash, input.browser);
+  const proof = browserProof("sign-in", tokenHash, input.browser);
   const bound = async () => {
     const token = await prisma().signInToken.findUnique({ where: { tokenHash } });
     if (!token || token.usedAt || token.expiresAt <= now) throw new AppError("BAD_USER_INPUT", "token_invalid");

@@ -34,6 +34,11 @@ export const LIMITS = {
   },
 } satisfies Record<string, Record<string, Limit>>;
 
+/** Who is asking, as far as the limits care; absent for trusted callers (CLI, seed, worker). */
+export interface Requester {
+  ip?: string;
+}
+
 export interface Hit {
   allowed: boolean;
   /** Attempts counted in the current fixed window, this one included. */

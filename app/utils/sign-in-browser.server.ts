@@ -19,6 +19,6 @@ export function signInBrowser(request: Request): { value: string; setCookie?: st
   if (existing && /^[\w-]{43}$/.test(existing)) return { value: existing };
   const value = randomToken();
   const secure = env().APP_URL.startsWith("https:") || new URL(request.url).protocol === "https:";
-  const flags = [`${COOKIE}=${value}`, "Path=/auth", "HttpOnly", "SameSite=Strict", "Max-Age=86400", ...(secure ? ["Secure"] : [])];
+  const flags = [`${COOKIE}=${value}`, "Path=/", "HttpOnly", "SameSite=Strict", "Max-Age=86400", ...(secure ? ["Secure"] : [])];
   return { value, setCookie: flags.join("; ") };
 }
