@@ -12,6 +12,7 @@ import { getWebinar, panelBalance, webinarPageUrl, webinarText } from "../servic
 import { calendarLinks } from "../utils/calendar-links.ts";
 import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
+import { clientIp } from "../utils/session.server.ts";
 import { pageContext } from "../utils/request.server.ts";
 import { timeZones } from "../utils/time-zones.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
@@ -66,9 +67,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await pageContext(request);
-  return webinarPageAction(actor, params.id!, await request.formData());
+  return webinarPageAction(actor, params.id!, await request.formData(), { ip: clientIp(context) });
 }
 
 export default function WebinarPage() {
