@@ -42,7 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     speakers: w.speakers.map((s) => ({ name: s.name, affiliation: s.affiliation, role: s.role })),
     links: calendarLinks({ title: text.title, description: text.description, startsAt: w.startsAt, endsAt: w.endsAt, url: webinarPageUrl(w.id) }),
     myStatus: mine?.status ?? null,
-    canRegister: open && !mine && can(actor, { do: "webinar.register", webinar: w }),
+    // a cancelled registration may register again, as the use case allows
+    canRegister: open && (!mine || mine.status === "CANCELLED") && can(actor, { do: "webinar.register", webinar: w }),
     needsSignIn: open && actor.kind === "anonymous" && w.audience === "PARTNERS",
     signedInAs: actor.kind === "user" ? actor.name : null,
     ask: { institution: w.askInstitution, country: w.askCountry, accessNeeds: w.askAccessNeeds },
