@@ -135,6 +135,10 @@ describe("webinar pages", () => {
     await visitor.post(manage, { intent: "confirm" });
     const reg = await prisma().webinarRegistration.findFirstOrThrow({ where: { email: "lucia@example.org" } });
     expect(reg).toMatchObject({ status: "CONFIRMED", captions: true, timeZone: "Asia/Manila", language: "ES" });
+    // the used link now shows the registration it made
+    const again = await (await visitor.get(`${manage}?confirm=1`)).text();
+    expect(again).toContain("Su inscripción: confirmada");
+    expect(again).not.toContain('value="confirm"');
 
     const ics = await visitor.get(`/webinars/${w.id}/event.ics`);
     expect(ics.headers.get("content-type")).toContain("text/calendar");

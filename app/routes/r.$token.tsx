@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       webinarId: pending.webinarId,
       startsAt: pending.webinar.startsAt.toISOString(),
       timeZone: String((pending.answers as { timeZone?: string }).timeZone ?? "UTC"),
-      status: "UNCONFIRMED" as const,
+      status: pending.registration?.status ?? ("UNCONFIRMED" as const),
       offerConfirm: !pending.confirmedAt,
       manage: false,
     };

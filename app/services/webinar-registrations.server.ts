@@ -97,6 +97,8 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
         await notify(tx, webinar, existing, "already_registered", now.getTime());
         return answer;
       }
+      // Unconfirmed answers are personal data nobody vouched for: they go when their link expires.
+      await tx.webinarRegistrationRequest.deleteMany({ where: { webinarId, expiresAt: { lt: now } } });
       const request = await tx.webinarRegistrationRequest.create({
         data: { webinarId, email: data.email, answers, expiresAt: new Date(Math.min(webinar.endsAt.getTime(), now.getTime() + REQUEST_TTL_MS)) },
       });
@@ -138,7 +140,11 @@ export async function registrationRequestForToken(token: string, now = new Date(
   if (!id) return null;
   const request = await prisma().webinarRegistrationRequest.findUnique({ where: { id }, include: { webinar: { include: { translations: true } } } });
   if (!request || (!request.confirmedAt && request.expiresAt <= now)) throw notFound();
-  return request;
+  // Once used, the link shows the registration it made (or found), not the request.
+  const registration = request.confirmedAt
+    ? await prisma().webinarRegistration.findUnique({ where: { webinarId_email: { webinarId: request.webinarId, email: request.email } } })
+    : null;
+  return { ...request, registration };
 }
 
 /**

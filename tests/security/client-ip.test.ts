@@ -32,9 +32,9 @@ describe("client address behind trusted proxies only", () => {
   });
 
   it("accepts only addresses and CIDR ranges in TRUST_PROXY; a hop count is refused at start", () => {
-    expect(() => parseEnv({ TRUST_PROXY: "127.0.0.1,10.0.0.0/8", SESSION_SECRET: "x".repeat(32) })).not.toThrow();
+    expect(() => parseEnv({ NODE_ENV: "test", TRUST_PROXY: "127.0.0.1,10.0.0.0/8", SESSION_SECRET: "x".repeat(32) })).not.toThrow();
     for (const bad of ["1", "true", "10.0.0.0/40", "loopback"]) {
-      expect(() => parseEnv({ TRUST_PROXY: bad, SESSION_SECRET: "x".repeat(32) }), bad).toThrow(/TRUST_PROXY.*e\.g\. TRUST_PROXY=127\.0\.0\.1,10\.0\.0\.0\/8/s);
+      expect(() => parseEnv({ NODE_ENV: "test", TRUST_PROXY: bad, SESSION_SECRET: "x".repeat(32) }), bad).toThrow(/TRUST_PROXY.*e\.g\. TRUST_PROXY=127\.0\.0\.1,10\.0\.0\.0\/8/s);
     }
   });
 });
