@@ -145,6 +145,7 @@ describe("inviting a member", () => {
     const accepted = await invitee.post(link, { proof });
     expect(accepted.status).toBe(302);
     expect(accepted.headers.get("location")).toBe(`/partners/${partner.id}?joined=1`);
+    expect(await (await invitee.get(`/partners/${partner.id}?joined=1`)).text()).toContain(`you are now a member of ${partner.name}`);
     const me = await invitee.graphql<{ me: { id: string; memberships: { partnerId: string }[] } }>("{ me { id memberships { partnerId } } }");
     expect(me.data?.me.id).toBe(existing.id);
     expect(me.data?.me.memberships.map((m) => m.partnerId)).toContain(partner.id);
