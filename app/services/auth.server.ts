@@ -8,7 +8,7 @@ import { env } from "../utils/env.server.ts";
 import { z } from "zod";
 import { AppError } from "./errors.ts";
 import { randomToken, sha256 } from "./crypto.server.ts";
-import { addressKey, enforce, hit, LIMITS } from "./rate-limit.server.ts";
+import { addressKey, enforce, hit, LIMITS, requesterKey } from "./rate-limit.server.ts";
 import { loadActor } from "./users.server.ts";
 import type { SignedInActor } from "./policy.server.ts";
 
@@ -47,9 +47,10 @@ export async function requestSignInLink(input: { email: string; ip?: string; lan
 /** Throws RATE_LIMITED for the requester's or everyone's flood; false (send nothing, answer ok) for a hot address. */
 async function mayRequestLink(email: string, ip: string, now: Date) {
   const to = addressKey(email);
-  await enforce(`sign-in:ip:${ip}`, LIMITS.signIn.perIp, now);
+  const from = requesterKey(ip);
+  await enforce(`sign-in:ip:${from}`, LIMITS.signIn.perIp, now);
   await enforce("sign-in:global", LIMITS.signIn.global, now);
-  if (!(await hit(`sign-in:to:${to}:from:${ip}`, LIMITS.signIn.perAddressFromIp, now)).allowed) return false;
+  if (!(await hit(`sign-in:to:${to}:from:${from}`, LIMITS.signIn.perAddressFromIp, now)).allowed) return false;
   if ((await hit(`sign-in:to:${to}`, LIMITS.signIn.perAddress, now)).allowed) return true;
   // Strangers together may keep the address hot; the owner still gets links where they signed in before.
   const knownPlace = await prisma().session.findFirst({ where: { ip, user: { email } }, select: { id: true } });

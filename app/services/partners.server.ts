@@ -8,7 +8,7 @@ import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
 import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
-import { addressKey, enforce, LIMITS, type Requester } from "./rate-limit.server.ts";
+import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 
 const signInUrl = () => `${env().APP_URL}/auth/sign-in`;
 const langOf = (p: Pick<Partner, "language">) => fromDbLanguage(p.language) ?? "en";
@@ -23,7 +23,7 @@ export async function registerPartner(actor: Actor, input: unknown, requester?: 
   authorize(actor, { do: "partner.register" });
   const data = parseInput(partnerRegistrationSchema, input);
   if (requester?.ip && !isStaff(actor)) {
-    await enforce(`partner-register:ip:${requester.ip}`, LIMITS.partnerRegistration.perIp);
+    await enforce(`partner-register:ip:${requesterKey(requester.ip)}`, LIMITS.partnerRegistration.perIp);
     await enforce(`partner-register:to:${addressKey(data.focalPointEmail)}`, LIMITS.partnerRegistration.perAddress);
     await enforce("partner-register:global", LIMITS.partnerRegistration.global);
   }

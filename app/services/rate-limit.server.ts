@@ -1,3 +1,4 @@
+import net from "node:net";
 import { prisma } from "../utils/db.server.ts";
 import { AppError } from "./errors.ts";
 
@@ -84,6 +85,19 @@ export async function prune(now = new Date(), batch = 1000) {
     DELETE FROM "RateLimitCounter" WHERE ctid IN (
       SELECT ctid FROM "RateLimitCounter" WHERE "expiresAt" < ${now} LIMIT ${batch}
     )`;
+}
+
+/**
+ * The requester's bucket name: an IPv4 address as is, an IPv6 address by its /64 network, since one host
+ * usually holds a whole /64 and could otherwise take a fresh address for every request.
+ */
+export function requesterKey(ip: string) {
+  if (!net.isIPv6(ip)) return ip;
+  const [head, tail = ""] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }
 
 /** Lower-case and trimmed, so `A@x.org` and `a@x.org ` share a bucket. */

@@ -7,7 +7,7 @@ import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
 import { authorize, can, isStaff, type Actor, type SignedInActor } from "./policy.server.ts";
-import { addressKey, enforce, LIMITS, type Requester } from "./rate-limit.server.ts";
+import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 import { signId, verifySignedId } from "./signed-links.server.ts";
 import { manageUrl, notify } from "./webinar-notices.server.ts";
 import { lockWebinar, type WebinarWithText } from "./webinars.server.ts";
@@ -78,7 +78,7 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
     ...(actor.kind === "user" ? { email: actor.email, name: (input as { name?: string })?.name || actor.name } : {}),
   });
   if (actor.kind !== "user" && requester?.ip) {
-    await enforce(`webinar-register:ip:${requester.ip}`, LIMITS.webinarRegistration.perIp, now);
+    await enforce(`webinar-register:ip:${requesterKey(requester.ip)}`, LIMITS.webinarRegistration.perIp, now);
     await enforce(`webinar-register:to:${addressKey(data.email)}`, LIMITS.webinarRegistration.perAddress, now);
     await enforce("webinar-register:global", LIMITS.webinarRegistration.global, now);
   }

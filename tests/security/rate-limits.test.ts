@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hit, LIMITS } from "../../app/services/rate-limit.server.ts";
+import { hit, LIMITS, requesterKey } from "../../app/services/rate-limit.server.ts";
 import { scheduleWebinar } from "../../app/services/webinars.server.ts";
 import { prisma } from "../../app/utils/db.server.ts";
 import { emailMessages } from "../../emails/messages.ts";
@@ -74,6 +74,24 @@ describe("atomic limits", () => {
     await prisma().$executeRaw`INSERT INTO "RateLimitCounter" ("bucket", "windowStart", "count", "expiresAt") VALUES ('test:old', ${t0}, 9, ${t0})`;
     await hit(unique("test:fresh"), limit, new Date(t0.getTime() + 86400_000));
     expect(await prisma().rateLimitCounter.count({ where: { bucket: "test:old" } })).toBe(0);
+  });
+});
+
+describe("requester buckets", () => {
+  it("group an IPv6 host's /64 so it cannot take a fresh address per request; IPv4 stays as is", () => {
+    expect(requesterKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(requesterKey("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(requesterKey("2001:db8::7")).toBe("2001:db8:0:0::/64");
+    expect(requesterKey("::1")).toBe("0:0:0:0::/64");
+    expect(requesterKey("198.51.100.7")).toBe("198.51.100.7");
+  });
+
+  it("an IPv6 client rotating addresses inside its /64 shares one limit", async () => {
+    const answers = [];
+    for (let i = 0; i <= LIMITS.signIn.perIp.max; i++) {
+      answers.push(codeOf(await new Client(`2001:db8:77:1::${(i + 1).toString(16)}`).graphql(SIGN_IN, { email: `${unique("v6")}@example.org` })));
+    }
+    expect(answers.at(-1)).toBe("RATE_LIMITED");
   });
 });
 
