@@ -7,6 +7,7 @@ import { databaseKind } from "./app/utils/database-url.ts";
 import { closeDatabase } from "./app/utils/db.server.ts";
 import { ownDatabase } from "./app/utils/db-owner.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
+import { clientAddress } from "./app/utils/client-ip.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
 import { registerJob, startWorker } from "./emails/worker.ts";
 import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
@@ -35,11 +36,10 @@ async function main() {
   const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
   const app = express();
   app.disable("x-powered-by");
-  if (config.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ ip: req.ip }) }));
+  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ ip: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]) }) }));
 
   const server = app.listen(config.PORT, () => {
     console.log(`GenMig Hub on ${config.APP_URL} (${embedded ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);

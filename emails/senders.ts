@@ -4,6 +4,7 @@ import { enqueueEmail, enqueueEmails, type OutgoingEmail } from "./outbox.ts";
 import type { RenderedEmail } from "./render.tsx";
 import {
   applicationReceivedEmail,
+  duplicateApplicationEmail,
   memberInvitedEmail,
   partnerApprovedEmail,
   partnerRejectedEmail,
@@ -21,6 +22,9 @@ export const sendSignInLink = (db: Client, a: { to: string; lang: Lang; url: str
 export const sendApplicationReceived = (db: Client, a: { to: string; lang: Lang; partnerId: string; partnerName: string }) =>
   queue(db, `partner-received:${a.partnerId}`, a.to, applicationReceivedEmail(a.lang, a.partnerName));
 
+export const sendDuplicateApplication = (db: Client, a: { to: string; lang: Lang; partnerId: string; existingId: string }) =>
+  queue(db, `partner-duplicate:${a.partnerId}:${a.existingId}`, a.to, duplicateApplicationEmail(a.lang));
+
 export const sendPartnerApproved = (
   db: Client,
   a: { to: string; lang: Lang; partnerId: string; partnerName: string; signInUrl: string },
@@ -31,8 +35,8 @@ export const sendPartnerRejected = (db: Client, a: { to: string; lang: Lang; par
 
 export const sendMemberInvited = (
   db: Client,
-  a: { to: string; lang: Lang; membershipId: string; partnerName: string; inviterName: string; signInUrl: string },
-) => queue(db, `member-invited:${a.membershipId}`, a.to, memberInvitedEmail(a.lang, a.partnerName, a.inviterName, a.signInUrl));
+  a: { to: string; lang: Lang; invitationId: string; partnerName: string; inviterName: string; acceptUrl: string; days: number },
+) => queue(db, `member-invited:${a.invitationId}`, a.to, memberInvitedEmail(a.lang, a.partnerName, a.inviterName, a.acceptUrl, a.days));
 
 export interface WebinarMail {
   key: string;

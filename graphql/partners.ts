@@ -62,6 +62,19 @@ builder.prismaObject("Partner", {
   },
 });
 
+const PartnerInvitation = builder
+  .objectRef<{ id: string; email: string; role: "FOCAL_POINT" | "MEMBER"; createdAt: Date; expiresAt: Date }>("PartnerInvitation")
+  .implement({
+    description: "An invitation emailed to an address; the person becomes a member only when they accept it.",
+    fields: (t) => ({
+      id: t.exposeID("id"),
+      email: t.exposeString("email"),
+      role: t.expose("role", { type: MemberRole }),
+      createdAt: t.expose("createdAt", { type: "DateTime" }),
+      expiresAt: t.expose("expiresAt", { type: "DateTime" }),
+    }),
+  });
+
 const PartnerRegistrationInput = builder.inputType("PartnerRegistrationInput", {
   fields: (t) => ({
     name: t.string({ required: true }),
@@ -103,7 +116,7 @@ builder.mutationFields((t) => ({
         website: input.website ?? undefined,
         interests: input.interests ?? undefined,
         publicListing: input.publicListing ?? undefined,
-      }),
+      }, { ip: ctx.ip }),
   }),
   approvePartner: t.prismaField({
     type: "Partner",
@@ -115,15 +128,15 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: (_q, _r, args, ctx) => rejectPartner(ctx.actor, String(args.id), args.reason),
   }),
-  invitePartnerMember: t.prismaField({
-    type: "Membership",
+  invitePartnerMember: t.field({
+    type: PartnerInvitation,
     args: {
       partnerId: t.arg.id({ required: true }),
       email: t.arg.string({ required: true }),
       role: t.arg({ type: MemberRole, defaultValue: "MEMBER" }),
       name: t.arg.string(),
     },
-    resolve: (_q, _r, args, ctx) =>
+    resolve: (_r, args, ctx) =>
       invitePartnerMember(ctx.actor, String(args.partnerId), { email: args.email, role: args.role ?? "MEMBER", name: args.name ?? undefined }),
   }),
   removePartnerMember: t.prismaField({

@@ -18,6 +18,7 @@ import {
   type WebinarWithText,
 } from "../app/services/webinars.server.ts";
 import { isLang } from "../app/i18n/index.ts";
+import type { WebinarRegistration as RegistrationRow } from "../app/generated/prisma/client.ts";
 import { builder } from "./builder.ts";
 import { Language } from "./enums.ts";
 
@@ -60,6 +61,18 @@ const WebinarRegistration = builder.prismaObject("WebinarRegistration", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
+
+const RegistrationResult = builder
+  .objectRef<{ status: (typeof RegistrationStatus.$inferType); checkEmail: boolean; registration: RegistrationRow | null }>("RegistrationResult")
+  .implement({
+    description:
+      "Signed in: the registration. Anonymous: always UNCONFIRMED with checkEmail, whether or not the address is registered already; the next step arrives by email.",
+    fields: (t) => ({
+      status: t.field({ type: RegistrationStatus, resolve: (r) => r.status }),
+      checkEmail: t.exposeBoolean("checkEmail"),
+      registration: t.field({ type: WebinarRegistration, nullable: true, resolve: (r) => r.registration }),
+    }),
+  });
 
 const GenderCounts = builder.objectRef<Record<string, number>>("GenderCounts").implement({
   fields: (t) => ({
@@ -195,10 +208,13 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
     resolve: (_q, _r, a, ctx) => cancelWebinar(ctx.actor, String(a.id), a.reason),
   }),
-  registerForWebinar: t.prismaField({
-    type: "WebinarRegistration",
+  registerForWebinar: t.field({
+    type: RegistrationResult,
     args: { webinarId: t.arg.id({ required: true }), input: t.arg({ type: RegistrationInput, required: true }) },
-    resolve: (_q, _r, a, ctx) => registerForWebinar(ctx.actor, String(a.webinarId), normalise(a.input)),
+    resolve: async (_r, a, ctx) => {
+      const result = await registerForWebinar(ctx.actor, String(a.webinarId), normalise(a.input), undefined, { ip: ctx.ip });
+      return "checkEmail" in result ? { status: result.status, checkEmail: true, registration: null } : { status: result.status, checkEmail: false, registration: result };
+    },
   }),
   cancelWebinarRegistration: t.prismaField({
     type: "WebinarRegistration",

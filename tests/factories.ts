@@ -1,4 +1,6 @@
-import { approvePartner, invitePartnerMember, registerPartner, rejectPartner } from "../app/services/partners.server.ts";
+import { browserProof } from "../app/services/auth.server.ts";
+import { sha256 } from "../app/services/crypto.server.ts";
+import { acceptPartnerInvitation, approvePartner, invitePartnerMember, registerPartner, rejectPartner } from "../app/services/partners.server.ts";
 import { ANONYMOUS, type SignedInActor } from "../app/services/policy.server.ts";
 import { createUser, loadActor } from "../app/services/users.server.ts";
 import type { SectorValue } from "../app/schemas/partner.ts";
@@ -61,7 +63,18 @@ export async function focalPointOf(partner: { focalPointEmail: string }) {
   return actorOf(user.id);
 }
 
+/** Invites through the real use case, then accepts with the link from the queued email, as the invitee would. */
 export async function addMember(partnerId: string, by: SignedInActor, email = `member-${next()}@example.org`) {
-  const membership = await invitePartnerMember(by, partnerId, { email, role: "MEMBER" });
-  return actorOf(membership.userId);
+  const invitation = await invitePartnerMember(by, partnerId, { email, role: "MEMBER" });
+  const { accepted } = await acceptInvitationFromMail(invitation.id);
+  return actorOf(accepted.userId);
+}
+
+export async function acceptInvitationFromMail(invitationId: string, browser = "factory-browser") {
+  const { prisma } = await import("../app/utils/db.server.ts");
+  const mail = await prisma().outboxMessage.findUniqueOrThrow({ where: { key: `member-invited:${invitationId}` } });
+  const token = /\/invite\/([\w-]+)/.exec(mail.text)![1];
+  const proof = browserProof("invitation", sha256(token), browser);
+  const accepted = await acceptPartnerInvitation({ token, browser, proof, actor: ANONYMOUS });
+  return { accepted, token, mail };
 }

@@ -10,7 +10,7 @@ import {
 } from "../app/services/partners.server.ts";
 import { ANONYMOUS } from "../app/services/policy.server.ts";
 import { prisma } from "../app/utils/db.server.ts";
-import { addMember, focalPointOf, makePartner, makeUser } from "./factories.ts";
+import { acceptInvitationFromMail, addMember, focalPointOf, makePartner, makeUser } from "./factories.ts";
 
 const valid = {
   name: "Institut d'études migratoires",
@@ -73,12 +73,22 @@ describe("partner registration", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("refuses a duplicate of a pending or approved institution (same name and country, any case)", async () => {
-    await makePartner({ name: "Duplicate Watch", country: "KE", status: "PENDING" });
+  it("refuses a duplicate of a publicly listed partner (same name and country, any case)", async () => {
+    await makePartner({ name: "Duplicate Watch", country: "KE", publicListing: true });
     const before = await snapshot();
     const error = await failure(registerPartner(ANONYMOUS, { ...valid, name: "duplicate watch", country: "ke" }));
     expect(error.code).toBe("CONFLICT");
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("files a second application for a pending institution without saying so, and tells its focal point", async () => {
+    const existing = await makePartner({ name: "Quiet Watch", country: "KE", status: "PENDING" });
+    const second = await registerPartner(ANONYMOUS, { ...valid, name: "quiet watch", country: "ke" });
+    expect(second).toMatchObject({ status: "PENDING" });
+    expect(second.id).not.toBe(existing.id);
+    const told = await prisma().outboxMessage.findUniqueOrThrow({ where: { key: `partner-duplicate:${second.id}:${existing.id}` } });
+    expect(told.toAddress).toBe(existing.focalPointEmail);
+    expect(told.text).not.toContain(valid.focalPointEmail);
   });
 });
 
@@ -110,10 +120,13 @@ describe("members", () => {
     const other = await makePartner();
     const focal = await focalPointOf(partner);
     const invited = await invitePartnerMember(focal, partner.id, { email: "new.member@example.org", role: "MEMBER" });
-    expect(invited.user.email).toBe("new.member@example.org");
+    expect(invited.email).toBe("new.member@example.org");
+    expect(await prisma().membership.count({ where: { partnerId: partner.id } })).toBe(1);
+    const { accepted } = await acceptInvitationFromMail(invited.id);
+    expect(await prisma().membership.count({ where: { partnerId: partner.id } })).toBe(2);
     expect((await failure(invitePartnerMember(focal, partner.id, { email: "new.member@example.org" }))).code).toBe("CONFLICT");
     expect((await failure(invitePartnerMember(focal, other.id, { email: "x@example.org" }))).code).toBe("FORBIDDEN");
-    await removePartnerMember(focal, partner.id, invited.userId);
+    await removePartnerMember(focal, partner.id, accepted.userId);
     expect(await prisma().membership.count({ where: { partnerId: partner.id } })).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "../components/fields.tsx";
 import { auth } from "../i18n/ui/auth.ts";
@@ -7,6 +7,7 @@ import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { pageContext, safeRedirect } from "../utils/request.server.ts";
 import { clientIp } from "../utils/session.server.ts";
+import { signInBrowser } from "../utils/sign-in-browser.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · GenMig Hub" }];
 
@@ -19,10 +20,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const email = String(form.get("email") ?? "");
   const { lang } = await pageContext(request);
-  return runForm(async () => {
-    await requestSignInLink({ email, ip: clientIp(context), lang });
+  const browser = signInBrowser(request);
+  const result = await runForm(async () => {
+    await requestSignInLink({ email, ip: clientIp(context), lang, browser: browser.value });
     return { ok: true as const, email: email.trim() };
   }, { email });
+  // The link will sign in at once only in this browser: it carries the cookie whose hash the token keeps.
+  return browser.setCookie && (result as { ok?: unknown }).ok === true ? data(result, { headers: { "set-cookie": browser.setCookie } }) : result;
 }
 
 export default function SignIn() {

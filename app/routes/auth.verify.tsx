@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { auth } from "../i18n/ui/auth.ts";
@@ -6,6 +6,7 @@ import { signInWithToken } from "../services/auth.server.ts";
 import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { clientIp, sessionCookie } from "../utils/session.server.ts";
+import { signInBrowser } from "../utils/sign-in-browser.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · GenMig Hub" }, { name: "robots", content: "noindex" }];
 
@@ -14,20 +15,57 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { token: new URL(request.url).searchParams.get("token") ?? "" };
 }
 
+interface Confirm {
+  ok: true;
+  confirm: { email: string; proof: string };
+  token: string;
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const token = String(form.get("token") ?? "");
+  const confirmation = String(form.get("confirmation") ?? "") || undefined;
+  const browser = signInBrowser(request);
   return runForm(async () => {
-    const session = await signInWithToken({ token, userAgent: request.headers.get("user-agent") ?? undefined, ip: clientIp(context) });
-    return redirect("/account", { headers: { "set-cookie": sessionCookie(request, session.sessionSecret) } });
+    const result = await signInWithToken({
+      token,
+      browser: browser.value,
+      confirmation,
+      userAgent: request.headers.get("user-agent") ?? undefined,
+      ip: clientIp(context),
+    });
+    if ("confirm" in result) {
+      // Not the browser that asked for the link: ask first, with a proof tied to this browser's own cookie.
+      const body: Confirm = { ok: true, confirm: result.confirm, token };
+      return data(body, browser.setCookie ? { headers: { "set-cookie": browser.setCookie } } : undefined) as unknown as Confirm;
+    }
+    return redirect("/account", { headers: { "set-cookie": sessionCookie(request, result.sessionSecret) } });
   });
 }
 
 export default function Verify() {
   const t = useT(auth);
   const { token } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useActionData<typeof action>() as Confirm | ReturnType<typeof useActionData<typeof action>>;
   const failure = isFailure(result) ? result : null;
+  const confirm = result && !failure && "confirm" in result ? (result as Confirm) : null;
+  if (confirm) {
+    const email = confirm.confirm.email;
+    return (
+      <section>
+        <h1>{t("confirm_title", { email })}</h1>
+        <p>{t("confirm_body", { email })}</p>
+        <Form method="post">
+          <input type="hidden" name="token" value={confirm.token} />
+          <input type="hidden" name="confirmation" value={confirm.confirm.proof} />
+          <button type="submit">{t("confirm_button", { email })}</button>
+        </Form>
+        <p>
+          <Link to="/">{t("confirm_cancel")}</Link>
+        </p>
+      </section>
+    );
+  }
   return (
     <section>
       <h1>{t("verify_title")}</h1>

@@ -39,6 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     members: members?.map((m) => ({ userId: m.userId, name: m.user.name, email: m.user.email, role: m.role })) ?? null,
     canManage: can(actor, { do: "partner.manageMembers", partner: p }),
     canDecide: can(actor, { do: "partner.decide" }) && p.status === "PENDING",
+    // set by the invitation page after a member accepted
+    joined: new URL(request.url).searchParams.has("joined") && members !== null,
   };
 }
 
@@ -70,7 +72,7 @@ export default function PartnerPage() {
   const t = useT(partnersUi);
   const tc = useT(common);
   const lang = useLang();
-  const { partner: p, members, canManage, canDecide } = useLoaderData<typeof loader>();
+  const { partner: p, members, canManage, canDecide, joined } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const v = (failure?.values ?? {}) as Record<string, string>;
@@ -83,6 +85,11 @@ export default function PartnerPage() {
       {result && !isFailure(result) ? (
         <p className="notice" role="status">
           {t(result.notice, { email: "email" in result ? String(result.email) : "" })}
+        </p>
+      ) : null}
+      {joined && !result ? (
+        <p className="notice" role="status">
+          {t("accepted", { partner: p.name })}
         </p>
       ) : null}
       <FormErrors failure={failure} />

@@ -10,6 +10,7 @@ import { registerPartner } from "../services/partners.server.ts";
 import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
+import { clientIp } from "../utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Register an institution · GenMig Hub" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { countries: countryOptions(lang), lang };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = await pageContext(request);
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   const input = {
@@ -28,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
     consent: form.consent === "on",
   };
   return runForm(async () => {
-    const partner = await registerPartner(actor, input);
+    const partner = await registerPartner(actor, input, { ip: clientIp(context) });
     return { ok: true as const, name: partner.name, email: partner.focalPointEmail };
   }, form);
 }

@@ -4,7 +4,13 @@ import { FormErrors } from "../components/fields.tsx";
 import { formatDateTime, fromDbLanguage } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { ANONYMOUS } from "../services/policy.server.ts";
-import { cancelWebinarRegistration, confirmRegistrationEmail, registrationForToken } from "../services/webinar-registrations.server.ts";
+import {
+  cancelWebinarRegistration,
+  confirmRegistrationEmail,
+  confirmRegistrationRequest,
+  registrationForToken,
+  registrationRequestForToken,
+} from "../services/webinar-registrations.server.ts";
 import { webinarText } from "../services/webinars.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
@@ -13,7 +19,22 @@ export const meta: MetaFunction = () => [{ title: "Your registration · GenMig H
 
 // The link in every webinar email. Like sign-in links, GET only shows buttons: mail scanners change nothing.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const reg = await orErrorPage(() => registrationForToken(params.token ?? ""), request);
+  const token = params.token ?? "";
+  // A confirmation link names a request that becomes a registration only when its button is pressed.
+  const pending = await orErrorPage(() => registrationRequestForToken(token), request);
+  if (pending) {
+    const lang = fromDbLanguage((pending.answers as { language?: string }).language ?? null) ?? "en";
+    return {
+      title: webinarText(pending.webinar, lang).title,
+      webinarId: pending.webinarId,
+      startsAt: pending.webinar.startsAt.toISOString(),
+      timeZone: String((pending.answers as { timeZone?: string }).timeZone ?? "UTC"),
+      status: pending.registration?.status ?? ("UNCONFIRMED" as const),
+      offerConfirm: !pending.confirmedAt,
+      manage: false,
+    };
+  }
+  const reg = await orErrorPage(() => registrationForToken(token), request);
   const lang = fromDbLanguage(reg.language) ?? "en";
   return {
     title: webinarText(reg.webinar, lang).title,
@@ -22,6 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeZone: reg.timeZone,
     status: reg.status,
     offerConfirm: reg.status === "UNCONFIRMED" && new URL(request.url).searchParams.has("confirm"),
+    manage: true,
   };
 }
 
@@ -29,6 +51,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token ?? "";
   const intent = (await request.formData()).get("intent");
   return runForm(async () => {
+    if (intent === "confirm" && (await registrationRequestForToken(token))) {
+      return { ok: true as const, status: (await confirmRegistrationRequest(token)).status };
+    }
     if (intent === "confirm") return { ok: true as const, status: (await confirmRegistrationEmail(token)).status };
     const reg = await registrationForToken(token);
     return { ok: true as const, status: (await cancelWebinarRegistration(ANONYMOUS, reg.id, true)).status };
@@ -41,7 +66,8 @@ export default function ManageRegistration() {
   const r = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const status = result && !isFailure(result) ? result.status : r.status;
-  const active = status !== "CANCELLED" && status !== "DENIED";
+  // A confirmation link only confirms; the emails that follow carry the link that can cancel.
+  const active = r.manage && status !== "CANCELLED" && status !== "DENIED";
   return (
     <section>
       <h1>{t("manage_title")}</h1>

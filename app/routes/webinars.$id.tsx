@@ -12,6 +12,7 @@ import { getWebinar, panelBalance, webinarPageUrl, webinarText } from "../servic
 import { calendarLinks } from "../utils/calendar-links.ts";
 import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
+import { clientIp } from "../utils/session.server.ts";
 import { pageContext } from "../utils/request.server.ts";
 import { timeZones } from "../utils/time-zones.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
@@ -41,7 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     speakers: w.speakers.map((s) => ({ name: s.name, affiliation: s.affiliation, role: s.role })),
     links: calendarLinks({ title: text.title, description: text.description, startsAt: w.startsAt, endsAt: w.endsAt, url: webinarPageUrl(w.id) }),
     myStatus: mine?.status ?? null,
-    canRegister: open && !mine && can(actor, { do: "webinar.register", webinar: w }),
+    // a cancelled registration may register again, as the use case allows
+    canRegister: open && (!mine || mine.status === "CANCELLED") && can(actor, { do: "webinar.register", webinar: w }),
     needsSignIn: open && actor.kind === "anonymous" && w.audience === "PARTNERS",
     signedInAs: actor.kind === "user" ? actor.name : null,
     ask: { institution: w.askInstitution, country: w.askCountry, accessNeeds: w.askAccessNeeds },
@@ -66,9 +68,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await pageContext(request);
-  return webinarPageAction(actor, params.id!, await request.formData());
+  return webinarPageAction(actor, params.id!, await request.formData(), { ip: clientIp(context) });
 }
 
 export default function WebinarPage() {

@@ -1,27 +1,40 @@
-import { sendApplicationReceived, sendMemberInvited, sendPartnerApproved, sendPartnerRejected } from "../../emails/senders.ts";
+import { sendApplicationReceived, sendDuplicateApplication, sendPartnerApproved, sendPartnerRejected } from "../../emails/senders.ts";
 import type { Partner, Prisma } from "../generated/prisma/client.ts";
 import { fromDbLanguage, toDbLanguage } from "../i18n/index.ts";
-import { memberInviteSchema, partnerRegistrationSchema, rejectionSchema } from "../schemas/partner.ts";
+import { partnerRegistrationSchema, rejectionSchema } from "../schemas/partner.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma, type Tx } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
 import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
+import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 
 const signInUrl = () => `${env().APP_URL}/auth/sign-in`;
 const langOf = (p: Pick<Partner, "language">) => fromDbLanguage(p.language) ?? "en";
 
-/** Public self-registration: the institution waits for review; its focal point becomes its first person. */
-export async function registerPartner(actor: Actor, input: unknown) {
+/**
+ * Public self-registration: the institution waits for review; its focal point becomes its first person.
+ * The answer is the same whether or not a pending or unlisted institution of that name exists (that would
+ * reveal it): a second application is simply filed for review, and the existing focal point is told. Only a
+ * publicly listed partner is answered as a duplicate, since the directory shows it anyway.
+ */
+export async function registerPartner(actor: Actor, input: unknown, requester?: Requester) {
   authorize(actor, { do: "partner.register" });
   const data = parseInput(partnerRegistrationSchema, input);
+  if (requester?.ip && !isStaff(actor)) {
+    await enforce(`partner-register:ip:${requesterKey(requester.ip)}`, LIMITS.partnerRegistration.perIp);
+    await enforce(`partner-register:to:${addressKey(data.focalPointEmail)}`, LIMITS.partnerRegistration.perAddress);
+    await enforce("partner-register:global", LIMITS.partnerRegistration.global);
+  }
   return prisma().$transaction(async (tx) => {
     const duplicate = await tx.partner.findFirst({
       where: { name: { equals: data.name, mode: "insensitive" }, country: data.country, status: { not: "REJECTED" } },
-      select: { id: true },
+      orderBy: { createdAt: "asc" },
     });
-    if (duplicate) throw new AppError("CONFLICT", "duplicate_partner", { name: { key: "duplicate_partner" } });
+    if (duplicate?.status === "APPROVED" && duplicate.publicListing) {
+      throw new AppError("CONFLICT", "duplicate_partner", { name: { key: "duplicate_partner" } });
+    }
     const partner = await tx.partner.create({
       data: {
         name: data.name,
@@ -42,8 +55,14 @@ export async function registerPartner(actor: Actor, input: unknown) {
       update: {},
     });
     await tx.membership.create({ data: { userId: user.id, partnerId: partner.id, role: "FOCAL_POINT" } });
-    await recordAudit(tx, actor, "partner.registered", { type: "Partner", id: partner.id }, { name: partner.name });
+    await recordAudit(tx, actor, "partner.registered", { type: "Partner", id: partner.id }, {
+      name: partner.name,
+      ...(duplicate ? { possibleDuplicateOf: duplicate.id } : {}),
+    });
     await sendApplicationReceived(tx, { to: partner.focalPointEmail, lang: data.language, partnerId: partner.id, partnerName: partner.name });
+    if (duplicate && duplicate.focalPointEmail !== partner.focalPointEmail) {
+      await sendDuplicateApplication(tx, { to: duplicate.focalPointEmail, lang: langOf(duplicate), partnerId: partner.id, existingId: duplicate.id });
+    }
     return partner;
   });
 }
@@ -127,32 +146,7 @@ export async function rejectPartner(actor: Actor, id: string, reasonInput: unkno
   });
 }
 
-export async function invitePartnerMember(actor: Actor, partnerId: string, input: unknown) {
-  const data = parseInput(memberInviteSchema, input);
-  return prisma().$transaction(async (tx) => {
-    const partner = await tx.partner.findUnique({ where: { id: partnerId } });
-    if (!partner || !can(actor, { do: "partner.view", partner })) throw notFound();
-    authorize(actor, { do: "partner.manageMembers", partner });
-    const user = await tx.user.upsert({
-      where: { email: data.email },
-      create: { email: data.email, name: data.name ?? data.email.split("@")[0], language: partner.language },
-      update: {},
-    });
-    const existing = await tx.membership.findUnique({ where: { userId_partnerId: { userId: user.id, partnerId } } });
-    if (existing) throw new AppError("CONFLICT", "already_member", { email: { key: "already_member" } });
-    const membership = await tx.membership.create({ data: { userId: user.id, partnerId, role: data.role } });
-    await recordAudit(tx, actor, "partner.memberInvited", { type: "Partner", id: partnerId }, { email: data.email, role: data.role });
-    await sendMemberInvited(tx, {
-      to: user.email,
-      lang: fromDbLanguage(user.language) ?? langOf(partner),
-      membershipId: membership.id,
-      partnerName: partner.name,
-      inviterName: actor.kind === "user" ? actor.name : "GenMig Hub",
-      signInUrl: signInUrl(),
-    });
-    return { ...membership, user };
-  });
-}
+export { acceptPartnerInvitation, invitePartnerMember } from "./partner-invitations.server.ts";
 
 export async function removePartnerMember(actor: Actor, partnerId: string, userId: string) {
   return prisma().$transaction(async (tx) => {

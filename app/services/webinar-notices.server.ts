@@ -11,6 +11,8 @@ type Kind = WebinarMail["kind"];
 
 const REQUEST_KINDS: Kind[] = ["confirmed", "promoted", "updated"];
 const CANCEL_KINDS: Kind[] = ["cancelled", "registration_cancelled"];
+// "confirm" goes to an unverified address about a request that is not a registration yet.
+const NO_MANAGE_LINK: Kind[] = ["cancelled", "registration_cancelled", "denied", "confirm"];
 
 export const joinUrl = (registrationId: string) => `${env().APP_URL}/j/${signId("join", registrationId)}`;
 export const manageUrl = (registrationId: string) => `${env().APP_URL}/r/${signId("manage", registrationId)}`;
@@ -51,7 +53,7 @@ export function personalCalendar(webinar: W, reg: Pick<WebinarRegistration, "id"
 export async function notify(
   tx: Prisma.TransactionClient,
   webinar: W,
-  reg: WebinarRegistration,
+  reg: Recipient,
   kind: Kind,
   stamp: string | number,
   extra?: WebinarMail["extra"],
@@ -59,7 +61,10 @@ export async function notify(
   await sendWebinarMail(tx, webinarMessage(webinar, reg, kind, stamp, extra));
 }
 
-function webinarMessage(webinar: W, reg: WebinarRegistration, kind: Kind, stamp: string | number, extra?: WebinarMail["extra"]): WebinarMail {
+/** A registration, or an anonymous request that is not one yet (its id then names the request). */
+type Recipient = Pick<WebinarRegistration, "id" | "email" | "name" | "language" | "timeZone">;
+
+function webinarMessage(webinar: W, reg: Recipient, kind: Kind, stamp: string | number, extra?: WebinarMail["extra"]): WebinarMail {
   const lang = fromDbLanguage(reg.language) ?? "en";
   const method: "REQUEST" | "CANCEL" | null = REQUEST_KINDS.includes(kind) ? "REQUEST" : CANCEL_KINDS.includes(kind) ? "CANCEL" : null;
   const confirmed = method === "REQUEST" || kind.startsWith("reminder");
@@ -76,7 +81,7 @@ function webinarMessage(webinar: W, reg: WebinarRegistration, kind: Kind, stamp:
       recipientTimeZone: reg.timeZone,
       pageUrl: webinarPageUrl(webinar.id),
       joinUrl: confirmed ? joinUrl(reg.id) : undefined,
-      manageUrl: kind === "cancelled" || kind === "registration_cancelled" || kind === "denied" ? undefined : manageUrl(reg.id),
+      manageUrl: NO_MANAGE_LINK.includes(kind) ? undefined : manageUrl(reg.id),
     },
     extra,
     ical: method ? { method, content: personalCalendar(webinar, reg, method) } : undefined,

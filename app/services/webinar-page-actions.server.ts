@@ -1,6 +1,7 @@
 import type { WebinarsUiKey } from "../i18n/ui/webinars.ts";
 import { runForm } from "../utils/forms.server.ts";
 import type { Actor } from "./policy.server.ts";
+import type { Requester } from "./rate-limit.server.ts";
 import { importAttendanceCsv, recordAttendance, sendWebinarFollowUp } from "./webinar-followup.server.ts";
 import { approveWebinarRegistration, denyWebinarRegistration, listRegistrations, registerForWebinar } from "./webinar-registrations.server.ts";
 import { cancelWebinar } from "./webinars.server.ts";
@@ -15,7 +16,7 @@ const REGISTERED: Record<string, WebinarsUiKey> = {
 };
 
 /** The webinar page's forms, each mapped to its one use case; AppErrors come back as field messages. */
-export function webinarPageAction(actor: Actor, id: string, form: FormData) {
+export function webinarPageAction(actor: Actor, id: string, form: FormData, requester?: Requester) {
   const values = Object.fromEntries([...form].map(([k, v]) => [k, String(v)]));
   const checked = (name: string) => form.get(name) === "on";
   return runForm(async (): Promise<Notice> => {
@@ -31,7 +32,7 @@ export function webinarPageAction(actor: Actor, id: string, form: FormData) {
           interpretationLanguage: values.interpretationLanguage,
           language: values.language,
           timeZone: values.timeZone,
-        });
+        }, undefined, requester);
         return { ok: true, notice: REGISTERED[reg.status] ?? "registered_pending", vars: { email: reg.email } };
       }
       case "attendance": {

@@ -1,12 +1,14 @@
-import type { Prisma, WebinarRegistration } from "../generated/prisma/client.ts";
+import type { Prisma, RegistrationStatus, WebinarRegistration } from "../generated/prisma/client.ts";
 import { toDbLanguage } from "../i18n/index.ts";
 import { webinarRegistrationSchema } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma } from "../utils/db.server.ts";
+import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
-import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
-import { verifySignedId } from "./signed-links.server.ts";
+import { authorize, can, isStaff, type Actor, type SignedInActor } from "./policy.server.ts";
+import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
+import { signId, verifySignedId } from "./signed-links.server.ts";
 import { manageUrl, notify } from "./webinar-notices.server.ts";
 import { lockWebinar, type WebinarWithText } from "./webinars.server.ts";
 
@@ -52,43 +54,120 @@ async function promoteNext(tx: Prisma.TransactionClient, webinar: WebinarWithTex
   if (next) await confirm(tx, webinar, next, "promoted");
 }
 
+/** What an anonymous visitor is told, whatever the address's situation: check your email. */
+export interface CheckYourEmail {
+  status: "UNCONFIRMED";
+  email: string;
+  checkEmail: true;
+}
+
+const REQUEST_TTL_MS = 7 * 86400_000;
+
 /**
- * Signed-in people register in one step with their profile; anyone else confirms their address first.
- * A cancelled registration can register again.
+ * Signed-in people register in one step with their profile (a cancelled registration can register again).
+ * Anyone else gets the same answer whether or not the address is registered: "check your email". The address
+ * then receives either a confirmation link (the answers wait in a separate request until it is used, so an
+ * unverified submission never changes or blocks anyone's registration) or, if already registered, a reminder
+ * with its own link.
  */
-export async function registerForWebinar(actor: Actor, webinarId: string, input: unknown, now = new Date()) {
+export async function registerForWebinar(actor: SignedInActor, webinarId: string, input: unknown, now?: Date, requester?: Requester): Promise<WebinarRegistration>;
+export async function registerForWebinar(actor: Actor, webinarId: string, input: unknown, now?: Date, requester?: Requester): Promise<WebinarRegistration | CheckYourEmail>;
+export async function registerForWebinar(actor: Actor, webinarId: string, input: unknown, now = new Date(), requester?: Requester) {
   const data = parseInput(webinarRegistrationSchema, {
     ...(input as object),
     ...(actor.kind === "user" ? { email: actor.email, name: (input as { name?: string })?.name || actor.name } : {}),
   });
+  if (actor.kind !== "user" && requester?.ip) {
+    await enforce(`webinar-register:ip:${requesterKey(requester.ip)}`, LIMITS.webinarRegistration.perIp, now);
+    await enforce(`webinar-register:to:${addressKey(data.email)}`, LIMITS.webinarRegistration.perAddress, now);
+    await enforce("webinar-register:global", LIMITS.webinarRegistration.global, now);
+  }
   return prisma().$transaction(async (tx) => {
     const webinar = await lockWebinar(tx, webinarId);
     // Invited-only webinars are invisible to the public and to partners: no hint that they exist.
     if (webinar.audience === "INVITED" && !isStaff(actor)) throw notFound();
     authorize(actor, { do: "webinar.register", webinar });
     assertOpen(webinar, now);
+    const answers = registrationFields(data);
     const existing = await tx.webinarRegistration.findUnique({ where: { webinarId_email: { webinarId, email: data.email } } });
-    if (existing && existing.status !== "CANCELLED") throw new AppError("CONFLICT", "already_registered", { email: { key: "already_registered" } });
-    const fields = {
-      name: data.name,
-      userId: actor.kind === "user" ? actor.id : null,
-      language: toDbLanguage(data.language),
-      timeZone: data.timeZone,
-      institution: data.institution ?? null,
-      country: data.country ?? null,
-      captions: data.captions,
-      signLanguage: data.signLanguage,
-      interpretationLanguage: data.interpretationLanguage ?? null,
-      status: "UNCONFIRMED" as const,
-      confirmedAt: null,
-      denialMessage: null,
-    };
+    const active = existing && !REPLACEABLE.includes(existing.status);
+    if (actor.kind !== "user") {
+      const answer: CheckYourEmail = { status: "UNCONFIRMED", email: data.email, checkEmail: true };
+      if (active) {
+        await notify(tx, webinar, existing, "already_registered", now.getTime());
+        return answer;
+      }
+      // Unconfirmed answers are personal data nobody vouched for: they go when their link expires.
+      await tx.webinarRegistrationRequest.deleteMany({ where: { webinarId, expiresAt: { lt: now } } });
+      const request = await tx.webinarRegistrationRequest.create({
+        data: { webinarId, email: data.email, answers, expiresAt: new Date(Math.min(webinar.endsAt.getTime(), now.getTime() + REQUEST_TTL_MS)) },
+      });
+      const pending = { id: request.id, email: data.email, name: answers.name, language: answers.language, timeZone: answers.timeZone };
+      await notify(tx, webinar, pending, "confirm", now.getTime(), { confirmUrl: `${confirmUrl(request.id)}?confirm=1` });
+      return answer;
+    }
+    if (active) throw new AppError("CONFLICT", "already_registered", { email: { key: "already_registered" } });
+    const fields = { ...answers, userId: actor.id, status: "UNCONFIRMED" as const, confirmedAt: null, denialMessage: null };
     const reg = existing
       ? await tx.webinarRegistration.update({ where: { id: existing.id }, data: fields })
       : await tx.webinarRegistration.create({ data: { ...fields, webinarId, email: data.email } });
-    if (actor.kind === "user") return admit(tx, webinar, reg);
-    await notify(tx, webinar, reg, "confirm", reg.updatedAt.getTime(), { confirmUrl: `${manageUrl(reg.id)}?confirm=1` });
-    return reg;
+    return admit(tx, webinar, reg);
+  });
+}
+
+// A cancelled registration may register again; an UNCONFIRMED row (kept from before confirmations were
+// stored apart) never blocks its address's owner.
+const REPLACEABLE: RegistrationStatus[] = ["CANCELLED", "UNCONFIRMED"];
+
+function registrationFields(data: ReturnType<typeof webinarRegistrationSchema.parse>) {
+  return {
+    name: data.name,
+    language: toDbLanguage(data.language),
+    timeZone: data.timeZone,
+    institution: data.institution ?? null,
+    country: data.country ?? null,
+    captions: data.captions,
+    signLanguage: data.signLanguage,
+    interpretationLanguage: data.interpretationLanguage ?? null,
+  };
+}
+
+const confirmUrl = (requestId: string) => `${env().APP_URL}/r/${signId("confirm", requestId)}`;
+
+/** The confirmation link of an anonymous registration: what it would register, or null for any other token. */
+export async function registrationRequestForToken(token: string, now = new Date()) {
+  const id = verifySignedId("confirm", token);
+  if (!id) return null;
+  const request = await prisma().webinarRegistrationRequest.findUnique({ where: { id }, include: { webinar: { include: { translations: true } } } });
+  if (!request || (!request.confirmedAt && request.expiresAt <= now)) throw notFound();
+  // Once used, the link shows the registration it made (or found), not the request.
+  const registration = request.confirmedAt
+    ? await prisma().webinarRegistration.findUnique({ where: { webinarId_email: { webinarId: request.webinarId, email: request.email } } })
+    : null;
+  return { ...request, registration };
+}
+
+/**
+ * The address owner confirms: only now do the submitted answers become a registration. An active registration
+ * of that address stays as it is; a cancelled one takes the confirmed answers.
+ */
+export async function confirmRegistrationRequest(token: string, now = new Date()) {
+  const request = await registrationRequestForToken(token, now);
+  if (!request) throw notFound();
+  return prisma().$transaction(async (tx) => {
+    const webinar = await lockWebinar(tx, request.webinarId);
+    const existing = await tx.webinarRegistration.findUnique({ where: { webinarId_email: { webinarId: request.webinarId, email: request.email } } });
+    const taken = await tx.webinarRegistrationRequest.updateMany({ where: { id: request.id, confirmedAt: null }, data: { confirmedAt: now } });
+    if (taken.count !== 1 || (existing && !REPLACEABLE.includes(existing.status))) {
+      if (!existing) throw notFound();
+      return existing;
+    }
+    assertOpen(webinar, now);
+    const fields = { ...(request.answers as ReturnType<typeof registrationFields>), status: "UNCONFIRMED" as const, confirmedAt: null, denialMessage: null };
+    const reg = existing
+      ? await tx.webinarRegistration.update({ where: { id: existing.id }, data: fields })
+      : await tx.webinarRegistration.create({ data: { ...fields, webinarId: request.webinarId, email: request.email } });
+    return admit(tx, webinar, reg);
   });
 }
 
@@ -174,5 +253,7 @@ export async function joinTarget(token: string, now = new Date()) {
 
 export async function myRegistration(actor: Actor, webinarId: string) {
   if (actor.kind !== "user") return null;
-  return prisma().webinarRegistration.findFirst({ where: { webinarId, OR: [{ userId: actor.id }, { email: actor.email }] } });
+  return prisma().webinarRegistration.findFirst({
+    where: { webinarId, status: { not: "UNCONFIRMED" }, OR: [{ userId: actor.id }, { email: actor.email }] },
+  });
 }

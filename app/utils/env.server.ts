@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { ProxyList } from "./client-ip.server.ts";
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -20,8 +21,17 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SESSION_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   MAIL_FROM: z.string().default("GenMig Hub <hub@genmig.invalid>"),
-  // Express "trust proxy": set to the number of proxies (e.g. 1) behind a load balancer so rate limits see client IPs.
-  TRUST_PROXY: z.string().optional(),
+  // Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is believed; see app/utils/client-ip.server.ts.
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        new ProxyList(v);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   // Run the outbox worker inside the web process (default: yes on the embedded database, no on PostgreSQL).
   RUN_WORKER: z.enum(["0", "1"]).optional(),
 });

@@ -19,15 +19,45 @@ export function signInLinkEmail(lang: Lang, url: string) {
   );
 }
 
-export function applicationReceivedEmail(lang: Lang, partner: string) {
+/**
+ * Goes to an address nobody has verified yet, so the subject is fixed text: the name someone typed appears only
+ * in the body, escaped, and labelled as unchecked input.
+ */
+export function applicationReceivedEmail(lang: Lang, submittedName: string) {
   const t = tr(lang);
-  const subject = t("received_subject", { partner });
+  const subject = t("received_subject");
   return renderEmail(
     subject,
     <Layout lang={lang} title={subject} footer={t("footer")}>
-      <p>{t("received_body", { partner })}</p>
+      <p>{t("received_body")}</p>
+      <Submitted label={t("submitted_label")} text={submittedName} />
+      <p>{t("received_not_you")}</p>
     </Layout>,
-    [t("received_body", { partner }), `-- \n${t("footer")}`],
+    [t("received_body"), `${t("submitted_label")}\n> ${submittedName}`, t("received_not_you"), `-- \n${t("footer")}`],
+  );
+}
+
+/** Someone's unchecked input, shown as a quotation rather than as our own words. */
+function Submitted({ label, text }: { label: string; text: string }) {
+  return (
+    <p style={{ borderLeft: "3px solid #d8dde4", paddingLeft: "10px", color: "#5a6472" }}>
+      {label}
+      <br />
+      <q>{text}</q>
+    </p>
+  );
+}
+
+/** To the focal point of an institution that a new application names again; fixed text only. */
+export function duplicateApplicationEmail(lang: Lang) {
+  const t = tr(lang);
+  const subject = t("duplicate_subject");
+  return renderEmail(
+    subject,
+    <Layout lang={lang} title={subject} footer={t("footer")}>
+      <p>{t("duplicate_body")}</p>
+    </Layout>,
+    [t("duplicate_body"), `-- \n${t("footer")}`],
   );
 }
 
@@ -62,15 +92,15 @@ export function partnerRejectedEmail(lang: Lang, partner: string, reason: string
   );
 }
 
-export function memberInvitedEmail(lang: Lang, partner: string, inviter: string, signInUrl: string) {
+export function memberInvitedEmail(lang: Lang, partner: string, inviter: string, acceptUrl: string, days: number) {
   const t = tr(lang);
-  const subject = t("invited_subject", { partner, inviter });
+  const subject = t("invited_subject", { partner });
   return renderEmail(
     subject,
     <Layout lang={lang} title={subject} footer={t("footer")}>
-      <p>{t("invited_body", { partner, inviter })}</p>
-      <Button href={signInUrl} label={t("invited_button")} fallback={t("link_fallback")} />
+      <p>{t("invited_body", { partner, inviter, days })}</p>
+      <Button href={acceptUrl} label={t("invited_button")} fallback={t("link_fallback")} />
     </Layout>,
-    [t("invited_body", { partner, inviter }), signInUrl, `-- \n${t("footer")}`],
+    [t("invited_body", { partner, inviter, days }), acceptUrl, `-- \n${t("footer")}`],
   );
 }

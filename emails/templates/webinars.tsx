@@ -16,7 +16,7 @@ export interface WebinarEmailContext {
   manageUrl?: string;
 }
 
-type Kind = "confirmed" | "promoted" | "updated" | "cancelled" | "registration_cancelled" | "waitlisted" | "confirm" | "pending" | "denied" | "reminder_24h" | "reminder_1h" | "followup" | "followup_noshow";
+type Kind = "already_registered" | "confirmed" | "promoted" | "updated" | "cancelled" | "registration_cancelled" | "waitlisted" | "confirm" | "pending" | "denied" | "reminder_24h" | "reminder_1h" | "followup" | "followup_noshow";
 
 /** The body shows the time in the recipient's own zone and language, and names the event's zone. */
 export function whenLines(c: WebinarEmailContext) {

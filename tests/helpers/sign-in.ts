@@ -8,7 +8,12 @@ import type { Client } from "./app.ts";
  */
 export async function signInAs(client: Client, email: string) {
   const token = randomToken();
-  await prisma().signInToken.create({ data: { email, tokenHash: sha256(token), expiresAt: new Date(Date.now() + 60_000) } });
+  // As if this browser had asked for the link: it holds the cookie whose hash the token keeps.
+  const browser = client.cookies.get("gmh_signin") ?? randomToken();
+  client.cookies.set("gmh_signin", browser);
+  await prisma().signInToken.create({
+    data: { email, tokenHash: sha256(token), expiresAt: new Date(Date.now() + 60_000), browserHash: sha256(browser) },
+  });
   const response = await client.post("/auth/verify", { token });
   if (response.status !== 302) throw new Error(`sign-in failed with ${response.status}`);
   return client;

@@ -13,6 +13,10 @@ const en = {
   verify_missing: "This page needs the link from your sign-in email.",
   ask_new_link: "Ask for a new link",
   signed_out: "You are signed out.",
+  confirm_title: "Sign in as {email}?",
+  confirm_body: "This link was requested from another browser or device. Continue only if you asked for it yourself: you will be signed in as {email} here.",
+  confirm_button: "Yes, sign in as {email}",
+  confirm_cancel: "No, take me back",
 };
 
 export const auth = {
@@ -30,6 +34,10 @@ export const auth = {
     verify_missing: "Cette page nécessite le lien reçu dans votre e-mail de connexion.",
     ask_new_link: "Demander un nouveau lien",
     signed_out: "Vous êtes déconnecté·e.",
+    confirm_title: "Se connecter en tant que {email} ?",
+    confirm_body: "Ce lien a été demandé depuis un autre navigateur ou appareil. Continuez seulement si vous l'avez demandé vous-même : vous serez connecté·e ici en tant que {email}.",
+    confirm_button: "Oui, me connecter en tant que {email}",
+    confirm_cancel: "Non, revenir en arrière",
   },
   es: {
     sign_in_title: "Iniciar sesión",
@@ -44,5 +52,9 @@ export const auth = {
     verify_missing: "Esta página necesita el enlace de su correo de acceso.",
     ask_new_link: "Solicitar un nuevo enlace",
     signed_out: "Ha cerrado la sesión.",
+    confirm_title: "¿Iniciar sesión como {email}?",
+    confirm_body: "Este enlace se solicitó desde otro navegador o dispositivo. Continúe solo si lo pidió usted: iniciará sesión aquí como {email}.",
+    confirm_button: "Sí, iniciar sesión como {email}",
+    confirm_cancel: "No, volver",
   },
 } satisfies Catalog<typeof en>;

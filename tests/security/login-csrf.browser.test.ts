@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// Login CSRF in a real browser: a page on another origin (another loopback port) auto-submits the attacker's own
+// sign-in token to the hub. The victim's browser must not end up signed in; the same link opened in a second
+// browser context (another device) signs in only after the explicit confirmation.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-csrf-"));
+let base = "";
+let server: ChildProcess;
+let evil: http.Server;
+let evilBase = "";
+let browser: Browser;
+
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function linkFor(to: string, after: number) {
+  const dir = path.join(dataDir, "mail");
+  for (let i = 0; i < 60; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
+    for (const f of files) {
+      const file = path.join(dir, f);
+      if (fs.statSync(file).mtimeMs < after) continue;
+      const raw = fs.readFileSync(file, "utf8");
+      const token = /\/auth\/verify\?token=([\w-]+)/.exec(raw.replace(/=\r?\n/g, "").replace(/=3D/g, "="))?.[1];
+      if (raw.includes(`To: ${to}`) && token) return token;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no sign-in mail for ${to}`);
+}
+
+async function askLink(email: string) {
+  const before = Date.now() - 1000;
+  const response = await fetch(`${base}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: `mutation { requestSignInLink(email: "${email}") { ok } }` }),
+  });
+  expect(response.status).toBe(200);
+  return linkFor(email, before);
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  // The hub at localhost, the attacker at 127.0.0.1: two different sites, as in a real cross-site attack.
+  base = `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
+  delete env.DATABASE_URL;
+  delete env.SMTP_URL;
+  delete env.TRUST_PROXY;
+  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
+  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", log, log], detached: true });
+  for (let i = 0; i < 120 && !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 500));
+  // The attacker's page: it posts whatever token it is given to the hub as soon as it loads.
+  evil = http.createServer((req, res) => {
+    const params = new URL(req.url ?? "/", "http://x").searchParams;
+    const token = params.get("token") ?? "";
+    res.setHeader("content-type", "text/html");
+    res.end(`<form id="f" method="post" action="${base}${params.get("target")}"><input type="hidden" name="token" value="${token}"></form><script>document.getElementById("f").submit()</script>`);
+  });
+  await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
+  evilBase = `http://127.0.0.1:${(evil.address() as net.AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => evil?.close(resolve));
+  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+});
+
+describe("login CSRF in Chromium", () => {
+  // `?_data=` skips Remix's own Origin check: that is how the review signed a victim in.
+  it.each(["/auth/verify?_data=routes%2Fauth.verify", "/auth/verify"])(
+    "a cross-site auto-submitted form to %s does not sign the victim into the attacker's account",
+    async (target) => {
+      const token = await askLink("member@example.org");
+      const victim = await browser.newContext();
+      const page = await victim.newPage();
+      const posted = page.waitForRequest((r) => r.method() === "POST" && r.url().startsWith(base));
+      await page.goto(`${evilBase}/?token=${token}&target=${encodeURIComponent(target)}`);
+      await (await posted).response();
+      expect((await victim.cookies(base)).find((c) => c.name === "gmh_session")).toBeUndefined();
+      const account = await page.goto(`${base}/account`);
+      expect(account?.url()).toContain("/auth/sign-in");
+      await victim.close();
+    },
+    60_000,
+  );
+
+  it("the link opened on another device signs in after the explicit 'Sign in as' step", async () => {
+    const token = await askLink("focal@example.org");
+    const device = await browser.newContext({ locale: "en-GB" });
+    const page = await device.newPage();
+    await page.goto(`${base}/auth/verify?token=${token}`);
+    await page.click("main button[type=submit]");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Sign in as focal@example.org?");
+    expect((await device.cookies(base)).find((c) => c.name === "gmh_session")).toBeUndefined();
+    await page.click("button[type=submit]:has-text('Yes, sign in as focal@example.org')");
+    await page.waitForURL(`${base}/account`);
+    expect((await device.cookies(base)).find((c) => c.name === "gmh_session")).toBeDefined();
+    await device.close();
+  }, 60_000);
+});
