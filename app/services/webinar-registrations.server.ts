@@ -5,6 +5,8 @@ import { parseInput } from "../schemas/validate.ts";
 import { prisma } from "../utils/db.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
+import { paginate } from "./pagination.server.ts";
+import type { PageArgs } from "../schemas/page.ts";
 import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
 import { verifySignedId } from "./signed-links.server.ts";
 import { manageUrl, notify } from "./webinar-notices.server.ts";
@@ -157,11 +159,54 @@ export const denyWebinarRegistration = (actor: Actor, registrationId: string, me
     return denied;
   });
 
-/** Registration lists are for the research team only. */
-export async function listRegistrations(actor: Actor, webinarId: string) {
-  authorize(actor, { do: "webinar.manage" });
-  return prisma().webinarRegistration.findMany({ where: { webinarId }, orderBy: { createdAt: "asc" } });
+export type RegistrationStatusValue = WebinarRegistration["status"];
+export interface RegistrationFilter {
+  status?: readonly RegistrationStatusValue[] | null;
+  /** Part of a name or an email address. */
+  search?: string | null;
 }
+
+/** Registration lists are for the research team only; oldest first, as people registered. */
+export async function listRegistrations(actor: Actor, webinarId: string, filter: RegistrationFilter = {}, page?: PageArgs) {
+  authorize(actor, { do: "webinar.manage" });
+  const where: Prisma.WebinarRegistrationWhereInput = { webinarId };
+  if (filter.status?.length) where.status = { in: [...filter.status] };
+  const q = filter.search?.trim();
+  if (q) where.OR = [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q, mode: "insensitive" } }];
+  const db = prisma();
+  return paginate(
+    page,
+    (p) => db.webinarRegistration.findMany({ ...p, where, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    () => db.webinarRegistration.count({ where }),
+  );
+}
+
+export interface RegistrationCounts {
+  confirmed: number;
+  waitlisted: number;
+  pending: number;
+}
+
+/** Seat counts for many webinars in one grouped query, so a page of webinars costs one query, not one each. */
+export async function registrationCounts(webinarIds: readonly string[]): Promise<Map<string, RegistrationCounts>> {
+  const out = new Map<string, RegistrationCounts>(webinarIds.map((id) => [id, { confirmed: 0, waitlisted: 0, pending: 0 }]));
+  if (!webinarIds.length) return out;
+  const rows = await prisma().webinarRegistration.groupBy({
+    by: ["webinarId", "status"],
+    where: { webinarId: { in: [...new Set(webinarIds)] }, status: { in: ["CONFIRMED", "WAITLISTED", "PENDING_APPROVAL"] } },
+    _count: { _all: true },
+  });
+  for (const row of rows) {
+    const counts = out.get(row.webinarId)!;
+    if (row.status === "CONFIRMED") counts.confirmed = row._count._all;
+    if (row.status === "WAITLISTED") counts.waitlisted = row._count._all;
+    if (row.status === "PENDING_APPROVAL") counts.pending = row._count._all;
+  }
+  return out;
+}
+
+export const seatsLeft = (capacity: number | null, counts: RegistrationCounts) =>
+  capacity === null ? null : Math.max(0, capacity - counts.confirmed);
 
 /** The meeting URL for a confirmed registrant of a webinar that still takes place; null otherwise. */
 export async function joinTarget(token: string, now = new Date()) {
