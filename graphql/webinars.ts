@@ -3,7 +3,6 @@ import {
   approveWebinarRegistration,
   cancelWebinarRegistration,
   denyWebinarRegistration,
-  listRegistrations,
   registerForWebinar,
   seatsLeft,
 } from "../app/services/webinar-registrations.server.ts";
@@ -33,7 +32,7 @@ import {
   WebinarStatus,
   WebinarWhen,
 } from "./enums.ts";
-import { countsFor } from "./loaders.ts";
+import { countsFor, registrationPageFor } from "./loaders.ts";
 
 const RegistrationFilter = builder.inputType("WebinarRegistrationFilter", {
   fields: (t) => ({ status: t.field({ type: [RegistrationStatus] }), search: t.string({ description: "Part of a name or an email address." }) }),
@@ -150,7 +149,7 @@ const Webinar = builder.prismaObject("Webinar", {
         args: { filter: t.arg({ type: RegistrationFilter }) },
         description: `Research team only (null for everyone else). Oldest first. ${PAGE_RULES}`,
         resolve: async (w, { filter, ...page }, ctx) =>
-          can(ctx.actor, { do: "webinar.manage" }) ? connection(await listRegistrations(ctx.actor, w.id, filter ?? {}, page)) : null,
+          can(ctx.actor, { do: "webinar.manage" }) ? connection(await registrationPageFor(ctx, w.id, filter ?? {}, page)) : null,
       },
       {
         name: "WebinarRegistrationConnection",

@@ -78,8 +78,9 @@ beforeAll(async () => {
     });
     if (i === 0) webinarId = w.id;
   }
+  const later = Date.now() + 1000;
   await db.webinarRegistration.createMany({
-    data: Array.from({ length: 60 }, (_, i) => ({ webinarId, email: `crowd-${i}@example.org`, name: `Crowd ${i}`, status: "CANCELLED" as const })),
+    data: Array.from({ length: 60 }, (_, i) => ({ webinarId, email: `crowd-${i}@example.org`, name: `Crowd ${i}`, status: "CANCELLED" as const, createdAt: new Date(later + i) })),
   });
   await db.auditEntry.createMany({ data: Array.from({ length: 60 }, (_, i) => ({ actorId: staff.id, action: "bulk.touched", targetType: "Thing", targetId: `t${i}` })) });
   await db.outboxMessage.createMany({
@@ -104,6 +105,11 @@ describe("lists are N+1-free: the same number of SQL statements for 5 and for 50
       () => staff,
       `query($n: Int) { webinar(id: "${"$"}{ID}") { registrations(first: $n) { totalCount edges { node { email status country language } } } } }`,
     ],
+    [
+      "webinars with a page of their registrations each",
+      () => staff,
+      `query($n: Int) { webinars(first: $n, when: UPCOMING) { edges { node { id registrations(first: 3, filter: { status: [CONFIRMED, WAITLISTED, CANCELLED] }) { totalCount pageInfo { hasNextPage } edges { node { email } } } } } } }`,
+    ],
     ["audit entries", () => admin, `query($n: Int) { auditEntries(first: $n) { totalCount edges { node { action actor { email } targetId } } } }`],
     ["outbox messages", () => admin, `query($n: Int) { outboxMessages(first: $n, filter: { status: [SENT, FAILED] }) { totalCount edges { node { to status } } } }`],
   ];
@@ -116,7 +122,29 @@ describe("lists are N+1-free: the same number of SQL statements for 5 and for 50
     expect(edges(five.data)).toHaveLength(5);
     expect(edges(fifty.data)).toHaveLength(50);
     expect(fifty.statements).toBe(five.statements);
+    expect(five.statements).toBeGreaterThan(0);
     expect(five.statements).toBeLessThanOrEqual(6);
+  });
+});
+
+describe("nested connections", () => {
+  it("gives each webinar of a list its own page of registrations, with its own total", async () => {
+    type R = { webinars: { edges: { node: { id: string; registrations: { totalCount: number; pageInfo: { hasNextPage: boolean }; edges: { node: { email: string } }[] } } }[] } };
+    const { data } = await measured(
+      staff,
+      `{ webinars(first: 3, when: UPCOMING) { edges { node { id registrations(first: 3) { totalCount pageInfo { hasNextPage } edges { node { email } } } } } } }`,
+    );
+    const [first, second] = (data as unknown as R).webinars.edges.map((e) => e.node);
+    expect(first.id).toBe(webinarId);
+    expect(first.registrations.totalCount).toBe(62);
+    expect(first.registrations.pageInfo.hasNextPage).toBe(true);
+    expect(first.registrations.edges.map((e) => e.node.email)).toEqual(["r0@example.org", "w0@example.org", "crowd-0@example.org"]);
+    expect(second.registrations).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: false } });
+    expect(second.registrations.edges.map((e) => e.node.email)).toEqual(["r1@example.org", "w1@example.org"]);
+    const searched = await measured(staff, `{ webinars(first: 3, when: UPCOMING) { edges { node { registrations(last: 2, filter: { search: "CROWD-5" }) { totalCount edges { node { email } } } } } } }`);
+    const firstSearched = (searched.data as unknown as R).webinars.edges[0].node.registrations;
+    expect(firstSearched.totalCount).toBe(11);
+    expect(firstSearched.edges.map((e) => e.node.email)).toEqual(["crowd-58@example.org", "crowd-59@example.org"]);
   });
 });
 

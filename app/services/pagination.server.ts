@@ -35,9 +35,52 @@ export function decodeCursor(cursor: string, field: "after" | "before"): string 
   return decoded.slice(3);
 }
 
+export interface ParsedPage {
+  size: number;
+  backward: boolean;
+  cursorId?: string;
+  after?: string | null;
+  before?: string | null;
+}
+
+/** Validates Relay arguments (typed BAD_USER_INPUT above the maximum or with a foreign cursor). */
+export function parsePage(input: PageArgs | undefined, defaultSize = PAGE_DEFAULT): ParsedPage {
+  const args = parseInput(pageArgsSchema, input ?? {});
+  const backward = args.last != null || args.before != null;
+  const size = (backward ? args.last : args.first) ?? defaultSize;
+  const cursorId = args.after ? decodeCursor(args.after, "after") : args.before ? decodeCursor(args.before, "before") : undefined;
+  return { size, backward, cursorId, after: args.after, before: args.before };
+}
+
+/** What to spread into `findMany`: one row more than the page, to know whether another page exists. */
+export const pageQuery = (p: ParsedPage): PageQuery => ({
+  take: p.backward ? -(p.size + 1) : p.size + 1,
+  skip: p.cursorId ? 1 : 0,
+  ...(p.cursorId ? { cursor: { id: p.cursorId } } : {}),
+});
+
+/** Builds the page from up to size + 1 rows in list order (for a backward page, the extra row comes first). */
+export function toPage<T extends { id: string }>(p: ParsedPage, rows: T[], count: () => Promise<number>): Page<T> {
+  const more = rows.length > p.size;
+  const nodes = more ? (p.backward ? rows.slice(rows.length - p.size) : rows.slice(0, p.size)) : rows;
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  let counted: Promise<number> | undefined;
+  return {
+    nodes,
+    edges,
+    pageInfo: {
+      hasNextPage: p.backward ? !!p.before : more,
+      hasPreviousPage: p.backward ? more : !!p.after,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () => (counted ??= count()),
+  };
+}
+
 /**
  * Cursor pagination over a unique, totally ordered list: every orderBy must end with `id` so equal sort keys
- * cannot skip or repeat rows. One extra row tells whether another page exists.
+ * cannot skip or repeat rows.
  */
 export async function paginate<T extends { id: string }>(
   input: PageArgs | undefined,
@@ -45,28 +88,6 @@ export async function paginate<T extends { id: string }>(
   count: () => Promise<number>,
   defaultSize = PAGE_DEFAULT,
 ): Promise<Page<T>> {
-  const args = parseInput(pageArgsSchema, input ?? {});
-  const backward = args.last != null || args.before != null;
-  const size = (backward ? args.last : args.first) ?? defaultSize;
-  const cursorId = args.after ? decodeCursor(args.after, "after") : args.before ? decodeCursor(args.before, "before") : undefined;
-  const rows = await fetch({
-    take: backward ? -(size + 1) : size + 1,
-    skip: cursorId ? 1 : 0,
-    ...(cursorId ? { cursor: { id: cursorId } } : {}),
-  });
-  const more = rows.length > size;
-  const nodes = more ? (backward ? rows.slice(1) : rows.slice(0, size)) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-  let counted: Promise<number> | undefined;
-  return {
-    nodes,
-    edges,
-    pageInfo: {
-      hasNextPage: backward ? !!args.before : more,
-      hasPreviousPage: backward ? more : !!args.after,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    totalCount: () => (counted ??= count()),
-  };
+  const p = parsePage(input, defaultSize);
+  return toPage(p, await fetch(pageQuery(p)), count);
 }
