@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { execute, parse } from "graphql";
 import pg from "pg";
@@ -124,6 +125,26 @@ describe("lists are N+1-free: the same number of SQL statements for 5 and for 50
     expect(fifty.statements).toBe(five.statements);
     expect(five.statements).toBeGreaterThan(0);
     expect(five.statements).toBeLessThanOrEqual(6);
+  });
+});
+
+describe("the README's example", () => {
+  it("runs as documented and pages to the end", async () => {
+    const readme = fs.readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const example = /## GraphQL[\s\S]*?```graphql\n([\s\S]*?)```/.exec(readme)![1];
+    type W = { webinars: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { title: string } }[] } };
+    let after: string | undefined;
+    let seen = 0;
+    let total = 0;
+    do {
+      const r = await new Client().graphql<W>(example, { after });
+      expect(r.errors).toBeUndefined();
+      seen += r.data!.webinars.edges.length;
+      total = r.data!.webinars.totalCount;
+      after = r.data!.webinars.pageInfo.hasNextPage ? r.data!.webinars.pageInfo.endCursor : undefined;
+    } while (after);
+    expect(total).toBeGreaterThanOrEqual(60);
+    expect(seen).toBe(total);
   });
 });
 
