@@ -1,7 +1,7 @@
 import { listAuditEntries } from "../app/services/audit.server.ts";
 import { listOutboxMessages } from "../app/services/outbox-admin.server.ts";
 import { builder } from "./builder.ts";
-import { connection, PAGE_RULES, type Counted } from "./connections.ts";
+import { connection, PAGE_RULES, counted } from "./connections.ts";
 import { OutboxStatus } from "./enums.ts";
 
 type AuditShape = Awaited<ReturnType<typeof listAuditEntries>>["nodes"][number];
@@ -59,8 +59,7 @@ builder.queryFields((t) => ({
       resolve: async (_r, { filter, ...page }, ctx) =>
         connection(await listAuditEntries(ctx.actor, { ...filter, targetId: filter?.targetId == null ? null : String(filter.targetId) }, page)),
     },
-    { name: "AuditEntryConnection", fields: (c) => ({ totalCount: c.int({ resolve: (p) => (p as unknown as Counted).totalCount() }) }) },
-    { name: "AuditEntryEdge" },
+    ...counted("AuditEntry"),
   ),
   outboxMessages: t.connection(
     {
@@ -69,7 +68,6 @@ builder.queryFields((t) => ({
       description: `Administrators only: mail the hub queued, newest first. ${PAGE_RULES}`,
       resolve: async (_r, { filter, ...page }, ctx) => connection(await listOutboxMessages(ctx.actor, filter ?? {}, page)),
     },
-    { name: "OutboxMessageConnection", fields: (c) => ({ totalCount: c.int({ resolve: (p) => (p as unknown as Counted).totalCount() }) }) },
-    { name: "OutboxMessageEdge" },
+    ...counted("OutboxMessage"),
   ),
 }));

@@ -10,7 +10,7 @@ import {
 } from "../app/services/partners.server.ts";
 import { can } from "../app/services/policy.server.ts";
 import { builder } from "./builder.ts";
-import { connection, nodeQuery, PAGE_RULES, type Counted } from "./connections.ts";
+import { connection, nodeQuery, PAGE_RULES, counted } from "./connections.ts";
 import { CountryCode, Language, MemberRole, PartnerStatus, Sector, toLangOrUndefined } from "./enums.ts";
 
 const Membership = builder.prismaObject("Membership", {
@@ -100,8 +100,7 @@ builder.queryFields((t) => ({
       resolve: async (_r, { filter, ...page }, ctx, info) =>
         connection(await listPartners(ctx.actor, filter ?? {}, page, nodeQuery(ctx, info))),
     },
-    { name: "PartnerConnection", fields: (c) => ({ totalCount: c.int({ resolve: (p) => (p as unknown as Counted).totalCount() }) }) },
-    { name: "PartnerEdge" },
+    ...counted("Partner"),
   ),
   partner: t.prismaField({
     type: "Partner",

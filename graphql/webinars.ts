@@ -19,7 +19,7 @@ import {
 } from "../app/services/webinars.server.ts";
 import { builder } from "./builder.ts";
 import { genderChoice } from "../app/schemas/gender.ts";
-import { connection, nodeQuery, PAGE_RULES, type Counted } from "./connections.ts";
+import { connection, nodeQuery, PAGE_RULES, counted } from "./connections.ts";
 import {
   CountryCode,
   Language,
@@ -151,11 +151,7 @@ const Webinar = builder.prismaObject("Webinar", {
         resolve: async (w, { filter, ...page }, ctx) =>
           can(ctx.actor, { do: "webinar.manage" }) ? connection(await registrationPageFor(ctx, w.id, filter ?? {}, page)) : null,
       },
-      {
-        name: "WebinarRegistrationConnection",
-        fields: (c) => ({ totalCount: c.int({ resolve: (p) => (p as unknown as Counted).totalCount() }) }),
-      },
-      { name: "WebinarRegistrationEdge" },
+      ...counted("WebinarRegistration"),
     ),
   }),
 });
@@ -231,8 +227,7 @@ builder.queryFields((t) => ({
       resolve: async (_r, { when, filter, ...page }, ctx, info) =>
         connection(await listWebinars(ctx.actor, { when, audience: filter?.audience, status: filter?.status }, page, nodeQuery(ctx, info))),
     },
-    { name: "WebinarConnection", fields: (c) => ({ totalCount: c.int({ resolve: (p) => (p as unknown as Counted).totalCount() }) }) },
-    { name: "WebinarEdge" },
+    ...counted("Webinar"),
   ),
   webinar: t.prismaField({ type: "Webinar", args: { id: t.arg.id({ required: true }) }, resolve: (_q, _r, a, ctx) => getWebinar(ctx.actor, String(a.id)) }),
 }));
