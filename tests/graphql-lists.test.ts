@@ -212,6 +212,7 @@ describe("Relay connections over HTTP", () => {
 
     const tooMany = await client.graphql(PAGE, { first: 101 });
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: { first: "page_too_large" } });
+    expect(tooMany.errors?.[0]?.message).toBe("Ask for at most 100 items per page.");
     const badCursor = await client.graphql(PAGE, { first: 5, after: "not-a-cursor" });
     expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: { after: "invalid_cursor" } });
     const bothWays = await client.graphql(PAGE, { first: 5, last: 5 });

@@ -30,7 +30,7 @@ export const encodeCursor = (id: string) => Buffer.from(`c1:${id}`).toString("ba
 export function decodeCursor(cursor: string, field: "after" | "before"): string {
   const decoded = Buffer.from(cursor, "base64url").toString();
   if (!decoded.startsWith("c1:") || decoded.length < 4 || encodeCursor(decoded.slice(3)) !== cursor) {
-    throw new AppError("BAD_USER_INPUT", "invalid_input", { [field]: { key: "invalid_cursor" } });
+    throw new AppError("BAD_USER_INPUT", "invalid_cursor", { [field]: { key: "invalid_cursor" } });
   }
   return decoded.slice(3);
 }
@@ -45,7 +45,15 @@ export interface ParsedPage {
 
 /** Validates Relay arguments (typed BAD_USER_INPUT above the maximum or with a foreign cursor). */
 export function parsePage(input: PageArgs | undefined, defaultSize = PAGE_DEFAULT): ParsedPage {
-  const args = parseInput(pageArgsSchema, input ?? {});
+  let args;
+  try {
+    args = parseInput(pageArgsSchema, input ?? {});
+  } catch (error) {
+    // One argument is wrong: say which in the message too ("Ask for at most 100 items per page."), not only in fields.
+    const [field] = Object.values((error as AppError).fields ?? {});
+    if (error instanceof AppError && field) throw new AppError("BAD_USER_INPUT", field.key, error.fields, field.vars);
+    throw error;
+  }
   const backward = args.last != null || args.before != null;
   const size = (backward ? args.last : args.first) ?? defaultSize;
   const cursorId = args.after ? decodeCursor(args.after, "after") : args.before ? decodeCursor(args.before, "before") : undefined;
