@@ -161,11 +161,19 @@ describe("webinar pages", () => {
     expect(html).toContain("The end must be after the start.");
     expect(html).toContain('value="Form webinar"');
     expect((await staff.post("/webinars/new", { ...fields, timeZone: "Nowhere/Land", endsAt: "2031-03-30T11:00", capacity: "" })).status).toBe(400);
-    const ok = await staff.post("/webinars/new", { ...fields, endsAt: "2031-03-30T11:30", capacity: "50", speaker_0_name: "Dr. B", speaker_0_gender: "woman", speaker_1_name: "Dr. C", speaker_1_gender: "self-described", speaker_1_genderDescription: "Femme" });
+    const ok = await staff.post("/webinars/new", { ...fields, endsAt: "2031-03-30T11:30", capacity: "50", speaker_0_name: "Dr. B", speaker_0_gender: "woman", speaker_1_name: "Dr. C", speaker_1_gender: "self-described", speaker_1_genderDescription: "Femme", speaker_2_name: "Dr. E", speaker_2_role: "MODERATOR", speaker_2_gender: "self-described", speaker_2_genderDescription: "genderfluid" });
     expect(ok.status).toBe(302);
     const w = await prisma().webinar.findFirstOrThrow({ where: { translations: { some: { title: "Form webinar" } } } });
     expect(w.startsAt.toISOString()).toBe("2031-03-30T08:00:00.000Z");
     expect(await (await staff.get(`/webinars/${w.id}`)).text()).toContain("Consider inviting a more balanced panel");
+    const edit = await (await staff.get(`/webinars/${w.id}/edit`)).text();
+    // Words that name a listed category read back as that choice ("Femme" is a woman); others stay the person's own.
+    expect(edit).toMatch(/name="speaker_1_gender"><option value="">[^]*?<option value="woman" selected=""/);
+    expect(edit).toMatch(/name="speaker_2_gender"><option value="">[^]*?<option value="self-described" selected=""/);
+    expect(edit).toMatch(/name="speaker_2_genderDescription"[^>]*value="genderfluid"/);
+    const badGender = await staff.post("/webinars/new", { ...fields, endsAt: "2031-03-30T11:30", capacity: "", speaker_0_name: "Dr. D", speaker_0_gender: "robot" });
+    expect(badGender.status).toBe(400);
+    expect(await badGender.text()).toContain("Choose one of the listed options, or describe it yourself.");
     expect((await new Client().get("/webinars/new")).status).toBe(302);
   });
 

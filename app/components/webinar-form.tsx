@@ -72,6 +72,7 @@ export function WebinarForm({ values, zones, failure }: { values: Record<string,
       {box("askInstitution", t("ask_institution"))}
       {box("askCountry", t("ask_country"))}
       {box("askAccessNeeds", t("ask_access_needs"))}
+      <FieldMessage id="f-speakers-error" error={errors?.speakers} />
       {Array.from({ length: SPEAKER_ROWS }, (_, i) => (
         <fieldset key={i}>
           <legend>{t("speaker_n", { n: i + 1 })}</legend>
