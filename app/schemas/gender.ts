@@ -12,7 +12,7 @@ export function genderCategory(value: string | null | undefined): GenderCategory
   if (!v || /prefer|rather not|pas à dire|prefiero|no dir|ne souhaite/.test(v)) return "undisclosed";
   if (/^(woman|female|f|femme|mujer|femenino|féminin)$/.test(v)) return "woman";
   if (/^(man|male|m|homme|hombre|masculino|masculin)$/.test(v)) return "man";
-  if (/non[- ]?binar|no binari/.test(v)) return "non-binary";
+  if (/non[- ]?bin(ar|air)|no[- ]?binari/.test(v)) return "non-binary";
   return "self-described";
 }
 
