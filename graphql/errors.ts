@@ -16,6 +16,15 @@ export function maskError(error: unknown): Error {
     });
   }
   if (error instanceof GraphQLError && !error.originalError) return error;
+  // A variable that does not fit its type (e.g. "en" for a Language enum) fails before execution, so it has no
+  // path; graphql-js wraps the type's own GraphQLError. It is the client's input, not our failure.
+  const graphQLish = (e: unknown) => e instanceof Error && e.name === "GraphQLError";
+  if (graphQLish(error) && graphQLish(original) && !(error as GraphQLError).path) {
+    return new GraphQLError((error as Error).message, {
+      nodes: (error as GraphQLError).nodes,
+      extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
+    });
+  }
   console.error(original);
   return new GraphQLError("Internal server error", {
     path: error instanceof GraphQLError ? error.path : undefined,

@@ -10,7 +10,8 @@ import {
 } from "../app/services/partners.server.ts";
 import { can } from "../app/services/policy.server.ts";
 import { builder } from "./builder.ts";
-import { Language, MemberRole, PartnerStatus, Sector } from "./enums.ts";
+import { connection, nodeQuery, PAGE_RULES, counted } from "./connections.ts";
+import { CountryCode, Language, MemberRole, PartnerStatus, Sector, toLangOrUndefined } from "./enums.ts";
 
 const Membership = builder.prismaObject("Membership", {
   fields: (t) => ({
@@ -26,7 +27,7 @@ const Membership = builder.prismaObject("Membership", {
 // Every service that returns memberships includes their user (name and email only).
 const withUser = (m: object) => m as { user: { name: string; email: string } };
 
-builder.prismaObject("Partner", {
+const Partner = builder.prismaObject("Partner", {
   fields: (t) => {
     /** Contact details are for the network (approved partners, own members, staff), never the public. */
     const contact = <K extends "website" | "focalPointName" | "focalPointEmail">(key: K) =>
@@ -38,7 +39,7 @@ builder.prismaObject("Partner", {
       id: t.exposeID("id"),
       name: t.exposeString("name"),
       sector: t.expose("sector", { type: Sector }),
-      country: t.exposeString("country"),
+      country: t.expose("country", { type: CountryCode }),
       status: t.expose("status", { type: PartnerStatus }),
       website: contact("website"),
       focalPointName: contact("focalPointName"),
@@ -56,7 +57,11 @@ builder.prismaObject("Partner", {
       members: t.field({
         type: [Membership],
         description: "Visible to the institution's own people and to staff.",
-        resolve: (p, _a, ctx) => (can(ctx.actor, { do: "partner.viewMembers", partner: p }) ? listMembers(ctx.actor, p) : []),
+        // Loaded with the partner (one query for a whole page of partners), then filtered by the policy.
+        select: { members: { include: { user: { select: { id: true, name: true, email: true } } }, orderBy: [{ role: "asc" }, { createdAt: "asc" }] } },
+        // A single partner from a mutation arrives without them: one query for that one partner.
+        resolve: (p, _a, ctx) =>
+          can(ctx.actor, { do: "partner.viewMembers", partner: p }) ? ((p as { members?: typeof p.members }).members ?? listMembers(ctx.actor, p)) : [],
       }),
     };
   },
@@ -78,29 +83,42 @@ const PartnerInvitation = builder
 const PartnerRegistrationInput = builder.inputType("PartnerRegistrationInput", {
   fields: (t) => ({
     name: t.string({ required: true }),
-    sector: t.string({ required: true, description: "One of RESEARCH, GOVERNMENT, IGO, NGO, PRIVATE, OTHER." }),
-    country: t.string({ required: true, description: "ISO 3166-1 alpha-2 code, e.g. SN." }),
+    sector: t.field({ type: Sector, required: true }),
+    country: t.field({ type: CountryCode, required: true }),
     website: t.string(),
     focalPointName: t.string({ required: true }),
     focalPointEmail: t.string({ required: true }),
-    interests: t.stringList(),
-    language: t.string({ description: "en, fr or es (default en)." }),
+    interests: t.stringList({ description: "Free tags, e.g. \"remittances\"." }),
+    language: t.field({ type: Language, description: "Language of the emails the institution receives (default EN)." }),
     publicListing: t.boolean(),
     consent: t.boolean({ required: true, description: "Acceptance of the privacy notice; must be true." }),
   }),
 });
 
-builder.queryFields((t) => ({
-  partners: t.prismaField({
-    type: ["Partner"],
-    args: { status: t.arg({ type: PartnerStatus }), search: t.arg.string() },
-    description: "Public: approved institutions that allow a public listing. Partners: the directory. Staff: every status.",
-    resolve: (_q, _r, args, ctx) => listPartners(ctx.actor, { status: args.status ?? undefined, search: args.search ?? undefined }),
+const PartnerFilter = builder.inputType("PartnerFilter", {
+  fields: (t) => ({
+    status: t.field({ type: [PartnerStatus], description: "Staff only; everyone else sees approved institutions." }),
+    sector: t.field({ type: [Sector] }),
+    country: t.field({ type: CountryCode }),
+    search: t.string({ description: "Part of the name, any case." }),
   }),
+});
+
+builder.queryFields((t) => ({
+  partners: t.connection(
+    {
+      type: Partner,
+      args: { filter: t.arg({ type: PartnerFilter }) },
+      description: `Public: approved institutions that allow a public listing. Partners: the directory. Staff: every status. By name. ${PAGE_RULES}`,
+      resolve: async (_r, { filter, ...page }, ctx, info) =>
+        connection(await listPartners(ctx.actor, filter ?? {}, page, nodeQuery(ctx, info))),
+    },
+    ...counted("Partner"),
+  ),
   partner: t.prismaField({
     type: "Partner",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_q, _r, args, ctx) => getPartner(ctx.actor, String(args.id)),
+    resolve: (query, _r, args, ctx) => getPartner(ctx.actor, String(args.id), query),
   }),
 }));
 
@@ -111,8 +129,7 @@ builder.mutationFields((t) => ({
     resolve: (_q, _r, { input }, ctx) =>
       registerPartner(ctx.actor, {
         ...input,
-        sector: input.sector?.toUpperCase(),
-        language: input.language?.toLowerCase() ?? undefined,
+        language: toLangOrUndefined(input.language),
         website: input.website ?? undefined,
         interests: input.interests ?? undefined,
         publicListing: input.publicListing ?? undefined,

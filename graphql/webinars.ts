@@ -3,8 +3,8 @@ import {
   approveWebinarRegistration,
   cancelWebinarRegistration,
   denyWebinarRegistration,
-  listRegistrations,
   registerForWebinar,
+  seatsLeft,
 } from "../app/services/webinar-registrations.server.ts";
 import { recordAttendance } from "../app/services/webinar-followup.server.ts";
 import {
@@ -17,16 +17,26 @@ import {
   webinarText,
   type WebinarWithText,
 } from "../app/services/webinars.server.ts";
-import { isLang } from "../app/i18n/index.ts";
 import type { WebinarRegistration as RegistrationRow } from "../app/generated/prisma/client.ts";
 import { builder } from "./builder.ts";
-import { Language } from "./enums.ts";
+import { genderChoice } from "../app/schemas/gender.ts";
+import { connection, nodeQuery, PAGE_RULES, counted } from "./connections.ts";
+import {
+  CountryCode,
+  Language,
+  RegistrationStatus,
+  SpeakerGender,
+  SpeakerRole,
+  toLang,
+  toLangOrUndefined,
+  WebinarAudience,
+  WebinarStatus,
+  WebinarWhen,
+} from "./enums.ts";
+import { countsFor, registrationPageFor } from "./loaders.ts";
 
-const WebinarStatus = builder.enumType("WebinarStatus", { values: ["SCHEDULED", "CANCELLED"] as const });
-const WebinarAudience = builder.enumType("WebinarAudience", { values: ["PUBLIC", "PARTNERS", "INVITED"] as const });
-const SpeakerRole = builder.enumType("SpeakerRole", { values: ["SPEAKER", "MODERATOR"] as const });
-const RegistrationStatus = builder.enumType("RegistrationStatus", {
-  values: ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "CANCELLED", "DENIED"] as const,
+const RegistrationFilter = builder.inputType("WebinarRegistrationFilter", {
+  fields: (t) => ({ status: t.field({ type: [RegistrationStatus] }), search: t.string({ description: "Part of a name or an email address." }) }),
 });
 
 builder.prismaObject("WebinarTranslation", {
@@ -38,10 +48,16 @@ builder.prismaObject("WebinarSpeaker", {
     name: t.exposeString("name"),
     affiliation: t.exposeString("affiliation", { nullable: true }),
     role: t.expose("role", { type: SpeakerRole }),
-    gender: t.string({
+    gender: t.field({
+      type: SpeakerGender,
       nullable: true,
-      description: "Self-described; shown to the research team only.",
-      resolve: (s, _a, ctx) => (can(ctx.actor, { do: "webinar.manage" }) ? s.gender : null),
+      description: "As declared; shown to the research team only.",
+      resolve: (s, _a, ctx) => (can(ctx.actor, { do: "webinar.manage" }) ? genderChoice(s.gender).choice : null),
+    }),
+    genderDescription: t.string({
+      nullable: true,
+      description: "The person's own words when gender is SELF_DESCRIBED; research team only.",
+      resolve: (s, _a, ctx) => (can(ctx.actor, { do: "webinar.manage" }) ? genderChoice(s.gender).description : null),
     }),
   }),
 });
@@ -53,7 +69,9 @@ const WebinarRegistration = builder.prismaObject("WebinarRegistration", {
     name: t.exposeString("name"),
     status: t.expose("status", { type: RegistrationStatus }),
     institution: t.exposeString("institution", { nullable: true }),
-    country: t.exposeString("country", { nullable: true }),
+    country: t.expose("country", { type: CountryCode, nullable: true }),
+    language: t.expose("language", { type: Language }),
+    timeZone: t.exposeString("timeZone"),
     captions: t.exposeBoolean("captions"),
     signLanguage: t.exposeBoolean("signLanguage"),
     interpretationLanguage: t.exposeString("interpretationLanguage", { nullable: true }),
@@ -92,7 +110,7 @@ const PanelBalance = builder.objectRef<ReturnType<typeof panelBalance>>("PanelBa
   }),
 });
 
-builder.prismaObject("Webinar", {
+const Webinar = builder.prismaObject("Webinar", {
   fields: (t) => ({
     id: t.exposeID("id"),
     sequence: t.exposeInt("sequence"),
@@ -104,8 +122,27 @@ builder.prismaObject("Webinar", {
     audience: t.expose("audience", { type: WebinarAudience }),
     requiresApproval: t.exposeBoolean("requiresApproval"),
     cancelReason: t.exposeString("cancelReason", { nullable: true }),
-    title: t.string({ args: { language: t.arg.string() }, resolve: (w, a) => webinarText(w as WebinarWithText, isLang(a.language) ? a.language : "en").title }),
-    description: t.string({ args: { language: t.arg.string() }, resolve: (w, a) => webinarText(w as WebinarWithText, isLang(a.language) ? a.language : "en").description }),
+    title: t.string({
+      args: { language: t.arg({ type: Language, defaultValue: "EN" }) },
+      description: "In the language asked for, else the first one written.",
+      resolve: (w, a) => webinarText(w as WebinarWithText, toLang(a.language ?? "EN")).title,
+    }),
+    description: t.string({
+      args: { language: t.arg({ type: Language, defaultValue: "EN" }) },
+      resolve: (w, a) => webinarText(w as WebinarWithText, toLang(a.language ?? "EN")).description,
+    }),
+    seatsLeft: t.int({
+      nullable: true,
+      description: "Free seats (0 when full); null when there is no capacity limit. Counted for the whole page in one query.",
+      resolve: async (w, _a, ctx) => seatsLeft(w.capacity, await countsFor(ctx, w.id)),
+    }),
+    registeredCount: t.int({ description: "Confirmed registrations.", resolve: async (w, _a, ctx) => (await countsFor(ctx, w.id)).confirmed }),
+    waitlistCount: t.int({ description: "People on the waiting list.", resolve: async (w, _a, ctx) => (await countsFor(ctx, w.id)).waitlisted }),
+    pendingCount: t.int({
+      nullable: true,
+      description: "Registrations awaiting the research team's approval; research team only.",
+      resolve: async (w, _a, ctx) => (can(ctx.actor, { do: "webinar.manage" }) ? (await countsFor(ctx, w.id)).pending : null),
+    }),
     translations: t.relation("translations"),
     speakers: t.relation("speakers", { query: { orderBy: { position: "asc" } } }),
     meetingUrl: t.string({
@@ -118,24 +155,30 @@ builder.prismaObject("Webinar", {
       nullable: true,
       resolve: (w, _a, ctx) => (can(ctx.actor, { do: "webinar.manage" }) ? panelBalance((w as WebinarWithText).speakers) : null),
     }),
-    registrations: t.field({
-      type: [WebinarRegistration],
-      nullable: true,
-      description: "Staff only.",
-      resolve: (w, _a, ctx) => (can(ctx.actor, { do: "webinar.manage" }) ? listRegistrations(ctx.actor, w.id) : null),
-    }),
+    registrations: t.connection(
+      {
+        type: WebinarRegistration,
+        nullable: true,
+        args: { filter: t.arg({ type: RegistrationFilter }) },
+        description: `Research team only (null for everyone else). Oldest first. ${PAGE_RULES}`,
+        resolve: async (w, { filter, ...page }, ctx) =>
+          can(ctx.actor, { do: "webinar.manage" }) ? connection(await registrationPageFor(ctx, w.id, filter ?? {}, page)) : null,
+      },
+      ...counted("WebinarRegistration"),
+    ),
   }),
 });
 
 const TranslationInput = builder.inputType("WebinarTranslationInput", {
-  fields: (t) => ({ language: t.string({ required: true }), title: t.string({ required: true }), description: t.string() }),
+  fields: (t) => ({ language: t.field({ type: Language, required: true }), title: t.string({ required: true }), description: t.string() }),
 });
 const SpeakerInput = builder.inputType("WebinarSpeakerInput", {
   fields: (t) => ({
     name: t.string({ required: true }),
     affiliation: t.string(),
     role: t.field({ type: SpeakerRole }),
-    gender: t.string({ description: "Optional, self-described; \"prefer not to say\" is respected." }),
+    gender: t.field({ type: SpeakerGender, description: "Optional, as the person declares it; PREFER_NOT_TO_SAY is respected." }),
+    genderDescription: t.string({ description: "The person's own words, with SELF_DESCRIBED." }),
   }),
 });
 const fields = (required: boolean) => (t: Parameters<Parameters<typeof builder.inputType>[1]["fields"]>[0]) => ({
@@ -160,12 +203,12 @@ const RegistrationInput = builder.inputType("WebinarRegistrationInput", {
     email: t.string({ description: "Ignored when signed in: your account's address is used." }),
     name: t.string(),
     institution: t.string(),
-    country: t.string(),
+    country: t.field({ type: CountryCode }),
     captions: t.boolean(),
     signLanguage: t.boolean(),
-    interpretationLanguage: t.string(),
-    language: t.string(),
-    timeZone: t.string(),
+    interpretationLanguage: t.string({ description: "Free text: any spoken or signed language." }),
+    language: t.field({ type: Language, description: "Language of the emails (default EN)." }),
+    timeZone: t.string({ description: "IANA zone for the times in emails, e.g. America/Bogota (default UTC)." }),
   }),
 });
 const AttendanceInput = builder.inputType("AttendanceInput", {
@@ -177,18 +220,28 @@ const compact = <T extends object>(o: T | null | undefined) =>
   Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
 const normalise = (input: object | null | undefined) => {
   const o = compact(input) as Record<string, unknown>;
-  if (Array.isArray(o.translations)) o.translations = o.translations.map((t: { language?: string }) => ({ ...compact(t), language: t.language?.toLowerCase() }));
+  if (Array.isArray(o.translations)) o.translations = o.translations.map((t: { language: "EN" | "FR" | "ES" }) => ({ ...compact(t), language: toLang(t.language) }));
+  if (typeof o.language === "string") o.language = toLangOrUndefined(o.language as "EN" | "FR" | "ES");
   if (Array.isArray(o.speakers)) o.speakers = o.speakers.map((s: object) => compact(s));
   if (input && "capacity" in input && (input as { capacity: unknown }).capacity === null) o.capacity = null;
   return o;
 };
 
+const WebinarFilter = builder.inputType("WebinarFilter", {
+  fields: (t) => ({ audience: t.field({ type: [WebinarAudience] }), status: t.field({ type: [WebinarStatus] }) }),
+});
+
 builder.queryFields((t) => ({
-  webinars: t.prismaField({
-    type: ["Webinar"],
-    args: { when: t.arg.string({ description: "upcoming, past, or empty for all" }) },
-    resolve: (_q, _r, a, ctx) => listWebinars(ctx.actor, { when: a.when === "past" || a.when === "upcoming" ? a.when : undefined }),
-  }),
+  webinars: t.connection(
+    {
+      type: Webinar,
+      args: { when: t.arg({ type: WebinarWhen, description: "Empty for all, in start order." }), filter: t.arg({ type: WebinarFilter }) },
+      description: `Webinars the caller may see. ${PAGE_RULES}`,
+      resolve: async (_r, { when, filter, ...page }, ctx, info) =>
+        connection(await listWebinars(ctx.actor, { when, audience: filter?.audience, status: filter?.status }, page, nodeQuery(ctx, info))),
+    },
+    ...counted("Webinar"),
+  ),
   webinar: t.prismaField({ type: "Webinar", args: { id: t.arg.id({ required: true }) }, resolve: (_q, _r, a, ctx) => getWebinar(ctx.actor, String(a.id)) }),
 }));
 

@@ -78,7 +78,7 @@ async function seedWebinars(staff: SignedInActor) {
     speakers: [
       { name: "Fatou Sow", affiliation: "Centre for Migration and Gender Studies", role: "SPEAKER", gender: "woman" },
       { name: "Lucía Fernández", affiliation: "GenMig research team", role: "SPEAKER", gender: "woman" },
-      { name: "Amina Diallo", affiliation: "GenMig research team", role: "MODERATOR", gender: "prefer not to say" },
+      { name: "Amina Diallo", affiliation: "GenMig research team", role: "MODERATOR", gender: "prefer-not-to-say" },
     ],
   });
   const partnersOnly = at(16, 15);

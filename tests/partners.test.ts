@@ -98,7 +98,7 @@ describe("review", () => {
     const a = await makePartner({ status: "PENDING", language: "es", publicListing: true });
     const approved = await approvePartner(staff, a.id);
     expect(approved.status).toBe("APPROVED");
-    expect((await listPartners(ANONYMOUS)).map((p) => p.id)).toContain(a.id);
+    expect((await listPartners(ANONYMOUS)).nodes.map((p) => p.id)).toContain(a.id);
     const mail = await prisma().outboxMessage.findUniqueOrThrow({ where: { key: `partner-approved:${a.id}` } });
     expect(mail.toAddress).toBe(a.focalPointEmail);
 

@@ -44,6 +44,8 @@ const MATRIX: Record<string, Record<Who, string>> = {
   invitePartnerMember: { anonymous: "NOT_FOUND", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "OK", admin: "OK" },
   removePartnerMember: { anonymous: "NOT_FOUND", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "OK", admin: "OK" },
   requestSignInLink: { anonymous: "OK", member: "OK", otherFocalPoint: "OK", staff: "OK", admin: "OK" },
+  auditEntries: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "FORBIDDEN", admin: "OK" },
+  outboxMessages: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "FORBIDDEN", admin: "OK" },
 };
 
 describe("authorization matrix over GraphQL", () => {
@@ -51,7 +53,7 @@ describe("authorization matrix over GraphQL", () => {
     const c = clients[who];
     const outcome: Record<string, string> = {};
     outcome.me = codeOf(await c.graphql("{ me { id } }"));
-    outcome.partners = codeOf(await c.graphql("{ partners { id } }"));
+    outcome.partners = codeOf(await c.graphql("{ partners { totalCount edges { node { id } } } }"));
     outcome.partnerPrivate = codeOf(await c.graphql("query($id: ID!) { partner(id: $id) { id name } }", { id: partnerId }));
     outcome.registerPartner = codeOf(
       await c.graphql(
@@ -74,6 +76,8 @@ describe("authorization matrix over GraphQL", () => {
       await c.graphql("mutation($p: ID!, $u: ID!) { removePartnerMember(partnerId: $p, userId: $u) { id } }", { p: partnerId, u: victim }),
     );
     outcome.requestSignInLink = codeOf(await c.graphql(`mutation { requestSignInLink(email: "nobody-${who}@example.org") { ok } }`));
+    outcome.auditEntries = codeOf(await c.graphql("{ auditEntries(first: 5) { totalCount edges { node { action } } } }"));
+    outcome.outboxMessages = codeOf(await c.graphql("{ outboxMessages(filter: { status: [PENDING, FAILED] }) { totalCount } }"));
     const expected = Object.fromEntries(Object.entries(MATRIX).map(([op, row]) => [op, row[who]]));
     expect(outcome).toEqual(expected);
   });
@@ -97,8 +101,10 @@ describe("authorization matrix over GraphQL", () => {
     expect(own.data?.partner.status).toBe("PENDING");
     const privateOne = await fp.graphql("query($id: ID!) { partner(id: $id) { id } }", { id: partnerId });
     expect(codeOf(privateOne)).toBe("NOT_FOUND");
-    const list = await fp.graphql<{ partners: { id: string }[] }>("{ partners { id } }");
-    const visible = await prisma().partner.findMany({ where: { id: { in: list.data!.partners.map((p) => p.id) } } });
+    const listed = await makePartner({ name: "Listed Institute", publicListing: true });
+    const list = await fp.graphql<{ partners: { edges: { node: { id: string } }[] } }>("{ partners(first: 100) { edges { node { id } } } }");
+    const visible = await prisma().partner.findMany({ where: { id: { in: list.data!.partners.edges.map((e) => e.node.id) } } });
+    expect(visible.map((p) => p.id)).toContain(listed.id);
     expect(visible.every((p) => p.status === "APPROVED" && p.publicListing)).toBe(true);
   });
 });

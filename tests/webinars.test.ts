@@ -24,6 +24,13 @@ function input(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** The same webinar as the API takes it: languages are the Language enum (EN), not the form's "en". */
+const apiInput = (overrides: Record<string, unknown> = {}) => ({
+  ...input(),
+  translations: [{ language: "EN", title: "Remittances and care", description: "Panel" }],
+  ...overrides,
+});
+
 async function staffApi() {
   const staff = await makeUser({ role: "STAFF" });
   const { token } = await createApiToken(staff, { name: "tests" });
@@ -42,12 +49,12 @@ describe("scheduling over GraphQL", () => {
       [{ translations: [] }, "translations", "required"],
     ];
     for (const [patch, field, key] of cases) {
-      const r = await api(SCHEDULE, { input: input(patch) });
+      const r = await api(SCHEDULE, { input: apiInput(patch) });
       expect(r.errors?.[0]?.extensions?.code, field).toBe("BAD_USER_INPUT");
       expect(r.errors?.[0]?.extensions?.fields?.[field], field).toBe(key);
     }
     expect(await prisma().webinar.count()).toBe(before);
-    const anonymous = await new Client().graphql(SCHEDULE, { input: input() });
+    const anonymous = await new Client().graphql(SCHEDULE, { input: apiInput() });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
@@ -74,12 +81,15 @@ describe("scheduling over GraphQL", () => {
 
     const invited = await scheduleWebinar(staff, { ...input(), audience: "INVITED", startsAt: new Date(input().startsAt), endsAt: new Date(input().endsAt) });
     expect((await client.graphql(REGISTER, { id: invited.id })).errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
-    const visible = await client.graphql<{ webinars: { id: string }[] }>("{ webinars { id } }");
-    expect(visible.data?.webinars.map((x) => x.id)).not.toContain(invited.id);
+    const visible = await client.graphql<{ webinars: { edges: { node: { id: string } }[] } }>("{ webinars { edges { node { id } } } }");
+    expect(visible.data?.webinars.edges.map((x) => x.node.id)).not.toContain(invited.id);
 
-    const list = await api(`query($id: ID!) { webinar(id: $id) { registrations { email } meetingUrl } }`, { id: open.id });
-    expect(list.data).toEqual({ webinar: { registrations: [{ email: person.email }], meetingUrl: "https://meet.example.org/r" } });
-    const hidden = await client.graphql(`query($id: ID!) { webinar(id: $id) { registrations { email } meetingUrl } }`, { id: open.id });
+    const staffList = `query($id: ID!) { webinar(id: $id) { registrations { totalCount edges { node { email } } } meetingUrl } }`;
+    const list = await api(staffList, { id: open.id });
+    expect(list.data).toEqual({
+      webinar: { registrations: { totalCount: 1, edges: [{ node: { email: person.email } }] }, meetingUrl: "https://meet.example.org/r" },
+    });
+    const hidden = await client.graphql(staffList, { id: open.id });
     expect(hidden.data).toEqual({ webinar: { registrations: null, meetingUrl: null } });
   });
 
@@ -156,11 +166,19 @@ describe("webinar pages", () => {
     expect(html).toContain("The end must be after the start.");
     expect(html).toContain('value="Form webinar"');
     expect((await staff.post("/webinars/new", { ...fields, timeZone: "Nowhere/Land", endsAt: "2031-03-30T11:00", capacity: "" })).status).toBe(400);
-    const ok = await staff.post("/webinars/new", { ...fields, endsAt: "2031-03-30T11:30", capacity: "50", speaker_0_name: "Dr. B", speaker_0_gender: "woman", speaker_1_name: "Dr. C", speaker_1_gender: "Femme" });
+    const ok = await staff.post("/webinars/new", { ...fields, endsAt: "2031-03-30T11:30", capacity: "50", speaker_0_name: "Dr. B", speaker_0_gender: "woman", speaker_1_name: "Dr. C", speaker_1_gender: "self-described", speaker_1_genderDescription: "Femme", speaker_2_name: "Dr. E", speaker_2_role: "MODERATOR", speaker_2_gender: "self-described", speaker_2_genderDescription: "genderfluid" });
     expect(ok.status).toBe(302);
     const w = await prisma().webinar.findFirstOrThrow({ where: { translations: { some: { title: "Form webinar" } } } });
     expect(w.startsAt.toISOString()).toBe("2031-03-30T08:00:00.000Z");
     expect(await (await staff.get(`/webinars/${w.id}`)).text()).toContain("Consider inviting a more balanced panel");
+    const edit = await (await staff.get(`/webinars/${w.id}/edit`)).text();
+    // Words that name a listed category read back as that choice ("Femme" is a woman); others stay the person's own.
+    expect(edit).toMatch(/name="speaker_1_gender"><option value="">[^]*?<option value="woman" selected=""/);
+    expect(edit).toMatch(/name="speaker_2_gender"><option value="">[^]*?<option value="self-described" selected=""/);
+    expect(edit).toMatch(/name="speaker_2_genderDescription"[^>]*value="genderfluid"/);
+    const badGender = await staff.post("/webinars/new", { ...fields, endsAt: "2031-03-30T11:30", capacity: "", speaker_0_name: "Dr. D", speaker_0_gender: "robot" });
+    expect(badGender.status).toBe(400);
+    expect(await badGender.text()).toContain("Choose one of the listed options, or describe it yourself.");
     expect((await new Client().get("/webinars/new")).status).toBe(302);
   });
 

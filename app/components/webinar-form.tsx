@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { Field, FieldMessage, FormErrors } from "./fields.tsx";
 import { LANGUAGE_NAMES, LANGUAGES } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
+import { SPEAKER_GENDERS } from "../schemas/gender.ts";
 import { SPEAKER_ROWS } from "../schemas/webinar-form.ts";
 import type { FormFailure } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
@@ -71,6 +72,7 @@ export function WebinarForm({ values, zones, failure }: { values: Record<string,
       {box("askInstitution", t("ask_institution"))}
       {box("askCountry", t("ask_country"))}
       {box("askAccessNeeds", t("ask_access_needs"))}
+      <FieldMessage id="f-speakers-error" error={errors?.speakers} />
       {Array.from({ length: SPEAKER_ROWS }, (_, i) => (
         <fieldset key={i}>
           <legend>{t("speaker_n", { n: i + 1 })}</legend>
@@ -89,7 +91,19 @@ export function WebinarForm({ values, zones, failure }: { values: Record<string,
             )}
           </Field>
           <Field name={`speaker_${i}_gender`} label={t("speaker_gender")}>
-            {(a) => <input {...a} type="text" maxLength={60} defaultValue={v[`speaker_${i}_gender`]} />}
+            {(a) => (
+              <select {...a} defaultValue={v[`speaker_${i}_gender`] ?? ""}>
+                <option value="">{t("gender_not_given")}</option>
+                {SPEAKER_GENDERS.map((g) => (
+                  <option key={g} value={g}>
+                    {t(`gender_${g}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field name={`speaker_${i}_genderDescription`} label={t("speaker_gender_description")}>
+            {(a) => <input {...a} type="text" maxLength={60} defaultValue={v[`speaker_${i}_genderDescription`]} />}
           </Field>
         </fieldset>
       ))}

@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { Field } from "./fields.tsx";
+import { Pager, type PagerInfo } from "./pager.tsx";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import type { FieldErrors } from "../services/errors.ts";
 import { useT } from "../utils/i18n.ts";
@@ -9,7 +10,12 @@ export interface StaffView {
   balance: { panel: Counts; moderators: Counts; singleGender: string | null };
   registrations: { id: string; name: string; email: string; status: string; institution: string | null; country: string | null; access: string; attended: boolean | null }[];
   cancelled: boolean;
+  counts: { confirmed: number; waitlisted: number; pending: number };
+  filter: { status: string; q: string };
+  pageInfo: PagerInfo;
 }
+
+const REG_STATUSES = ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "CANCELLED", "DENIED"] as const;
 
 const countVars = (c: Counts) => ({ woman: c.woman, man: c.man, nonBinary: c["non-binary"], selfDescribed: c["self-described"], undisclosed: c.undisclosed });
 
@@ -31,9 +37,25 @@ export function WebinarStaffPanel({ id, view, errors }: { id: string; view: Staf
           <Link to={`/webinars/${id}/edit`}>{t("edit")}</Link>
         </p>
       )}
-      <h2>{t("registrations")}</h2>
+      <h2 id="registrations">{t("registrations")}</h2>
+      <p>{t("registrations_count", view.counts)}</p>
+      <Form method="get" role="search" action="#registrations">
+        <label htmlFor="rstatus">{t("filter")}</label>
+        <select id="rstatus" name="rstatus" defaultValue={view.filter.status}>
+          <option value="">{t("all_statuses")}</option>
+          {REG_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`reg_${s}`)}
+            </option>
+          ))}
+        </select>{" "}
+        <label htmlFor="rq">{t("search_registrations")}</label>
+        <input id="rq" name="rq" type="search" defaultValue={view.filter.q} /> <button type="submit">{t("filter")}</button>
+      </Form>
       <Form method="post">
         <input type="hidden" name="intent" value="attendance" />
+        {/* Attendance is saved for the rows on this page only; other pages keep what they had. */}
+        {view.registrations.map((r) => (r.status === "CONFIRMED" ? <input key={r.id} type="hidden" name="shown" value={r.id} /> : null))}
         <table>
           <tbody>
             {view.registrations.map((r) => (
@@ -66,6 +88,7 @@ export function WebinarStaffPanel({ id, view, errors }: { id: string; view: Staf
             ))}
           </tbody>
         </table>
+        <Pager info={view.pageInfo} keep={{ rstatus: view.filter.status, rq: view.filter.q }} prefix="r" hash="#registrations" />
         <label htmlFor="denial">{t("denial_message")}</label>
         <input id="denial" name="denialMessage" type="text" maxLength={2000} />
         <p>

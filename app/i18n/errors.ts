@@ -37,6 +37,11 @@ const en = {
   webinar_invited_only: "This webinar is open to invited participants only.",
   not_registrable: "This registration cannot be changed any more.",
   invalid_csv: "The file must be CSV with an email column.",
+  page_too_large: "Ask for at most {max} items per page.",
+  invalid_cursor: "This page link is invalid; start again from the first page.",
+  invalid_page: "Page with first/after or last/before, not both directions at once.",
+  invalid_gender: "Choose one of the listed options, or describe it yourself.",
+  invalid_status: "Choose one of the listed statuses.",
 };
 
 export const errorMessages = {
@@ -77,6 +82,11 @@ export const errorMessages = {
     webinar_invited_only: "Ce webinaire est réservé aux personnes invitées.",
     not_registrable: "Cette inscription ne peut plus être modifiée.",
     invalid_csv: "Le fichier doit être un CSV avec une colonne email.",
+    page_too_large: "Demandez au plus {max} éléments par page.",
+    invalid_cursor: "Ce lien de page n'est pas valide ; repartez de la première page.",
+    invalid_page: "Paginez avec first/after ou last/before, pas dans les deux sens à la fois.",
+    invalid_gender: "Choisissez une des options proposées, ou décrivez-vous librement.",
+    invalid_status: "Choisissez un des statuts proposés.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -114,6 +124,11 @@ export const errorMessages = {
     webinar_invited_only: "Este seminario web es solo para personas invitadas.",
     not_registrable: "Esta inscripción ya no se puede modificar.",
     invalid_csv: "El archivo debe ser un CSV con una columna email.",
+    page_too_large: "Pida como máximo {max} elementos por página.",
+    invalid_cursor: "Este enlace de página no es válido; vuelva a la primera página.",
+    invalid_page: "Pagine con first/after o last/before, no en ambos sentidos a la vez.",
+    invalid_gender: "Elija una de las opciones o descríbalo libremente.",
+    invalid_status: "Elija uno de los estados de la lista.",
   },
 } satisfies Catalog<typeof en>;
 

@@ -1,8 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Pager } from "../components/pager.tsx";
+import { common } from "../i18n/ui/common.ts";
+import { pageArgsFromUrl } from "../schemas/page.ts";
 import { formatDateTime } from "../i18n/index.ts";
 import { adminUi } from "../i18n/ui/admin.ts";
-import { listAuditEntries } from "../services/audit.server.ts";
+import { auditActions, listAuditEntries } from "../services/audit.server.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
@@ -13,11 +16,18 @@ const PAGE = 50;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);
-  const beforeParam = new URL(request.url).searchParams.get("before");
-  const before = beforeParam && !Number.isNaN(Date.parse(beforeParam)) ? new Date(beforeParam) : undefined;
-  const entries = await orErrorPage(() => listAuditEntries(actor, { before, take: PAGE }), request);
+  const url = new URL(request.url);
+  const action = url.searchParams.get("action") ?? "";
+  const who = url.searchParams.get("actor") ?? "";
+  const [page, actions] = await orErrorPage(
+    () => Promise.all([listAuditEntries(actor, { action, actorEmail: who }, pageArgsFromUrl(url, PAGE)), auditActions(actor)]),
+    request,
+  );
   return {
-    entries: entries.map((e) => ({
+    action,
+    who,
+    actions,
+    entries: page.nodes.map((e) => ({
       id: e.id,
       at: e.createdAt.toISOString(),
       who: e.actor ? `${e.actor.name} <${e.actor.email}>` : null,
@@ -25,17 +35,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
       target: `${e.targetType} ${e.targetId}`,
       data: e.data ? JSON.stringify(e.data) : "",
     })),
-    next: entries.length === PAGE ? entries[entries.length - 1].createdAt.toISOString() : null,
+    pageInfo: page.pageInfo,
+    total: await page.totalCount(),
   };
 }
 
 export default function Audit() {
   const t = useT(adminUi);
+  const tc = useT(common);
   const lang = useLang();
-  const { entries, next } = useLoaderData<typeof loader>();
+  const { entries, pageInfo, total, action, who, actions } = useLoaderData<typeof loader>();
   return (
     <section>
       <h1>{t("audit_title")}</h1>
+      <Form method="get" role="search">
+        <label htmlFor="action">{t("action_filter")}</label>
+        <select id="action" name="action" defaultValue={action}>
+          <option value="">{t("all_actions")}</option>
+          {actions.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>{" "}
+        <label htmlFor="actor">{t("actor_filter")}</label>
+        <input id="actor" name="actor" type="email" defaultValue={who} />{" "}
+        <button type="submit">{t("filter")}</button>
+      </Form>
+      <p className="meta">{tc("total_count", { count: total })}</p>
       <table>
         <thead>
           <tr>
@@ -58,11 +85,7 @@ export default function Audit() {
           ))}
         </tbody>
       </table>
-      {next ? (
-        <p>
-          <Link to={`?before=${encodeURIComponent(next)}`}>{t("older")}</Link>
-        </p>
-      ) : null}
+      <Pager info={pageInfo} keep={{ action, actor: who }} />
     </section>
   );
 }

@@ -3,7 +3,10 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { common } from "../i18n/ui/common.ts";
 import { partnersUi } from "../i18n/ui/partners.ts";
 import { countryName } from "../schemas/countries.ts";
+import { Pager } from "../components/pager.tsx";
+import { pageArgsFromUrl } from "../schemas/page.ts";
 import { listPartners } from "../services/partners.server.ts";
+import { orErrorPage } from "../utils/forms.server.ts";
 import { can, isStaff } from "../services/policy.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
@@ -11,6 +14,7 @@ import { pageContext } from "../utils/request.server.ts";
 export const meta: MetaFunction = () => [{ title: "Partner directory · GenMig Hub" }];
 
 const STATUSES = ["PENDING", "APPROVED", "REJECTED"] as const;
+const PAGE = 24;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await pageContext(request);
@@ -18,20 +22,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = url.searchParams.get("q") ?? "";
   const statusParam = url.searchParams.get("status");
   const status = STATUSES.find((s) => s === statusParam);
-  const partners = await listPartners(actor, { search: q, status });
+  const page = await orErrorPage(() => listPartners(actor, { search: q, status: status ? [status] : undefined }, pageArgsFromUrl(url, PAGE)), request);
   return {
     q,
     status: status ?? "",
     staff: isStaff(actor),
     network: can(actor, { do: "partner.directory" }),
-    partners: partners.map((p) => ({ id: p.id, name: p.name, sector: p.sector, country: countryName(p.country, lang), status: p.status })),
+    partners: page.nodes.map((p) => ({ id: p.id, name: p.name, sector: p.sector, country: countryName(p.country, lang), status: p.status })),
+    pageInfo: page.pageInfo,
+    total: await page.totalCount(),
   };
 }
 
 export default function Directory() {
   const t = useT(partnersUi);
   const tc = useT(common);
-  const { partners, q, status, staff, network } = useLoaderData<typeof loader>();
+  const { partners, q, status, staff, network, pageInfo, total } = useLoaderData<typeof loader>();
   return (
     <section>
       <h1>{t("directory_title")}</h1>
@@ -54,7 +60,7 @@ export default function Directory() {
         ) : null}
         <button type="submit">{t("search_button")}</button>
       </Form>
-      {partners.length === 0 ? <p>{t("no_results")}</p> : null}
+      {partners.length === 0 ? <p>{t("no_results")}</p> : <p className="meta">{tc("total_count", { count: total })}</p>}
       <ul className="cards">
         {partners.map((p) => (
           <li key={p.id}>
@@ -68,6 +74,7 @@ export default function Directory() {
           </li>
         ))}
       </ul>
+      <Pager info={pageInfo} keep={{ q, status }} />
     </section>
   );
 }

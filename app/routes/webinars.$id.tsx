@@ -7,7 +7,9 @@ import { formatDateTime } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { countryOptions } from "../schemas/countries.ts";
 import { can } from "../services/policy.server.ts";
-import { listRegistrations, myRegistration } from "../services/webinar-registrations.server.ts";
+import { listRegistrations, myRegistration, registrationCounts } from "../services/webinar-registrations.server.ts";
+import { pageArgsFromUrl } from "../schemas/page.ts";
+import type { Actor } from "../services/policy.server.ts";
 import { getWebinar, panelBalance, webinarPageUrl, webinarText } from "../services/webinars.server.ts";
 import { calendarLinks } from "../utils/calendar-links.ts";
 import { isFailure, orErrorPage } from "../utils/forms.server.ts";
@@ -49,22 +51,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ask: { institution: w.askInstitution, country: w.askCountry, accessNeeds: w.askAccessNeeds },
     countries: countryOptions(lang),
     zones: timeZones(),
-    staff: staff
-      ? {
-          balance: panelBalance(w.speakers),
-          cancelled: w.status === "CANCELLED",
-          registrations: (await listRegistrations(actor, w.id)).map((r) => ({
-            id: r.id,
-            name: r.name,
-            email: r.email,
-            status: r.status,
-            institution: r.institution,
-            country: r.country,
-            access: [r.captions ? "CC" : "", r.signLanguage ? "SL" : "", r.interpretationLanguage ?? ""].filter(Boolean).join(", "),
-            attended: r.attended,
-          })),
-        }
-      : null,
+    staff: staff ? await staffView(actor, w, new URL(request.url)) : null,
+  };
+}
+
+const REGISTRATIONS_PAGE = 50;
+const REG_STATUSES = ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "CANCELLED", "DENIED"] as const;
+
+/** The research team's tools: panel balance, counts, and one filterable page of registrations. */
+async function staffView(actor: Actor, w: Awaited<ReturnType<typeof getWebinar>>, url: URL) {
+  const status = REG_STATUSES.find((x) => x === url.searchParams.get("rstatus"));
+  const q = url.searchParams.get("rq") ?? "";
+  const [page, counts] = await Promise.all([
+    listRegistrations(actor, w.id, { status: status ? [status] : undefined, search: q }, pageArgsFromUrl(url, REGISTRATIONS_PAGE, "r")),
+    registrationCounts([w.id]),
+  ]);
+  return {
+    balance: panelBalance(w.speakers),
+    cancelled: w.status === "CANCELLED",
+    counts: counts.get(w.id)!,
+    filter: { status: status ?? "", q },
+    pageInfo: page.pageInfo,
+    registrations: page.nodes.map((r) => ({
+      id: r.id,
+      name: r.name,
+      email: r.email,
+      status: r.status,
+      institution: r.institution,
+      country: r.country,
+      access: [r.captions ? "CC" : "", r.signLanguage ? "SL" : "", r.interpretationLanguage ?? ""].filter(Boolean).join(", "),
+      attended: r.attended,
+    })),
   };
 }
 

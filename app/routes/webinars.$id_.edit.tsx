@@ -5,7 +5,7 @@ import { fromDbLanguage } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { authorize } from "../services/policy.server.ts";
 import { getWebinar, updateWebinar } from "../services/webinars.server.ts";
-import { webinarInputFromForm } from "../schemas/webinar-form.ts";
+import { genderFields, webinarInputFromForm } from "../schemas/webinar-form.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values[`description_${l}`] = tr.description;
   }
   w.speakers.forEach((s, i) => {
-    Object.assign(values, { [`speaker_${i}_name`]: s.name, [`speaker_${i}_affiliation`]: s.affiliation ?? "", [`speaker_${i}_role`]: s.role, [`speaker_${i}_gender`]: s.gender ?? "" });
+    Object.assign(values, { [`speaker_${i}_name`]: s.name, [`speaker_${i}_affiliation`]: s.affiliation ?? "", [`speaker_${i}_role`]: s.role, ...genderFields(i, s.gender) });
   });
   return { values, zones: timeZones() };
 }

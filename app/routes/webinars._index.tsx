@@ -5,6 +5,10 @@ import { formatDateTime } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { can } from "../services/policy.server.ts";
 import { listWebinars, webinarText } from "../services/webinars.server.ts";
+import { registrationCounts, seatsLeft } from "../services/webinar-registrations.server.ts";
+import { Pager } from "../components/pager.tsx";
+import { pageArgsFromUrl } from "../schemas/page.ts";
+import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
 import { timeZones } from "../utils/time-zones.ts";
@@ -12,20 +16,32 @@ import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Webinars · GenMig Hub" }];
 
+const PAGE = 20;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await pageContext(request);
   const { timeZone, setCookie } = viewerTimeZone(request);
-  const card = (w: Awaited<ReturnType<typeof listWebinars>>[number]) => ({
-    id: w.id,
-    title: webinarText(w, lang).title,
-    startsAt: w.startsAt.toISOString(),
-    timeZone: w.timeZone,
-    audience: w.audience,
-    cancelled: w.status === "CANCELLED",
-  });
-  const [upcoming, past] = await Promise.all([listWebinars(actor, { when: "upcoming" }), listWebinars(actor, { when: "past" })]);
+  const url = new URL(request.url);
+  const when: "upcoming" | "past" = url.searchParams.get("when") === "past" ? "past" : "upcoming";
+  const page = await orErrorPage(() => listWebinars(actor, { when }, pageArgsFromUrl(url, PAGE)), request);
+  const counts = await registrationCounts(page.nodes.map((w) => w.id));
   return data(
-    { upcoming: upcoming.map(card), past: past.slice(0, 20).map(card), viewerZone: timeZone, zones: timeZones(), staff: can(actor, { do: "webinar.manage" }) },
+    {
+      when,
+      webinars: page.nodes.map((w) => ({
+        id: w.id,
+        title: webinarText(w, lang).title,
+        startsAt: w.startsAt.toISOString(),
+        timeZone: w.timeZone,
+        audience: w.audience,
+        cancelled: w.status === "CANCELLED",
+        seatsLeft: when === "upcoming" ? seatsLeft(w.capacity, counts.get(w.id)!) : null,
+      })),
+      pageInfo: page.pageInfo,
+      viewerZone: timeZone,
+      zones: timeZones(),
+      staff: can(actor, { do: "webinar.manage" }),
+    },
     setCookie ? { headers: { "set-cookie": setCookie } } : undefined,
   );
 }
@@ -33,25 +49,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Webinars() {
   const t = useT(webinarsUi);
   const lang = useLang();
-  const { upcoming, past, viewerZone, zones, staff } = useLoaderData<typeof loader>();
-  const list = (items: typeof upcoming) =>
-    items.length === 0 ? (
-      <p>{t("none")}</p>
+  const { when, webinars, pageInfo, viewerZone, zones, staff } = useLoaderData<typeof loader>();
+  const tab = (target: "upcoming" | "past") =>
+    target === when ? (
+      <strong aria-current="page">{t(target)}</strong>
     ) : (
-      <ul className="cards">
-        {items.map((w) => (
-          <li key={w.id}>
-            <Link to={`/webinars/${w.id}`}>
-              <strong>{w.title}</strong>
-            </Link>
-            <div className="meta">
-              {formatDateTime(new Date(w.startsAt), lang, viewerZone ?? w.timeZone)}
-              {viewerZone && viewerZone !== w.timeZone ? ` · ${t("event_zone", { zone: w.timeZone })}` : ` · ${w.timeZone}`}
-            </div>
-            <span className="badge">{w.cancelled ? t("cancelled_badge") : t(`audience_${w.audience}`)}</span>
-          </li>
-        ))}
-      </ul>
+      <Link to={target === "past" ? "?when=past" : "?"}>{t(target)}</Link>
     );
   return (
     <section>
@@ -64,10 +67,32 @@ export default function Webinars() {
         </p>
       ) : null}
       <TimeZonePicker current={viewerZone} zones={zones} />
-      <h2>{t("upcoming")}</h2>
-      {list(upcoming)}
-      <h2>{t("past")}</h2>
-      {list(past)}
+      <nav className="tabs">
+        {tab("upcoming")} · {tab("past")}
+      </nav>
+      <h2>{t(when)}</h2>
+      {webinars.length === 0 ? (
+        <p>{t("none")}</p>
+      ) : (
+        <ul className="cards">
+          {webinars.map((w) => (
+            <li key={w.id}>
+              <Link to={`/webinars/${w.id}`}>
+                <strong>{w.title}</strong>
+              </Link>
+              <div className="meta">
+                {formatDateTime(new Date(w.startsAt), lang, viewerZone ?? w.timeZone)}
+                {viewerZone && viewerZone !== w.timeZone ? ` · ${t("event_zone", { zone: w.timeZone })}` : ` · ${w.timeZone}`}
+              </div>
+              <span className="badge">{w.cancelled ? t("cancelled_badge") : t(`audience_${w.audience}`)}</span>
+              {!w.cancelled && w.seatsLeft !== null ? (
+                <span className="badge">{w.seatsLeft > 0 ? t("seats_left", { n: w.seatsLeft }) : t("full_badge")}</span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Pager info={pageInfo} keep={{ when: when === "past" ? "past" : "" }} />
     </section>
   );
 }

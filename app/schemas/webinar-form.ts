@@ -1,4 +1,5 @@
 import { LANGUAGES } from "../i18n/index.ts";
+import { genderChoice } from "./gender.ts";
 import { isTimeZone, zonedWallTimeToUtc } from "../utils/time-zones.ts";
 
 export const SPEAKER_ROWS = 5;
@@ -28,6 +29,13 @@ export function webinarInputFromForm(form: FormData) {
       affiliation: s(`speaker_${i}_affiliation`),
       role: s(`speaker_${i}_role`) || "SPEAKER",
       gender: s(`speaker_${i}_gender`),
+      genderDescription: s(`speaker_${i}_genderDescription`),
     })).filter((sp) => sp.name),
   };
+}
+
+/** Refills a speaker row's gender choice and self-description from what is stored. */
+export function genderFields(i: number, stored: string | null) {
+  const { choice, description } = genderChoice(stored);
+  return { [`speaker_${i}_gender`]: choice ?? "", [`speaker_${i}_genderDescription`]: description ?? "" };
 }

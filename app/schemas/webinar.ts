@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isTimeZone } from "../utils/time-zones.ts";
 import { country, email, language, optionalText, text } from "./fields.ts";
+import { speakerGender, storedGender } from "./gender.ts";
 
 export const timeZone = z
   .string({ required_error: "required" })
@@ -19,12 +20,17 @@ const translation = z.object({
   description: z.string().trim().max(5000, "too_long").default(""),
 });
 
-const speaker = z.object({
-  name: text(120),
-  affiliation: optionalText(200),
-  role: z.enum(["SPEAKER", "MODERATOR"], { errorMap: () => ({ message: "invalid_role" }) }).default("SPEAKER"),
-  gender: optionalText(60),
-});
+export const SPEAKER_ROLES = ["SPEAKER", "MODERATOR"] as const;
+export const AUDIENCES = ["PUBLIC", "PARTNERS", "INVITED"] as const;
+
+const speaker = z
+  .object({
+    name: text(120),
+    affiliation: optionalText(200),
+    role: z.enum(SPEAKER_ROLES, { errorMap: () => ({ message: "invalid_role" }) }).default("SPEAKER"),
+    ...speakerGender,
+  })
+  .transform(({ gender, genderDescription, ...rest }) => ({ ...rest, gender: storedGender(gender, genderDescription) }));
 
 const capacity = z
   .number({ invalid_type_error: "invalid_capacity" })
@@ -47,7 +53,7 @@ const webinarFields = {
   timeZone,
   meetingUrl,
   capacity,
-  audience: z.enum(["PUBLIC", "PARTNERS", "INVITED"], { errorMap: () => ({ message: "invalid_audience" }) }).default("PUBLIC"),
+  audience: z.enum(AUDIENCES, { errorMap: () => ({ message: "invalid_audience" }) }).default("PUBLIC"),
   requiresApproval: z.boolean().default(false),
   askInstitution: z.boolean().default(true),
   askCountry: z.boolean().default(true),

@@ -1,12 +1,14 @@
 import { sendApplicationReceived, sendDuplicateApplication, sendPartnerApproved, sendPartnerRejected } from "../../emails/senders.ts";
 import type { Partner, Prisma } from "../generated/prisma/client.ts";
 import { fromDbLanguage, toDbLanguage } from "../i18n/index.ts";
-import { partnerRegistrationSchema, rejectionSchema } from "../schemas/partner.ts";
+import { partnerRegistrationSchema, rejectionSchema, type SectorValue } from "../schemas/partner.ts";
+import type { PageArgs } from "../schemas/page.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma, type Tx } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
+import { paginate } from "./pagination.server.ts";
 import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 
@@ -67,22 +69,35 @@ export async function registerPartner(actor: Actor, input: unknown, requester?: 
   });
 }
 
-export type PartnerFilter = { status?: "PENDING" | "APPROVED" | "REJECTED"; search?: string; take?: number };
+export interface PartnerFilter {
+  /** Staff only: everyone else sees approved institutions whatever they ask. */
+  status?: readonly ("PENDING" | "APPROVED" | "REJECTED")[] | null;
+  sector?: readonly SectorValue[] | null;
+  country?: string | null;
+  search?: string | null;
+}
 
 /**
  * Staff see every status; approved partners see the directory; everyone else sees only approved
- * institutions that chose a public listing.
+ * institutions that chose a public listing. Sorted by name, one page at a time.
  */
-export async function listPartners(actor: Actor, filter: PartnerFilter = {}) {
+export async function listPartners(actor: Actor, filter: PartnerFilter = {}, page?: PageArgs, query: { include?: Prisma.PartnerInclude } = {}) {
   const where: Prisma.PartnerWhereInput = {};
   if (isStaff(actor)) {
-    if (filter.status) where.status = filter.status;
+    if (filter.status?.length) where.status = { in: [...filter.status] };
   } else {
     where.status = "APPROVED";
     if (!can(actor, { do: "partner.directory" })) where.publicListing = true;
   }
+  if (filter.sector?.length) where.sector = { in: [...filter.sector] };
+  if (filter.country?.trim()) where.country = filter.country.trim().toUpperCase();
   if (filter.search?.trim()) where.name = { contains: filter.search.trim(), mode: "insensitive" };
-  return prisma().partner.findMany({ where, orderBy: { name: "asc" }, take: Math.min(filter.take ?? 200, 500) });
+  const db = prisma();
+  return paginate(
+    page,
+    (q) => db.partner.findMany({ ...query, ...q, where, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    () => db.partner.count({ where }),
+  );
 }
 
 export async function listPendingPartners(actor: Actor) {
@@ -91,8 +106,8 @@ export async function listPendingPartners(actor: Actor) {
 }
 
 /** Returns the partner only if the actor may see at least its public card; NOT_FOUND otherwise, so ids leak nothing. */
-export async function getPartner(actor: Actor, id: string) {
-  const partner = await prisma().partner.findUnique({ where: { id } });
+export async function getPartner(actor: Actor, id: string, query: { include?: Prisma.PartnerInclude } = {}) {
+  const partner = await prisma().partner.findUnique({ ...query, where: { id } });
   if (!partner) throw notFound();
   if (!can(actor, { do: "partner.view", partner }) && !can(actor, { do: "partner.viewPublic", partner })) throw notFound();
   return partner;

@@ -35,7 +35,8 @@ export async function recordAttendance(actor: Actor, webinarId: string, entries:
     if (regs.length !== new Set(entries.map((e) => e.registrationId)).size) throw notFound();
     for (const e of entries) await tx.webinarRegistration.update({ where: { id: e.registrationId }, data: { attended: e.attended } });
     await recordAudit(tx, actor, "webinar.attendanceRecorded", { type: "Webinar", id: webinarId }, { count: entries.length });
-    return tx.webinarRegistration.findMany({ where: { webinarId }, orderBy: { createdAt: "asc" } });
+    // The rows it changed, not the whole list: a webinar's registrations are read a page at a time.
+    return tx.webinarRegistration.findMany({ where: { webinarId, id: { in: entries.map((e) => e.registrationId) } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   });
 }
 

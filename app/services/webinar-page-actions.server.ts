@@ -3,7 +3,7 @@ import { runForm } from "../utils/forms.server.ts";
 import type { Actor } from "./policy.server.ts";
 import type { Requester } from "./rate-limit.server.ts";
 import { importAttendanceCsv, recordAttendance, sendWebinarFollowUp } from "./webinar-followup.server.ts";
-import { approveWebinarRegistration, denyWebinarRegistration, listRegistrations, registerForWebinar } from "./webinar-registrations.server.ts";
+import { approveWebinarRegistration, denyWebinarRegistration, registerForWebinar } from "./webinar-registrations.server.ts";
 import { cancelWebinar } from "./webinars.server.ts";
 
 type Notice = { ok: true; notice: WebinarsUiKey; vars?: Record<string, string | number> };
@@ -40,9 +40,10 @@ export function webinarPageAction(actor: Actor, id: string, form: FormData, requ
         if (verdict === "approve") await approveWebinarRegistration(actor, regId);
         else if (verdict === "deny") await denyWebinarRegistration(actor, regId, values.denialMessage);
         else {
+          // Only the confirmed rows the page showed: registrations on other pages keep their attendance.
           const present = new Set(form.getAll("attended").map(String));
-          const confirmed = (await listRegistrations(actor, id)).filter((r) => r.status === "CONFIRMED");
-          await recordAttendance(actor, id, confirmed.map((r) => ({ registrationId: r.id, attended: present.has(r.id) })));
+          const shown = [...new Set(form.getAll("shown").map(String))];
+          await recordAttendance(actor, id, shown.map((registrationId) => ({ registrationId, attended: present.has(registrationId) })));
         }
         return { ok: true, notice: "saved" };
       }

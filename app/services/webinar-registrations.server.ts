@@ -1,4 +1,4 @@
-import type { Prisma, RegistrationStatus, WebinarRegistration } from "../generated/prisma/client.ts";
+import { Prisma, type RegistrationStatus, type WebinarRegistration } from "../generated/prisma/client.ts";
 import { toDbLanguage } from "../i18n/index.ts";
 import { webinarRegistrationSchema } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
@@ -6,6 +6,8 @@ import { prisma } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
+import { paginate, parsePage, toPage } from "./pagination.server.ts";
+import type { PageArgs } from "../schemas/page.ts";
 import { authorize, can, isStaff, type Actor, type SignedInActor } from "./policy.server.ts";
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 import { signId, verifySignedId } from "./signed-links.server.ts";
@@ -236,11 +238,102 @@ export const denyWebinarRegistration = (actor: Actor, registrationId: string, me
     return denied;
   });
 
-/** Registration lists are for the research team only. */
-export async function listRegistrations(actor: Actor, webinarId: string) {
-  authorize(actor, { do: "webinar.manage" });
-  return prisma().webinarRegistration.findMany({ where: { webinarId }, orderBy: { createdAt: "asc" } });
+export type RegistrationStatusValue = WebinarRegistration["status"];
+export interface RegistrationFilter {
+  status?: readonly RegistrationStatusValue[] | null;
+  /** Part of a name or an email address. */
+  search?: string | null;
 }
+
+/** Registration lists are for the research team only; oldest first, as people registered. */
+export async function listRegistrations(actor: Actor, webinarId: string, filter: RegistrationFilter = {}, page?: PageArgs) {
+  authorize(actor, { do: "webinar.manage" });
+  const where: Prisma.WebinarRegistrationWhereInput = { webinarId };
+  if (filter.status?.length) where.status = { in: [...filter.status] };
+  const q = filter.search?.trim();
+  if (q) where.OR = [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q, mode: "insensitive" } }];
+  const db = prisma();
+  return paginate(
+    page,
+    (p) => db.webinarRegistration.findMany({ ...p, where, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    () => db.webinarRegistration.count({ where }),
+  );
+}
+
+function registrationWhere(webinarIds: readonly string[], filter: RegistrationFilter): Prisma.WebinarRegistrationWhereInput {
+  const where: Prisma.WebinarRegistrationWhereInput = { webinarId: { in: [...webinarIds] } };
+  if (filter.status?.length) where.status = { in: [...filter.status] };
+  const q = filter.search?.trim();
+  if (q) where.OR = [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q, mode: "insensitive" } }];
+  return where;
+}
+
+/**
+ * The first (or last) page of registrations of many webinars at once, for a list of webinars that asks for
+ * them: one windowed query for the ids, one for the rows, one grouped count when asked, however many webinars.
+ * A page after a cursor belongs to one webinar and is read on its own.
+ */
+export async function registrationPagesOf(actor: Actor, webinarIds: readonly string[], filter: RegistrationFilter = {}, page?: PageArgs) {
+  authorize(actor, { do: "webinar.manage" });
+  const p = parsePage(page);
+  const ids = [...new Set(webinarIds)];
+  if (p.cursorId || ids.length === 1) {
+    const pages = await Promise.all(ids.map((id) => listRegistrations(actor, id, filter, page)));
+    return new Map(ids.map((id, i) => [id, pages[i]]));
+  }
+  const conditions = [Prisma.sql`r."webinarId" = ANY(${ids}::text[])`];
+  if (filter.status?.length) conditions.push(Prisma.sql`r.status::text = ANY(${[...filter.status]}::text[])`);
+  const q = filter.search?.trim();
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(Prisma.sql`(r.name ILIKE ${like} OR r.email ILIKE ${like})`);
+  }
+  const dir = p.backward ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const db = prisma();
+  const picked = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM (
+      SELECT r.id, ROW_NUMBER() OVER (PARTITION BY r."webinarId" ORDER BY r."createdAt" ${dir}, r.id ${dir}) AS n
+      FROM "WebinarRegistration" r WHERE ${Prisma.join(conditions, " AND ")}
+    ) ranked WHERE n <= ${p.size + 1}`;
+  const rows = picked.length
+    ? await db.webinarRegistration.findMany({ where: { id: { in: picked.map((r) => r.id) } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })
+    : [];
+  let counts: Promise<Map<string, number>> | undefined;
+  const countAll = () =>
+    (counts ??= db.webinarRegistration
+      .groupBy({ by: ["webinarId"], where: registrationWhere(ids, filter), _count: { _all: true } })
+      .then((groups) => new Map(groups.map((g) => [g.webinarId, g._count._all]))));
+  return new Map(
+    ids.map((id) => [id, toPage(p, rows.filter((r) => r.webinarId === id), () => countAll().then((m) => m.get(id) ?? 0))]),
+  );
+}
+
+export interface RegistrationCounts {
+  confirmed: number;
+  waitlisted: number;
+  pending: number;
+}
+
+/** Seat counts for many webinars in one grouped query, so a page of webinars costs one query, not one each. */
+export async function registrationCounts(webinarIds: readonly string[]): Promise<Map<string, RegistrationCounts>> {
+  const out = new Map<string, RegistrationCounts>(webinarIds.map((id) => [id, { confirmed: 0, waitlisted: 0, pending: 0 }]));
+  if (!webinarIds.length) return out;
+  const rows = await prisma().webinarRegistration.groupBy({
+    by: ["webinarId", "status"],
+    where: { webinarId: { in: [...new Set(webinarIds)] }, status: { in: ["CONFIRMED", "WAITLISTED", "PENDING_APPROVAL"] } },
+    _count: { _all: true },
+  });
+  for (const row of rows) {
+    const counts = out.get(row.webinarId)!;
+    if (row.status === "CONFIRMED") counts.confirmed = row._count._all;
+    if (row.status === "WAITLISTED") counts.waitlisted = row._count._all;
+    if (row.status === "PENDING_APPROVAL") counts.pending = row._count._all;
+  }
+  return out;
+}
+
+export const seatsLeft = (capacity: number | null, counts: RegistrationCounts) =>
+  capacity === null ? null : Math.max(0, capacity - counts.confirmed);
 
 /** The meeting URL for a confirmed registrant of a webinar that still takes place; null otherwise. */
 export async function joinTarget(token: string, now = new Date()) {

@@ -7,9 +7,13 @@ import { prisma } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
+import { paginate } from "./pagination.server.ts";
+import type { PageArgs } from "../schemas/page.ts";
 import { authorize, isStaff, type Actor } from "./policy.server.ts";
 import { notifyRegistrants } from "./webinar-notices.server.ts";
 export { webinarPageUrl, webinarText } from "./webinar-text.ts";
+export { genderCategory, type GenderCategory } from "../schemas/gender.ts";
+import { genderCategory, type GenderCategory } from "../schemas/gender.ts";
 
 export type WebinarWithText = Webinar & { translations: WebinarTranslation[]; speakers: WebinarSpeaker[] };
 const withText = { translations: true, speakers: { orderBy: { position: "asc" } } } as const;
@@ -125,34 +129,43 @@ function visibility(actor: Actor): Prisma.WebinarWhereInput {
   return { OR: [{ audience: { in: ["PUBLIC", "PARTNERS"] } }, ...mine] };
 }
 
-export async function listWebinars(actor: Actor, opts: { when?: "upcoming" | "past"; now?: Date } = {}) {
-  const now = opts.now ?? new Date();
-  const timing: Prisma.WebinarWhereInput =
-    opts.when === "past" ? { endsAt: { lt: now } } : opts.when === "upcoming" ? { endsAt: { gte: now } } : {};
-  return prisma().webinar.findMany({
-    where: { AND: [visibility(actor), timing] },
-    orderBy: { startsAt: opts.when === "past" ? "desc" : "asc" },
-    include: withText,
-    take: 200,
-  });
+export type WebinarWhen = "upcoming" | "past";
+export interface WebinarFilter {
+  when?: WebinarWhen | null;
+  audience?: readonly ("PUBLIC" | "PARTNERS" | "INVITED")[] | null;
+  status?: readonly ("SCHEDULED" | "CANCELLED")[] | null;
+  now?: Date;
+}
+
+/** Upcoming soonest first, past most recent first; everything else in start order. One page at a time. */
+export async function listWebinars(actor: Actor, filter: WebinarFilter = {}, page?: PageArgs, query: { include?: Prisma.WebinarInclude } = {}) {
+  const now = filter.now ?? new Date();
+  const and: Prisma.WebinarWhereInput[] = [visibility(actor)];
+  if (filter.when === "past") and.push({ endsAt: { lt: now } });
+  if (filter.when === "upcoming") and.push({ endsAt: { gte: now } });
+  if (filter.audience?.length) and.push({ audience: { in: [...filter.audience] } });
+  if (filter.status?.length) and.push({ status: { in: [...filter.status] } });
+  const where = { AND: and };
+  const dir = filter.when === "past" ? "desc" : "asc";
+  const db = prisma();
+  return paginate(
+    page,
+    // The page's text needs translations and speakers whatever the API selected; both load in one query each.
+    (q) =>
+      db.webinar.findMany({
+        ...q,
+        where,
+        orderBy: [{ startsAt: dir }, { id: dir }],
+        include: { ...query.include, ...withText },
+      }) as Promise<WebinarWithText[]>,
+    () => db.webinar.count({ where }),
+  );
 }
 
 export async function getWebinar(actor: Actor, id: string) {
   const webinar = await prisma().webinar.findFirst({ where: { AND: [{ id }, visibility(actor)] }, include: withText });
   if (!webinar) throw notFound();
   return webinar;
-}
-
-export type GenderCategory = "woman" | "man" | "non-binary" | "self-described" | "undisclosed";
-
-/** Maps a self-described gender to a reporting category; anything not clearly declared stays undisclosed. */
-export function genderCategory(value: string | null | undefined): GenderCategory {
-  const v = (value ?? "").trim().toLowerCase();
-  if (!v || /prefer|rather not|pas à dire|prefiero|no dir|ne souhaite/.test(v)) return "undisclosed";
-  if (/^(woman|female|f|femme|mujer|femenino|féminin)$/.test(v)) return "woman";
-  if (/^(man|male|m|homme|hombre|masculino|masculin)$/.test(v)) return "man";
-  if (/non[- ]?binar|no binari/.test(v)) return "non-binary";
-  return "self-described";
 }
 
 /** Panel composition from what speakers chose to declare; the moderator is counted on their own. */

@@ -33,6 +33,11 @@ const en = {
   role_ADMIN: "Administrator",
   role_STAFF: "Research team",
   role_PARTNER: "Partner",
+  next_page: "Next",
+  previous_page: "Previous",
+  first_page: "First page",
+  pagination: "Pages",
+  total_count: "{count} in all",
 };
 
 export const common = {
@@ -70,6 +75,11 @@ export const common = {
     role_ADMIN: "Administrateur·rice",
     role_STAFF: "Équipe de recherche",
     role_PARTNER: "Partenaire",
+    next_page: "Suivant",
+    previous_page: "Précédent",
+    first_page: "Première page",
+    pagination: "Pages",
+    total_count: "{count} au total",
   },
   es: {
     app_name: "GenMig Hub",
@@ -104,5 +114,10 @@ export const common = {
     role_ADMIN: "Administración",
     role_STAFF: "Equipo de investigación",
     role_PARTNER: "Socio",
+    next_page: "Siguiente",
+    previous_page: "Anterior",
+    first_page: "Primera página",
+    pagination: "Páginas",
+    total_count: "{count} en total",
   },
 } satisfies Catalog<typeof en>;
