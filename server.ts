@@ -1,8 +1,7 @@
-import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createServerAdapter } from "@whatwg-node/server";
 import compression from "compression";
 import express from "express";
+import { handleRequest, type RequestContext } from "./app/http/handler.server.ts";
 import { databaseKind } from "./app/utils/database-url.ts";
 import { closeDatabase } from "./app/utils/db.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
@@ -29,14 +28,18 @@ async function main() {
   registerJob("webinar-reminders", queueWebinarReminders);
   const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
 
-  const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
+  // Fetch-API front door (GraphQL and pages); express keeps what it is good at: static files, compression and
+  // the proxy-aware client address.
+  const frontDoor = createServerAdapter<RequestContext>((request, ctx) => handleRequest(request, { ip: ctx.ip }));
   const app = express();
   app.disable("x-powered-by");
   if (config.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ ip: req.ip }) }));
+  // Only file-like paths can be in public/: pages and /graphql skip a disk lookup on every request.
+  const publicFiles = express.static("public", { maxAge: "1h" });
+  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
+  app.all("*", (req, res) => frontDoor(req, res, { ip: req.ip }));
 
   const server = app.listen(config.PORT, () => {
     console.log(`GenMig Hub on ${config.APP_URL} (${embedded ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);

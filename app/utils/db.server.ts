@@ -6,6 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { databaseKind, pgliteDirectory, type DatabaseKind } from "./database-url.ts";
 import { env } from "./env.server.ts";
+import { PUBLIC_CONTENT_CHANNEL, publicContentChanged, publicContentFeedLive, stopPublicContentFeed } from "./public-content.server.ts";
 
 /** Runs raw multi-statement SQL; used by the migration runner, which Prisma's prepared statements cannot serve. */
 export interface SqlDriver {
@@ -55,6 +56,7 @@ function open(): Database {
     fs.mkdirSync(dir, { recursive: true });
     pglite = new PGlite(dir);
   }
+  void pglite.listen(PUBLIC_CONTENT_CHANNEL, publicContentChanged).then(() => publicContentFeedLive(true));
   const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   const driver: SqlDriver = {
     kind,
@@ -89,6 +91,7 @@ export async function closeDatabase() {
   const db = g[KEY];
   if (!db) return;
   delete g[KEY];
+  await stopPublicContentFeed();
   await db.prisma.$disconnect();
   await db.driver.close();
 }

@@ -1,0 +1,84 @@
+import { publicContentVersion } from "../utils/public-content.server.ts";
+
+/**
+ * What every anonymous viewer sees alike (webinar and partner lists and pages, public GraphQL queries), kept in
+ * memory per process. An entry is valid only for the content version it was built at: any committed change to
+ * public content bumps the version (database triggers → notifications, ADR 0009). The TTL bounds what changes
+ * with time alone (a webinar moving from upcoming to past, registration closing at its end).
+ */
+const TTL_MS = 10_000;
+const MAX_ENTRIES = 500;
+const MAX_BODY_BYTES = 1 << 20;
+
+interface Entry {
+  version: number;
+  expires: number;
+  status: number;
+  headers: [string, string][];
+  body: ArrayBuffer;
+}
+
+interface Store {
+  entries: Map<string, Entry>;
+  building: Map<string, Promise<Entry | null>>;
+}
+
+const KEY = Symbol.for("genmig.responseCache");
+const store = (): Store => ((globalThis as { [KEY]?: Store })[KEY] ??= { entries: new Map(), building: new Map() });
+
+const respond = (e: Entry) => new Response(e.body, { status: e.status, headers: e.headers });
+
+/** A response may be shared only if it is a plain success that sets nothing for the one who asked. */
+function shareable(response: Response) {
+  if (response.status !== 200 || response.headers.has("set-cookie")) return false;
+  return !/no-store|private/i.test(response.headers.get("cache-control") ?? "");
+}
+
+/**
+ * Serves `key` from memory or builds it once (concurrent misses wait for the same build). `produce` may decline
+ * to share its answer by returning `{ response, share: false }`.
+ */
+export async function cachedResponse(key: string, produce: () => Promise<{ response: Response; share: boolean }>): Promise<Response> {
+  const version = publicContentVersion();
+  if (version === null) return (await produce()).response;
+  const { entries, building } = store();
+  const hit = entries.get(key);
+  if (hit && hit.version === version && hit.expires > Date.now()) return respond(hit);
+
+  const flightKey = `${version}\n${key}`;
+  const pending = building.get(flightKey);
+  if (pending) {
+    const entry = await pending.catch(() => null);
+    if (entry) return respond(entry);
+    return (await produce()).response;
+  }
+  let handOver!: (entry: Entry | null) => void;
+  building.set(flightKey, new Promise<Entry | null>((resolve) => (handOver = resolve)));
+  try {
+    const { response, share } = await produce();
+    if (!share || !shareable(response)) {
+      handOver(null);
+      return response;
+    }
+    const body = await response.arrayBuffer();
+    const entry: Entry = { version, expires: Date.now() + TTL_MS, status: response.status, headers: [...response.headers], body };
+    // Built from data read at `version`: keep it only if nothing changed meanwhile.
+    if (body.byteLength <= MAX_BODY_BYTES && publicContentVersion() === version) {
+      entries.delete(key);
+      entries.set(key, entry);
+      if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      handOver(entry);
+    } else handOver(null);
+    return respond(entry);
+  } catch (error) {
+    handOver(null);
+    throw error;
+  } finally {
+    building.delete(flightKey);
+  }
+}
+
+/** Tests: start from nothing. */
+export function clearResponseCache() {
+  store().entries.clear();
+}
