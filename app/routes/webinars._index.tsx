@@ -7,7 +7,6 @@ import { can } from "../services/policy.server.ts";
 import { listWebinars, webinarText } from "../services/webinars.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
-import { timeZones } from "../utils/time-zones.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Webinars · GenMig Hub" }];
@@ -25,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   const [upcoming, past] = await Promise.all([listWebinars(actor, { when: "upcoming" }), listWebinars(actor, { when: "past" })]);
   return data(
-    { upcoming: upcoming.map(card), past: past.slice(0, 20).map(card), viewerZone: timeZone, zones: timeZones(), staff: can(actor, { do: "webinar.manage" }) },
+    { upcoming: upcoming.map(card), past: past.slice(0, 20).map(card), viewerZone: timeZone, staff: can(actor, { do: "webinar.manage" }) },
     setCookie ? { headers: { "set-cookie": setCookie } } : undefined,
   );
 }
@@ -33,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Webinars() {
   const t = useT(webinarsUi);
   const lang = useLang();
-  const { upcoming, past, viewerZone, zones, staff } = useLoaderData<typeof loader>();
+  const { upcoming, past, viewerZone, staff } = useLoaderData<typeof loader>();
   const list = (items: typeof upcoming) =>
     items.length === 0 ? (
       <p>{t("none")}</p>
@@ -63,7 +62,7 @@ export default function Webinars() {
           </Link>
         </p>
       ) : null}
-      <TimeZonePicker current={viewerZone} zones={zones} />
+      <TimeZonePicker current={viewerZone} />
       <h2>{t("upcoming")}</h2>
       {list(upcoming)}
       <h2>{t("past")}</h2>
