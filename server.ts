@@ -1,4 +1,5 @@
 import { createServerAdapter } from "@whatwg-node/server";
+import http from "node:http";
 import compression from "compression";
 import express from "express";
 import { handleRequest, type RequestContext } from "./app/http/handler.server.ts";
@@ -28,20 +29,28 @@ async function main() {
   registerJob("webinar-reminders", queueWebinarReminders);
   const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
 
-  // Fetch-API front door (GraphQL and pages); express keeps what it is good at: static files, compression and
-  // the proxy-aware client address.
-  const frontDoor = createServerAdapter<RequestContext>((request, ctx) => handleRequest(request, { ip: ctx.ip }));
+  // Express serves files (long-lived cache headers) and owns the proxy-aware client address (TRUST_PROXY); every
+  // other request goes straight to the Fetch-API front door (GraphQL and pages), gzip-compressed for slow links.
   const app = express();
   app.disable("x-powered-by");
   if (config.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
-  app.use(compression());
+  const compress = compression();
+  app.use(compress);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  // Only file-like paths can be in public/: pages and /graphql skip a disk lookup on every request.
-  const publicFiles = express.static("public", { maxAge: "1h" });
-  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
-  app.all("*", (req, res) => frontDoor(req, res, { ip: req.ip }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  // Express's own req.ip (the one place the client address is computed), without building an express request
+  // for every page and API call.
+  const clientIp = (req: http.IncomingMessage): string | undefined =>
+    Reflect.get(express.request, "ip", { app, headers: req.headers, connection: req.socket, socket: req.socket });
+  const frontDoor = createServerAdapter<RequestContext>((request, ctx) => handleRequest(request, ctx));
+  app.all("*", (req, res) => frontDoor(req, res, { ip: clientIp(req) }));
+  const isFile = (url = "/") => /^\/build\/|\.[a-z0-9]+$/i.test(url.split("?")[0]);
 
-  const server = app.listen(config.PORT, () => {
+  const server = http.createServer((req, res) => {
+    if (isFile(req.url)) return app(req, res);
+    compress(req as express.Request, res as express.Response, () => frontDoor(req, res, { ip: clientIp(req) }));
+  });
+  server.listen(config.PORT, () => {
     console.log(`GenMig Hub on ${config.APP_URL} (${embedded ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);
   });
   const shutdown = async () => {
