@@ -197,6 +197,7 @@ try {
     { name: "partner directory query", path: "/graphql", ...gql(DIRECTORY_QUERY) },
     { name: "{ __typename }", path: "/graphql", ...gql("{ __typename }") },
     { name: "/webinars", path: "/webinars" },
+    { name: "/webinars, gzip", path: "/webinars", headers: { "accept-encoding": "gzip" } },
     { name: "/partners", path: "/partners" },
     { name: "webinar page", path: `/webinars/${webinarId}` },
     { name: "webinar list query, signed in (no cache)", path: "/graphql", ...gql(LIST_QUERY, bearer) },

@@ -1,3 +1,4 @@
+import zlib from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../app/services/api-tokens.server.ts";
 import { scheduleWebinar } from "../app/services/webinars.server.ts";
@@ -106,6 +107,19 @@ describe("the front door's cache of public answers", () => {
     const second = await new Client().graphql(mutation);
     expect(second.errors?.[0]?.extensions?.code).toBe("CONFLICT");
     expect(await prisma().partner.count({ where: { name: "Observatoire des mobilités" } })).toBe(1);
+  });
+
+  it("sends cached pages compressed to those who accept gzip, and plain to the others", async () => {
+    await schedule("Compressed once");
+    const plain = await (await new Client().get("/webinars")).text();
+    const response = await new Client("203.0.113.9", { "accept-encoding": "gzip, deflate, br" }).get("/webinars");
+    expect(response.headers.get("content-encoding")).toBe("gzip");
+    const body = zlib.gunzipSync(Buffer.from(await response.arrayBuffer())).toString("utf8");
+    expect(body).toBe(plain);
+    expect(body).toContain("Compressed once");
+    const refused = await new Client("203.0.113.9", { "accept-encoding": "gzip;q=0, identity" }).get("/webinars");
+    expect(refused.headers.get("content-encoding")).toBeNull();
+    expect(await refused.text()).toBe(plain);
   });
 
   it("keeps each language and time zone apart", async () => {

@@ -37,6 +37,8 @@ export async function handleRequest(request: Request, ctx: RequestContext): Prom
   return withSecurityHeaders(request, response);
 }
 
+const acceptsGzip = (request: Request) => /\bgzip\b(?!;\s*q=0(?:\.0*)?(?:,|$))/i.test(request.headers.get("accept-encoding") ?? "");
+
 const MAX_CACHED_QUERY_BYTES = 16 * 1024;
 
 async function graphql(request: Request, url: URL, ctx: RequestContext) {
@@ -53,7 +55,7 @@ async function graphql(request: Request, url: URL, ctx: RequestContext) {
   if (body.length > MAX_CACHED_QUERY_BYTES) return (await run(again())).response;
   const h = request.headers;
   const key = ["gql", request.method, url.search, h.get("content-type") ?? "", h.get("accept") ?? "", body].join("\n");
-  return cachedResponse(key, () => run(again()));
+  return cachedResponse(key, () => run(again()), { gzip: acceptsGzip(request) });
 }
 
 /** Pages whose anonymous rendering depends only on the URL, the language and the viewer's time zone. */
@@ -69,5 +71,5 @@ async function page(request: Request, url: URL, ctx: RequestContext) {
   }
   const lang = resolveLanguage({ cookie: readCookie(request, LANG_COOKIE), acceptLanguage: request.headers.get("accept-language") });
   const zone = viewerTimeZone(request).timeZone ?? "";
-  return cachedResponse(["page", url.pathname + url.search, lang, zone].join("\n"), render);
+  return cachedResponse(["page", url.pathname + url.search, lang, zone].join("\n"), render, { gzip: acceptsGzip(request) });
 }

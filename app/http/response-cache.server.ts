@@ -1,3 +1,4 @@
+import zlib from "node:zlib";
 import { publicContentVersion } from "../utils/public-content.server.ts";
 
 /**
@@ -16,6 +17,8 @@ interface Entry {
   status: number;
   headers: [string, string][];
   body: ArrayBuffer;
+  /** Compressed once, on the first request that accepts it (field offices on slow links all do). */
+  gzip?: Uint8Array;
 }
 
 interface Store {
@@ -26,7 +29,19 @@ interface Store {
 const KEY = Symbol.for("genmig.responseCache");
 const store = (): Store => ((globalThis as { [KEY]?: Store })[KEY] ??= { entries: new Map(), building: new Map() });
 
-const respond = (e: Entry) => new Response(e.body, { status: e.status, headers: e.headers });
+const GZIP_MIN_BYTES = 1024;
+
+function respond(e: Entry, gzip: boolean) {
+  if (!gzip || e.body.byteLength < GZIP_MIN_BYTES || e.headers.some(([k]) => k === "content-encoding")) {
+    return new Response(e.body, { status: e.status, headers: e.headers });
+  }
+  e.gzip ??= zlib.gzipSync(e.body);
+  const headers = new Headers(e.headers);
+  headers.set("content-encoding", "gzip");
+  headers.set("content-length", String(e.gzip.byteLength));
+  headers.append("vary", "Accept-Encoding");
+  return new Response(e.gzip as unknown as BodyInit, { status: e.status, headers });
+}
 
 /** A response may be shared only if it is a plain success that sets nothing for the one who asked. */
 function shareable(response: Response) {
@@ -36,20 +51,25 @@ function shareable(response: Response) {
 
 /**
  * Serves `key` from memory or builds it once (concurrent misses wait for the same build). `produce` may decline
- * to share its answer by returning `{ response, share: false }`.
+ * to share its answer by returning `{ response, share: false }`. With `gzip`, the answer is sent compressed (the
+ * HTTP server's compression leaves an encoded body alone).
  */
-export async function cachedResponse(key: string, produce: () => Promise<{ response: Response; share: boolean }>): Promise<Response> {
+export async function cachedResponse(
+  key: string,
+  produce: () => Promise<{ response: Response; share: boolean }>,
+  opts: { gzip: boolean },
+): Promise<Response> {
   const version = publicContentVersion();
   if (version === null) return (await produce()).response;
   const { entries, building } = store();
   const hit = entries.get(key);
-  if (hit && hit.version === version && hit.expires > Date.now()) return respond(hit);
+  if (hit && hit.version === version && hit.expires > Date.now()) return respond(hit, opts.gzip);
 
   const flightKey = `${version}\n${key}`;
   const pending = building.get(flightKey);
   if (pending) {
     const entry = await pending.catch(() => null);
-    if (entry) return respond(entry);
+    if (entry) return respond(entry, opts.gzip);
     return (await produce()).response;
   }
   let handOver!: (entry: Entry | null) => void;
@@ -69,7 +89,7 @@ export async function cachedResponse(key: string, produce: () => Promise<{ respo
       if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
       handOver(entry);
     } else handOver(null);
-    return respond(entry);
+    return respond(entry, opts.gzip);
   } catch (error) {
     handOver(null);
     throw error;
