@@ -9,7 +9,9 @@ import { publicContentVersion } from "../utils/public-content.server.ts";
  */
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 500;
-const MAX_BODY_BYTES = 1 << 20;
+const MAX_BODY_BYTES = 256 * 1024;
+/** Search strings make keys unbounded: the oldest entries go first past this budget. */
+const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 
 interface Entry {
   version: number;
@@ -23,11 +25,12 @@ interface Entry {
 
 interface Store {
   entries: Map<string, Entry>;
+  bytes: number;
   building: Map<string, Promise<Entry | null>>;
 }
 
 const KEY = Symbol.for("genmig.responseCache");
-const store = (): Store => ((globalThis as { [KEY]?: Store })[KEY] ??= { entries: new Map(), building: new Map() });
+const store = (): Store => ((globalThis as { [KEY]?: Store })[KEY] ??= { entries: new Map(), bytes: 0, building: new Map() });
 
 const GZIP_MIN_BYTES = 1024;
 
@@ -84,9 +87,7 @@ export async function cachedResponse(
     const entry: Entry = { version, expires: Date.now() + TTL_MS, status: response.status, headers: [...response.headers], body };
     // Built from data read at `version`: keep it only if nothing changed meanwhile.
     if (body.byteLength <= MAX_BODY_BYTES && publicContentVersion() === version) {
-      entries.delete(key);
-      entries.set(key, entry);
-      if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      remember(key, entry);
       handOver(entry);
     } else handOver(null);
     return respond(entry, opts.gzip);
@@ -98,7 +99,18 @@ export async function cachedResponse(
   }
 }
 
-/** Tests: start from nothing. */
-export function clearResponseCache() {
-  store().entries.clear();
+function remember(key: string, entry: Entry) {
+  const s = store();
+  forget(key);
+  s.entries.set(key, entry);
+  s.bytes += entry.body.byteLength;
+  while (s.entries.size > MAX_ENTRIES || s.bytes > MAX_TOTAL_BYTES) forget(s.entries.keys().next().value!);
+}
+
+function forget(key: string) {
+  const s = store();
+  const entry = s.entries.get(key);
+  if (!entry) return;
+  s.entries.delete(key);
+  s.bytes -= entry.body.byteLength;
 }
