@@ -86,6 +86,19 @@ describe("the front door's cache of public answers", () => {
     expect(await (await anon.get("/webinars")).text()).toContain("After the change");
   });
 
+  it("keeps serving from memory through requests that change no public content", async () => {
+    const w = await schedule("Steady title");
+    const anon = new Client();
+    expect(await titleOf(anon, w.id)).toBe("Steady title");
+    await silentRetitle(w.id, "Changed behind the cache");
+    // A language switch, a refused mutation, a sign-in request: writes elsewhere or nothing, so nothing to drop.
+    expect((await anon.post("/lang", { lang: "fr", redirectTo: "/webinars" })).status).toBe(302);
+    const refused = await anon.graphql(`mutation { registerPartner(input: { name: "", sector: "NGO", country: "SN", focalPointName: "A", focalPointEmail: "x", consent: true }) { id } }`);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    await anon.post("/auth/sign-in", { email: "nobody@example.org" });
+    expect(await titleOf(anon, w.id)).toBe("Steady title");
+  });
+
   it("drops cached pages when another process commits a change (database notification)", async () => {
     const w = await schedule("Seen by all");
     const anon = new Client();

@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { handleGraphQL, type OperationSeen } from "../../graphql/yoga.server.ts";
 import { resolveLanguage } from "../i18n/index.ts";
-import { publicContentChanged } from "../utils/public-content.server.ts";
+import { publicContentSettled } from "../utils/public-content.server.ts";
 import { LANG_COOKIE } from "../utils/request.server.ts";
 import { carriesCredentials, getActor, readCookie } from "../utils/session.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
@@ -45,8 +45,8 @@ async function graphql(request: Request, url: URL, ctx: RequestContext) {
   const run = async (req: Request) => {
     const seen: OperationSeen = {};
     const response = await handleGraphQL(req, { actor: await getActor(req), ip: ctx.ip, seen });
-    // Local writes are visible to the writer's next request at once, whatever the notification delay.
-    if (seen.operation === "mutation") publicContentChanged();
+    // The writer's next request must see the change: wait until this process has heard of it.
+    if (seen.operation === "mutation") await publicContentSettled();
     return { response, share: seen.operation === "query" };
   };
   if (carriesCredentials(request) || (request.method !== "GET" && request.method !== "POST")) return (await run(request)).response;
@@ -66,7 +66,7 @@ async function page(request: Request, url: URL, ctx: RequestContext) {
   const render = async () => ({ response: await handler(request, { ip: ctx.ip }), share: true });
   if (request.method !== "GET" || carriesCredentials(request) || !PUBLIC_PAGES.test(url.pathname)) {
     const response = await handler(request, { ip: ctx.ip });
-    if (request.method !== "GET" && request.method !== "HEAD") publicContentChanged();
+    if (request.method !== "GET" && request.method !== "HEAD") await publicContentSettled();
     return response;
   }
   const lang = resolveLanguage({ cookie: readCookie(request, LANG_COOKIE), acceptLanguage: request.headers.get("accept-language") });

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import pg from "pg";
 import { databaseKind } from "./database-url.ts";
 import { env } from "./env.server.ts";
@@ -7,6 +8,8 @@ export const PUBLIC_CONTENT_CHANNEL = "genmig_public_content";
 
 interface Feed {
   version: number;
+  /** Sync markers sent on the listening connection, by payload, waiting to come back. */
+  markers: Map<string, () => void>;
   /** True only while change notifications are known to arrive; a cache must not be used otherwise. */
   live: boolean;
   client?: pg.Client;
@@ -15,7 +18,7 @@ interface Feed {
 
 // The server bundle and the Remix build each load their own copy of this module; the state is one per process.
 const KEY = Symbol.for("genmig.publicContent");
-const feed = (): Feed => ((globalThis as { [KEY]?: Feed })[KEY] ??= { version: 0, live: false });
+const feed = (): Feed => ((globalThis as { [KEY]?: Feed })[KEY] ??= { version: 0, live: false, markers: new Map() });
 
 /** Every cached public response built before this call is stale. */
 export function publicContentChanged() {
@@ -44,6 +47,7 @@ function listen(f: Feed) {
   const down = () => {
     if (f.client !== client) return;
     f.live = false;
+    for (const release of f.markers.values()) release();
     f.client = undefined;
     publicContentChanged();
     client.end().catch(() => {});
@@ -54,7 +58,10 @@ function listen(f: Feed) {
   client.on("error", down);
   client.on("end", down);
   client.on("notification", (message) => {
-    if (message.channel === PUBLIC_CONTENT_CHANNEL) publicContentChanged();
+    if (message.channel !== PUBLIC_CONTENT_CHANNEL) return;
+    const marker = message.payload ? f.markers.get(message.payload) : undefined;
+    if (marker) marker();
+    else if (!message.payload?.startsWith(SYNC)) publicContentChanged();
   });
   client
     .connect()
@@ -72,12 +79,36 @@ function listen(f: Feed) {
     .catch(down);
 }
 
+const SYNC = "sync:";
+
+/**
+ * Resolves once every change committed before the call has been heard, so that a writer's next request never
+ * sees its own change missing. PGlite delivers notices before the commit returns; on PostgreSQL a marker is sent
+ * through the listening connection: notices arrive in commit order, so when it comes back, earlier ones have.
+ */
+export async function publicContentSettled(): Promise<void> {
+  const f = feed();
+  const client = f.client;
+  if (!f.live || !client) return;
+  const payload = SYNC + crypto.randomUUID();
+  const heard = new Promise<void>((resolve) => f.markers.set(payload, resolve));
+  try {
+    await client.query("SELECT pg_notify($1, $2)", [PUBLIC_CONTENT_CHANNEL, payload]);
+    await heard;
+  } catch {
+    // The listener is down: `down` has dropped every cached answer.
+  } finally {
+    f.markers.delete(payload);
+  }
+}
+
 /** Tests and shutdown: drop the listener. */
 export async function stopPublicContentFeed() {
   const f = feed();
   const client = f.client;
   f.client = undefined;
   f.live = false;
+  for (const release of f.markers.values()) release();
   publicContentChanged();
   await client?.end().catch(() => {});
 }
