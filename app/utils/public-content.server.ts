@@ -42,7 +42,8 @@ export function publicContentVersion(): number | null {
 }
 
 function listen(f: Feed) {
-  const client = new pg.Client({ connectionString: env().DATABASE_URL });
+  // Keep-alive: a connection that silently died must not go on looking live.
+  const client = new pg.Client({ connectionString: env().DATABASE_URL, keepAlive: true });
   f.client = client;
   const down = () => {
     if (f.client !== client) return;
