@@ -1,8 +1,8 @@
-import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createServerAdapter } from "@whatwg-node/server";
+import http from "node:http";
 import compression from "compression";
 import express from "express";
+import { handleRequest, type RequestContext } from "./app/http/handler.server.ts";
 import { databaseKind } from "./app/utils/database-url.ts";
 import { closeDatabase } from "./app/utils/db.server.ts";
 import { ownDatabase } from "./app/utils/db-owner.server.ts";
@@ -33,15 +33,25 @@ async function main() {
   registerJob("webinar-reminders", queueWebinarReminders);
   const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
 
-  const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
+  // Express serves files (long-lived cache headers); every other request goes straight to the Fetch-API front
+  // door (GraphQL and pages), gzip-compressed for slow links.
   const app = express();
   app.disable("x-powered-by");
-  app.use(compression());
+  const compress = compression();
+  app.use(compress);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ ip: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]) }) }));
+  // The one place the client address is computed: only configured proxies may name another (TRUST_PROXY).
+  const clientIp = (req: http.IncomingMessage) => clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
+  const frontDoor = createServerAdapter<RequestContext>((request, ctx) => handleRequest(request, ctx));
+  app.all("*", (req, res) => frontDoor(req, res, { ip: clientIp(req) }));
+  const isFile = (url = "/") => /^\/build\/|\.[a-z0-9]+$/i.test(url.split("?")[0]);
 
-  const server = app.listen(config.PORT, () => {
+  const server = http.createServer((req, res) => {
+    if (isFile(req.url)) return app(req, res);
+    compress(req as express.Request, res as express.Response, () => frontDoor(req, res, { ip: clientIp(req) }));
+  });
+  server.listen(config.PORT, () => {
     console.log(`GenMig Hub on ${config.APP_URL} (${embedded ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);
   });
   const shutdown = async () => {

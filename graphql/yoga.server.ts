@@ -1,14 +1,28 @@
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { createYoga } from "graphql-yoga";
+import { getOperationAST, type OperationTypeNode } from "graphql";
+import { createYoga, type Plugin } from "graphql-yoga";
 import { maskError } from "./errors.ts";
 import { schema } from "./schema.ts";
 import type { Context } from "./builder.ts";
 import { ANONYMOUS, type Actor } from "../app/services/policy.server.ts";
 
+/** Filled in when an operation is executed: the front door caches queries and notes local writes. */
+export interface OperationSeen {
+  operation?: OperationTypeNode;
+}
+
 export interface RequestContext {
   actor?: Actor;
   ip?: string;
+  seen?: OperationSeen;
 }
+
+const trackOperation: Plugin = {
+  onExecute({ args }) {
+    const seen = (args.contextValue as RequestContext).seen;
+    if (seen) seen.operation = getOperationAST(args.document, args.operationName)?.operation;
+  },
+};
 
 const yoga = createYoga<RequestContext, Context>({
   schema,
@@ -21,9 +35,10 @@ const yoga = createYoga<RequestContext, Context>({
   // Expected AppErrors are answers, not incidents; maskError logs the unexpected ones.
   logging: false,
   context: ({ actor, ip }) => ({ actor: actor ?? ANONYMOUS, ip }),
+  plugins: [trackOperation],
 });
 
-/** The route resolves the actor (cookie or Bearer token) first; yoga only runs the operation. */
+/** The front door resolves the actor (cookie or Bearer token) first; yoga only runs the operation. */
 export function handleGraphQL(request: Request, ctx: RequestContext) {
   return yoga.handleRequest(request, ctx);
 }

@@ -1,8 +1,9 @@
 import { Form } from "@remix-run/react";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { useT } from "../utils/i18n.ts";
+import { TimeZoneOptions } from "./time-zone-options.tsx";
 
-export function TimeZonePicker({ current, zones }: { current: string | null; zones: string[] }) {
+export function TimeZonePicker({ current }: { current: string | null }) {
   const t = useT(webinarsUi);
   return (
     <Form method="get" className="lang">
@@ -10,11 +11,7 @@ export function TimeZonePicker({ current, zones }: { current: string | null; zon
         {t("show_times_in")}{" "}
         <select name="tz" defaultValue={current ?? ""}>
           <option value="">—</option>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z}
-            </option>
-          ))}
+          <TimeZoneOptions current={current} />
         </select>
       </label>{" "}
       <button type="submit" className="secondary">

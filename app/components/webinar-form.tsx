@@ -6,9 +6,10 @@ import { SPEAKER_GENDERS } from "../schemas/gender.ts";
 import { SPEAKER_ROWS } from "../schemas/webinar-form.ts";
 import type { FormFailure } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
+import { TimeZoneOptions } from "./time-zone-options.tsx";
 
 /** Schedule and edit share one form; values are the saved webinar, or what was just submitted after an error. */
-export function WebinarForm({ values, zones, failure }: { values: Record<string, string>; zones: string[]; failure: FormFailure | null }) {
+export function WebinarForm({ values, failure }: { values: Record<string, string>; failure: FormFailure | null }) {
   const t = useT(webinarsUi);
   const v = failure?.values ?? values;
   const errors = failure?.fieldErrors;
@@ -43,11 +44,7 @@ export function WebinarForm({ values, zones, failure }: { values: Record<string,
       <Field name="timeZone" label={t("time_zone")} errors={errors}>
         {(a) => (
           <select {...a} defaultValue={v.timeZone ?? "UTC"}>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
+            <TimeZoneOptions current={v.timeZone} />
           </select>
         )}
       </Field>

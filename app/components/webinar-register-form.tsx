@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { Field } from "./fields.tsx";
+import { TimeZoneOptions } from "./time-zone-options.tsx";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import type { FormFailure } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
@@ -8,7 +9,6 @@ export interface RegisterFormProps {
   signedInAs: string | null;
   ask: { institution: boolean; country: boolean; accessNeeds: boolean };
   countries: { code: string; name: string }[];
-  zones: string[];
   defaultZone: string;
   failure: FormFailure | null;
 }
@@ -71,11 +71,7 @@ export function WebinarRegisterForm(p: RegisterFormProps) {
       <Field name="timeZone" label={t("your_time_zone")} errors={errors}>
         {(a) => (
           <select {...a} defaultValue={v.timeZone ?? p.defaultZone}>
-            {p.zones.map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
+            <TimeZoneOptions current={v.timeZone ?? p.defaultZone} />
           </select>
         )}
       </Field>

@@ -16,7 +16,6 @@ import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { clientIp } from "../utils/session.server.ts";
 import { pageContext } from "../utils/request.server.ts";
-import { timeZones } from "../utils/time-zones.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
 
@@ -50,7 +49,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     signedInAs: actor.kind === "user" ? actor.name : null,
     ask: { institution: w.askInstitution, country: w.askCountry, accessNeeds: w.askAccessNeeds },
     countries: countryOptions(lang),
-    zones: timeZones(),
     staff: staff ? await staffView(actor, w, new URL(request.url)) : null,
   };
 }
@@ -151,7 +149,6 @@ export default function WebinarPage() {
             signedInAs={w.signedInAs}
             ask={w.ask}
             countries={w.countries}
-            zones={w.zones}
             defaultZone={zone}
             failure={failure}
           />

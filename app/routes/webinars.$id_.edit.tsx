@@ -9,7 +9,7 @@ import { genderFields, webinarInputFromForm } from "../schemas/webinar-form.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
-import { timeZones, utcToZonedWallTime } from "../utils/time-zones.ts";
+import { utcToZonedWallTime } from "../utils/time-zones.ts";
 
 export const meta: MetaFunction = () => [{ title: "Edit webinar · GenMig Hub" }];
 
@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   w.speakers.forEach((s, i) => {
     Object.assign(values, { [`speaker_${i}_name`]: s.name, [`speaker_${i}_affiliation`]: s.affiliation ?? "", [`speaker_${i}_role`]: s.role, ...genderFields(i, s.gender) });
   });
-  return { values, zones: timeZones() };
+  return { values };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -53,12 +53,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditWebinar() {
   const t = useT(webinarsUi);
-  const { values, zones } = useLoaderData<typeof loader>();
+  const { values } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section>
       <h1>{t("form_title_edit")}</h1>
-      <WebinarForm values={values} zones={zones} failure={isFailure(result) ? result : null} />
+      <WebinarForm values={values} failure={isFailure(result) ? result : null} />
     </section>
   );
 }

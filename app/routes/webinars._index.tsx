@@ -11,7 +11,6 @@ import { pageArgsFromUrl } from "../schemas/page.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
-import { timeZones } from "../utils/time-zones.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Webinars · GenMig Hub" }];
@@ -39,7 +38,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       })),
       pageInfo: page.pageInfo,
       viewerZone: timeZone,
-      zones: timeZones(),
       staff: can(actor, { do: "webinar.manage" }),
     },
     setCookie ? { headers: { "set-cookie": setCookie } } : undefined,
@@ -49,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Webinars() {
   const t = useT(webinarsUi);
   const lang = useLang();
-  const { when, webinars, pageInfo, viewerZone, zones, staff } = useLoaderData<typeof loader>();
+  const { when, webinars, pageInfo, viewerZone, staff } = useLoaderData<typeof loader>();
   const tab = (target: "upcoming" | "past") =>
     target === when ? (
       <strong aria-current="page">{t(target)}</strong>
@@ -66,7 +64,7 @@ export default function Webinars() {
           </Link>
         </p>
       ) : null}
-      <TimeZonePicker current={viewerZone} zones={zones} />
+      <TimeZonePicker current={viewerZone} />
       <nav className="tabs">
         {tab("upcoming")} · {tab("past")}
       </nav>

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData } from "@remix-run/react";
 import { WebinarForm } from "../components/webinar-form.tsx";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { authorize } from "../services/policy.server.ts";
@@ -8,14 +8,13 @@ import { webinarInputFromForm } from "../schemas/webinar-form.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
-import { timeZones } from "../utils/time-zones.ts";
 
 export const meta: MetaFunction = () => [{ title: "Schedule a webinar · GenMig Hub" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   await orErrorPage(async () => authorize(actor, { do: "webinar.manage" }), request);
-  return { zones: timeZones() };
+  return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -30,12 +29,11 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewWebinar() {
   const t = useT(webinarsUi);
-  const { zones } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section>
       <h1>{t("form_title_new")}</h1>
-      <WebinarForm values={{ askInstitution: "on", askCountry: "on", askAccessNeeds: "on" }} zones={zones} failure={isFailure(result) ? result : null} />
+      <WebinarForm values={{ askInstitution: "on", askCountry: "on", askAccessNeeds: "on" }} failure={isFailure(result) ? result : null} />
     </section>
   );
 }

@@ -6,17 +6,35 @@ const CODES =
 
 export const COUNTRY_CODES: ReadonlySet<string> = new Set(CODES.split(" "));
 
+// Building Intl.DisplayNames and sorting 250 names cost more than rendering a page: once per language.
+const displayNames = new Map<Lang, Intl.DisplayNames | null>();
+const sortedOptions = new Map<Lang, { code: string; name: string }[]>();
+
+function namesIn(lang: Lang) {
+  if (!displayNames.has(lang)) {
+    try {
+      displayNames.set(lang, new Intl.DisplayNames([lang], { type: "region" }));
+    } catch {
+      displayNames.set(lang, null);
+    }
+  }
+  return displayNames.get(lang)!;
+}
+
 export function countryName(code: string, lang: Lang): string {
   try {
-    return new Intl.DisplayNames([lang], { type: "region" }).of(code) ?? code;
+    return namesIn(lang)?.of(code) ?? code;
   } catch {
     return code;
   }
 }
 
 export function countryOptions(lang: Lang): { code: string; name: string }[] {
-  const names = new Intl.DisplayNames([lang], { type: "region" });
-  return [...COUNTRY_CODES]
-    .map((code) => ({ code, name: names.of(code) ?? code }))
-    .sort((a, b) => a.name.localeCompare(b.name, lang));
+  let options = sortedOptions.get(lang);
+  if (!options) {
+    const collator = new Intl.Collator(lang);
+    options = [...COUNTRY_CODES].map((code) => ({ code, name: countryName(code, lang) })).sort((a, b) => collator.compare(a.name, b.name));
+    sortedOptions.set(lang, options);
+  }
+  return options.map((o) => ({ ...o }));
 }

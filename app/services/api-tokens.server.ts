@@ -48,6 +48,10 @@ export async function actorForApiToken(token: string): Promise<SignedInActor | n
   const actor = await loadActor(row.userId);
   // Tokens are for the research team's scripts: a demoted user's tokens stop working.
   if (!actor || (actor.role !== "STAFF" && actor.role !== "ADMIN")) return null;
-  await prisma().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  // "Last used" to the minute: a write on every API call would cost more than the call itself.
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await prisma().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
   return actor;
 }

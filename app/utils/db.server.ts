@@ -8,6 +8,7 @@ import { databaseKind, pgliteDirectory, type DatabaseKind } from "./database-url
 import { describeOwner, releaseLock, tryClaim, type HeldLock } from "./db-lock.server.ts";
 import { env } from "./env.server.ts";
 import { withoutSocketSessions } from "./pglite-share.server.ts";
+import { PUBLIC_CONTENT_CHANNEL, publicContentChanged, publicContentFeedLive, stopPublicContentFeed } from "./public-content.server.ts";
 
 /** Runs raw multi-statement SQL; used by the migration runner, which Prisma's prepared statements cannot serve. */
 export interface SqlDriver {
@@ -55,6 +56,8 @@ function throughPg(config: pg.PoolConfig, kind: DatabaseKind): Database {
 }
 
 function inProcess(pglite: PGlite, kind: DatabaseKind, lock?: HeldLock): Database {
+  // Triggers notify in-process, before the writing statement returns, whichever connection wrote (socket included).
+  void pglite.listen(PUBLIC_CONTENT_CHANNEL, publicContentChanged).then(() => publicContentFeedLive(true));
   const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   const driver: SqlDriver = {
     kind,
@@ -111,6 +114,7 @@ export async function closeDatabase() {
   const db = g[KEY];
   if (!db) return;
   delete g[KEY];
+  await stopPublicContentFeed();
   await db.prisma.$disconnect();
   await db.driver.close();
   if (db.lock) releaseLock(db.lock);

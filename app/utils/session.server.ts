@@ -44,8 +44,27 @@ export function sessionSecret(request: Request): string | undefined {
   return expected.length === given.length && crypto.timingSafeEqual(expected, given) ? secret : undefined;
 }
 
+/** Whether the request says who is asking (valid or not): such requests never share a cached answer. */
+export function carriesCredentials(request: Request): boolean {
+  return request.headers.has("authorization") || readCookie(request, COOKIE) !== undefined;
+}
+
+// A page's loaders all ask who is asking; a GET is answered once per request. Not for actions: an action may sign
+// the person out or change their profile before the page's loaders run.
+const actorOfRequest = new WeakMap<Request, Promise<Actor>>();
+
 /** A Bearer API token wins over the cookie; an invalid credential of either kind means anonymous. */
-export async function getActor(request: Request): Promise<Actor> {
+export function getActor(request: Request): Promise<Actor> {
+  if (request.method !== "GET" && request.method !== "HEAD") return resolveActor(request);
+  let actor = actorOfRequest.get(request);
+  if (!actor) {
+    actor = resolveActor(request);
+    actorOfRequest.set(request, actor);
+  }
+  return actor;
+}
+
+async function resolveActor(request: Request): Promise<Actor> {
   const auth = request.headers.get("authorization");
   if (auth?.toLowerCase().startsWith("bearer ")) return (await actorForApiToken(auth.slice(7).trim())) ?? ANONYMOUS;
   const secret = sessionSecret(request);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// The real server (`npm start` path: migrate, seed, in-process worker, file mailbox) driven by Debian's Chromium.
+// The real, compiled server (`npm start` path: migrate, seed, in-process worker, file mailbox) driven by Debian's Chromium.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 let base = "";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-e2e-"));
@@ -55,7 +55,7 @@ beforeAll(async () => {
   delete env.SMTP_URL;
   const log = fs.openSync(path.join(dataDir, "server.log"), "w");
   // Own process group, so stopping it also stops anything it started.
-  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", log, log], detached: true });
+  server = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", log, log], detached: true });
   await waitForHealth();
   browser = await chromium.launch({
     executablePath: CHROMIUM,

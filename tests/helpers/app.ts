@@ -1,16 +1,4 @@
-import path from "node:path";
-import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-
-let handler: ((request: Request, context?: Record<string, unknown>) => Promise<Response>) | undefined;
-
-/** The real Remix build (routes, loaders, actions, yoga) answering Fetch requests in-process. */
-export async function app() {
-  if (!handler) {
-    const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
-    handler = createRequestHandler(build, "production");
-  }
-  return handler;
-}
+import { handleRequest } from "../../app/http/handler.server.ts";
 
 /** A browser-like client: keeps cookies, sends forms, never follows redirects (tests assert them). */
 export class Client {
@@ -23,7 +11,8 @@ export class Client {
   async fetch(pathname: string, init: RequestInit = {}) {
     const headers = new Headers({ ...this.headers, ...(init.headers as Record<string, string> | undefined) });
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await (await app())(new Request(`http://hub.test${pathname}`, { ...init, headers }), { ip: this.ip });
+    // The server's own front door (yoga for /graphql, the real Remix build for the rest), in-process.
+    const response = await handleRequest(new Request(`http://hub.test${pathname}`, { ...init, headers }), { ip: this.ip });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(";");
       const [name, ...value] = pair.split("=");
