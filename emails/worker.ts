@@ -165,8 +165,8 @@ export interface DeliveryOptions {
   leaseMs?: number;
   /** Stop claiming: the batch on the wire finishes and is recorded, a prefetched one is handed back. */
   signal?: AbortSignal;
-  /** Observers for tests and the benchmark. */
-  onClaim?: (batch: OutboxMessage[]) => void;
+  /** Observers for tests and the benchmark; `startedAt` is performance.now() when the claim query was sent. */
+  onClaim?: (batch: OutboxMessage[], startedAt: number) => void;
   onRecorded?: (batch: OutboxMessage[]) => void;
 }
 
@@ -184,8 +184,9 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
   const batchSize = opts.batchSize ?? batchSizeFor(bucket.ratePerSecond, inFlight);
   const result: DeliveryResult = { sent: 0, retried: 0, failed: 0 };
   const claim = async () => {
+    const startedAt = performance.now();
     const batch = await claimDue(workerId, { now: opts.now, batchSize, leaseMs: opts.leaseMs });
-    if (batch.length) opts.onClaim?.(batch);
+    if (batch.length) opts.onClaim?.(batch, startedAt);
     return batch;
   };
   try {
