@@ -96,6 +96,17 @@ describe("mail engine over a real SMTP server", () => {
     try {
       const bulk = emails("digest", 20_000, (i) => `subscriber${i}@example.org`);
       for (let i = 0; i < bulk.length; i += 5000) await enqueueEmails(prisma(), bulk.slice(i, i + 5000), { priority: "BULK" });
+      // The claim reads the (status, priority, nextAttemptAt) index in order: no sort of the queue, however long.
+      await prisma().$executeRawUnsafe(`ANALYZE "OutboxMessage"`);
+      const plan = JSON.stringify(
+        await prisma().$queryRawUnsafe(
+          `EXPLAIN (FORMAT JSON) SELECT id FROM "OutboxMessage" WHERE status = 'PENDING' AND "nextAttemptAt" <= now()
+           ORDER BY priority, "nextAttemptAt" LIMIT 20 FOR UPDATE SKIP LOCKED`,
+        ),
+      );
+      expect(plan).toContain("OutboxMessage_status_priority_nextAttemptAt_idx");
+      expect(plan).toMatch(/Node Type\W+Limit/);
+      expect(plan).not.toMatch(/Node Type\W+Sort/);
       const user = await makeUser({ role: "STAFF" });
       const claims: { batch: OutboxMessage[]; startedAt: number }[] = [];
       const stop = new AbortController();
