@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "./env.server.ts";
 
-const base = { DATA_DIR: path.join(os.tmpdir(), "genmig-env-test"), SESSION_SECRET: "x".repeat(32) };
+const base = { NODE_ENV: "test" as const, DATA_DIR: path.join(os.tmpdir(), "genmig-env-test"), SESSION_SECRET: "x".repeat(32) };
 
 describe("mail settings in the environment", () => {
   it("defaults to 5 connections, no rate limit and 30 days of retention", () => {
