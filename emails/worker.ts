@@ -10,7 +10,6 @@ import { createTransport, type Transport } from "./transport.ts";
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 5 * 60 * 1000;
 const MAX_BATCH = 200;
-const REAP_EVERY_MS = 15_000;
 
 export function backoffMs(attempts: number) {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3600_000);
@@ -28,11 +27,18 @@ export function batchSizeFor(ratePerSecond: number, inFlight: number) {
   return ratePerSecond > 0 ? Math.min(MAX_BATCH, Math.max(inFlight, Math.ceil(ratePerSecond))) : MAX_BATCH;
 }
 
-/** Makes messages whose worker died (lease expired) claimable again, in their original priority and order. */
+/**
+ * Makes messages whose worker died (lease expired) claimable again, in their original priority and order.
+ * SKIP LOCKED: two workers doing this at once never wait on (or deadlock over) each other's rows.
+ */
 export async function releaseExpiredLeases(now: Date) {
   return prisma().$executeRaw`
     UPDATE "OutboxMessage" SET status = 'PENDING'::"OutboxStatus", "lockedBy" = NULL, "lockedUntil" = NULL
-    WHERE status = 'SENDING'::"OutboxStatus" AND "lockedUntil" < ${now}`;
+    WHERE id IN (
+      SELECT id FROM "OutboxMessage"
+      WHERE status = 'SENDING'::"OutboxStatus" AND "lockedUntil" < ${now}
+      FOR UPDATE SKIP LOCKED
+    )`;
 }
 
 /**
