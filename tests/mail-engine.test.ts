@@ -5,7 +5,7 @@ import { prisma } from "../app/utils/db.server.ts";
 import { resetEnv } from "../app/utils/env.server.ts";
 import { enqueueEmails, messageIdFor, type OutgoingEmail } from "../emails/outbox.ts";
 import { TokenBucket } from "../emails/token-bucket.ts";
-import { deliverDue } from "../emails/worker.ts";
+import { batchSizeFor, deliverDue } from "../emails/worker.ts";
 import { makeUser } from "./factories.ts";
 import { Client } from "./helpers/app.ts";
 import { startSmtpSink } from "./helpers/smtp-sink.ts";
@@ -89,6 +89,24 @@ describe("mail engine over a real SMTP server", () => {
     expect(t).toBeGreaterThanOrEqual(2000);
     expect(t).toBeLessThan(2100);
     expect(slept.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it("sizes batches to about a second of sending under MAIL_RATE_PER_SECOND", async () => {
+    expect(batchSizeFor(0, 10)).toBe(200);
+    expect(batchSizeFor(5000, 10)).toBe(200);
+    expect(batchSizeFor(14, 10)).toBe(14);
+    expect(batchSizeFor(2, 10)).toBe(10);
+    process.env.MAIL_RATE_PER_SECOND = "14";
+    resetEnv();
+    try {
+      await enqueueEmails(prisma(), emails("provider", 30));
+      const claims: number[] = [];
+      expect((await deliverDue({ onClaim: (b) => claims.push(b.length) })).sent).toBe(30);
+      expect(claims).toEqual([14, 14, 2]);
+    } finally {
+      delete process.env.MAIL_RATE_PER_SECOND;
+      resetEnv();
+    }
   });
 
   it("claims a sign-in link in the first batch after it is queued, with 20,000 bulk messages waiting on a slow server", async () => {
