@@ -1,5 +1,6 @@
 // Delivering N queued messages with the outbox worker to a local SMTP sink, next to nodemailer's own pool
-// sending the same messages to the same sink in the same run. Run: npm run bench:mail [-- --n 10000]
+// sending the same messages to the same sink in the same run.
+// Run: npm run bench:mail [-- --n 10000 --connections 5 --rounds 3 --in-flight 10 --batch 200]
 // Embedded database by default; DATABASE_URL=postgres://… for PostgreSQL.
 import { fork } from "node:child_process";
 import crypto from "node:crypto";
@@ -12,7 +13,14 @@ import { fileURLToPath } from "node:url";
 import nodemailer from "nodemailer";
 
 const { values } = parseArgs({
-  options: { n: { type: "string", default: "10000" }, connections: { type: "string", default: "5" }, rounds: { type: "string", default: "3" } },
+  options: {
+    n: { type: "string", default: "10000" },
+    connections: { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
+    // The worker's defaults unless given: 2 per connection in flight, batches of 200.
+    "in-flight": { type: "string" },
+    batch: { type: "string" },
+  },
 });
 const N = Number(values.n);
 const CONNECTIONS = Number(values.connections);
@@ -76,7 +84,7 @@ async function hub(round: string, count: number) {
   const enqueueSeconds = (performance.now() - q0) / 1000;
   const before = await sinkCounts();
   const t0 = performance.now();
-  const result = await deliverDue({ workerId: `bench-${run}` });
+  const result = await deliverDue({ workerId: `bench-${run}`, inFlight: values["in-flight"] ? Number(values["in-flight"]) : undefined, batchSize: values.batch ? Number(values.batch) : undefined });
   const seconds = (performance.now() - t0) / 1000;
   const after = await sinkCounts();
   const got = after.received - before.received;
