@@ -57,9 +57,16 @@ const message = (round: string, i: number) => ({
   text: `Digest\n\n${paragraph}\n\n${paragraph}\n\nRead: https://hub.example.org/briefs/${i}`,
 });
 
+// CPU time of this process (not the sink's, nor PostgreSQL's) per message: steadier than wall time on a busy machine.
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+
 async function baseline(round: string, count: number) {
   const transport = nodemailer.createTransport({ url: SMTP_URL, pool: true, maxConnections: CONNECTIONS });
   const before = await sinkCounts();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // Fed like the worker feeds it (2 messages per connection in flight), so the difference is the database.
   let next = 0;
@@ -74,7 +81,7 @@ async function baseline(round: string, count: number) {
   transport.close();
   const after = await sinkCounts();
   if (after.received - before.received !== count) throw new Error(`baseline: sink got ${after.received - before.received} of ${count}`);
-  return count / seconds;
+  return { rate: count / seconds, cpuMs: cpuMsSince(cpu0) / count };
 }
 
 async function hub(round: string, count: number) {
@@ -83,6 +90,7 @@ async function hub(round: string, count: number) {
   await enqueueEmails(prisma(), emails, { priority: "BULK" });
   const enqueueSeconds = (performance.now() - q0) / 1000;
   const before = await sinkCounts();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await deliverDue({ workerId: `bench-${run}`, inFlight: values["in-flight"] ? Number(values["in-flight"]) : undefined, batchSize: values.batch ? Number(values.batch) : undefined });
   const seconds = (performance.now() - t0) / 1000;
@@ -91,20 +99,21 @@ async function hub(round: string, count: number) {
   if (result.sent !== count || got !== count || after.distinct - before.distinct !== count) {
     throw new Error(`worker: sent ${result.sent}, sink got ${got} messages, ${after.distinct - before.distinct} new Message-IDs, of ${count}`);
   }
-  return { rate: count / seconds, enqueueRate: count / enqueueSeconds };
+  return { rate: count / seconds, cpuMs: cpuMsSince(cpu0) / count, enqueueRate: count / enqueueSeconds };
 }
 
 await baseline("warm", 500);
 await hub("warm", 500);
 // Alternating rounds, medians: the machine is shared, so its load drifts during a run.
 const ROUNDS = Number(values.rounds);
-const pool: number[] = [];
-const workers: { rate: number; enqueueRate: number }[] = [];
+const pools: { rate: number; cpuMs: number }[] = [];
+const workers: { rate: number; cpuMs: number; enqueueRate: number }[] = [];
 for (let r = 0; r < ROUNDS; r++) {
-  pool.push(await baseline(`r${r}`, N));
+  pools.push(await baseline(`r${r}`, N));
   workers.push(await hub(`r${r}`, N));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pool = pools.map((p) => p.rate);
 const base = median(pool);
 const worker = { rate: median(workers.map((w) => w.rate)), enqueueRate: median(workers.map((w) => w.enqueueRate)) };
 const ratios = workers.map((w, i) => w.rate / pool[i]);
@@ -113,6 +122,10 @@ console.log(`messages:                                  ${N} (${CONNECTIONS} SMT
 console.log(`nodemailer pool alone, per round:          ${pool.map((x) => x.toFixed(0)).join(" / ")} messages/s (median ${base.toFixed(0)})`);
 console.log(`hub worker (claim, send, record), per round: ${workers.map((w) => w.rate.toFixed(0)).join(" / ")} messages/s (median ${worker.rate.toFixed(0)}), each Message-ID once at the sink`);
 console.log(`ratio worker / nodemailer pool, per round: ${ratios.map((x) => x.toFixed(2)).join(" / ")} (median ${median(ratios).toFixed(2)})`);
+console.log(
+  `sender CPU per message (pool / worker):   ${median(pools.map((p) => p.cpuMs)).toFixed(3)} / ${median(workers.map((w) => w.cpuMs)).toFixed(3)} ms` +
+    (db === "PostgreSQL" ? " (PostgreSQL's own CPU not included)" : " (the embedded database included)"),
+);
 console.log(`enqueue (enqueueEmails, bulk):             ${worker.enqueueRate.toFixed(0)} messages/s`);
 await prisma().outboxMessage.deleteMany({ where: { key: { startsWith: `bench:${run}:` } } });
 await closeDatabase();
