@@ -85,7 +85,7 @@ describe("/admin/mail", () => {
     expect((await browser.post("/admin/mail", { intent: "retry", id: one.id })).status).toBe(404);
 
     const all = await browser.post("/admin/mail", { intent: "retry-all" });
-    expect(await all.text()).toContain("2 messages are queued again.");
+    expect(await all.text()).toContain("Queued again: 2.");
     expect(await prisma().outboxMessage.count({ where: { status: "FAILED" } })).toBe(0);
     const audit = await prisma().auditEntry.findMany({ where: { actorId: admin.id, action: { startsWith: "mail.retried" } } });
     expect(audit.map((a) => [a.action, a.targetId])).toEqual([
