@@ -9,7 +9,7 @@ import { env } from "../app/utils/env.server.ts";
 import { enqueueEmail } from "../emails/outbox.ts";
 import { purgeExpiredMail } from "../emails/retention.ts";
 import { listMailbox, mailDir, readMailboxMessage } from "../emails/transport.ts";
-import { deliverDue } from "../emails/worker.ts";
+import { deliverDue, runWorkerOnce } from "../emails/worker.ts";
 import { actorOf, makeUser } from "./factories.ts";
 import { Client } from "./helpers/app.ts";
 import { signInAs } from "./helpers/sign-in.ts";
@@ -134,5 +134,13 @@ describe("mail files", () => {
     const left = await prisma().outboxMessage.findMany({ where: { key: { in: ["old-sent", "new-sent", "old-failed", "old-pending"] } }, orderBy: { key: "asc" } });
     expect(left.map((m) => m.key)).toEqual(["new-sent", "old-failed", "old-pending"]);
     expect(await purgeExpiredMail(now, 0)).toEqual({ files: 0, rows: 0 });
+  });
+
+  it("is applied by the worker itself", async () => {
+    await enqueueEmail(prisma(), { key: "expired-by-worker", to: "w@example.org", subject: "w", html: "<p/>", text: "x" });
+    await deliverDue();
+    await prisma().outboxMessage.update({ where: { key: "expired-by-worker" }, data: { sentAt: new Date(Date.now() - 40 * 86_400_000) } });
+    await runWorkerOnce();
+    expect(await prisma().outboxMessage.findUnique({ where: { key: "expired-by-worker" } })).toBeNull();
   });
 });
