@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import type { MailPriority } from "../app/generated/prisma/client.ts";
 import type { Client } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
 
@@ -23,8 +24,18 @@ export async function enqueueEmail(db: Client, email: OutgoingEmail): Promise<vo
   await enqueueEmails(db, [email]);
 }
 
-/** Many messages in few statements (e.g. an update to every registrant of a webinar). */
-export async function enqueueEmails(db: Client, emails: OutgoingEmail[], chunk = 500): Promise<void> {
+export interface EnqueueOptions {
+  /**
+   * TRANSACTIONAL (the default: sign-in links, confirmations, invites) is always claimed before BULK (digests,
+   * distributions), so a large mailing never delays a sign-in link.
+   */
+  priority?: MailPriority;
+  chunk?: number;
+}
+
+/** Many messages in few statements (e.g. an update to every registrant of a webinar, a digest). */
+export async function enqueueEmails(db: Client, emails: OutgoingEmail[], opts: EnqueueOptions = {}): Promise<void> {
+  const chunk = opts.chunk ?? 500;
   for (let i = 0; i < emails.length; i += chunk) {
     await db.outboxMessage.createMany({
       data: emails.slice(i, i + chunk).map((email) => ({
@@ -36,6 +47,7 @@ export async function enqueueEmails(db: Client, emails: OutgoingEmail[], chunk =
         text: email.text,
         icalMethod: email.ical?.method ?? null,
         icalContent: email.ical?.content ?? null,
+        priority: opts.priority ?? "TRANSACTIONAL",
       })),
       skipDuplicates: true,
     });

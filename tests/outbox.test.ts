@@ -12,7 +12,7 @@ describe("file mailbox (no SMTP_URL)", () => {
   it("writes .eml files admins can list and read, and refuses path tricks", async () => {
     await mail("mailbox-1");
     expect(await deliverDue()).toEqual({ sent: 1, retried: 0, failed: 0 });
-    const [entry] = listMailbox();
+    const [entry] = await listMailbox();
     expect(entry).toMatchObject({ to: "mailbox1@example.org", subject: "Subject mailbox-1" });
     expect(readMailboxMessage(entry.file)).toContain("Text mailbox-1");
     expect(readMailboxMessage("../session-secret")).toBeNull();

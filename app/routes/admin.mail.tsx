@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { formatDateTime } from "../i18n/index.ts";
 import { adminUi } from "../i18n/ui/admin.ts";
-import { mailOverview, retryFailedMail } from "../services/mail-admin.server.ts";
+import { mailOverview, retryAllFailedMail, retryFailedMail } from "../services/mail-admin.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const { stats, failed, mailbox } = await orErrorPage(() => mailOverview(actor), request);
   return {
-    stats: { pending: (stats.PENDING ?? 0) + (stats.SENDING ?? 0), sent: stats.SENT ?? 0, failed: stats.FAILED ?? 0 },
+    stats,
     failed: failed.map((f) => ({ ...f, createdAt: f.createdAt.toISOString() })),
     mailbox,
   };
@@ -24,8 +24,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const form = await request.formData();
   return runForm(async () => {
+    if (form.get("intent") === "retry-all") return { ok: true as const, count: await retryAllFailedMail(actor) };
     await retryFailedMail(actor, String(form.get("id") ?? ""));
-    return { ok: true as const };
+    return { ok: true as const, count: null };
   });
 }
 
@@ -38,11 +39,18 @@ export default function Mail() {
     <section>
       <h1>{t("mail_title")}</h1>
       <FormErrors failure={isFailure(result) ? result : null} />
-      {result && !isFailure(result) ? <p className="notice">{t("retried")}</p> : null}
+      {result && !isFailure(result) ? (
+        <p className="notice">{result.count === null ? t("retried") : t("retried_all", { count: result.count })}</p>
+      ) : null}
       <p>{t("outbox", stats)}</p>
+      <p className="meta">{t("redacted_note")}</p>
       {failed.length ? (
         <>
           <h2>{t("failed_title")}</h2>
+          <Form method="post">
+            <input type="hidden" name="intent" value="retry-all" />
+            <button type="submit">{t("retry_all")}</button>
+          </Form>
           <table>
             <tbody>
               {failed.map((f) => (
@@ -53,6 +61,7 @@ export default function Mail() {
                   <td className="meta">{f.lastError}</td>
                   <td>
                     <Form method="post">
+                      <input type="hidden" name="intent" value="retry" />
                       <input type="hidden" name="id" value={f.id} />
                       <button type="submit">{t("retry")}</button>
                     </Form>

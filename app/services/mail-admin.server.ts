@@ -1,28 +1,54 @@
 import { simpleParser } from "mailparser";
 import { listMailbox, readMailboxMessage } from "../../emails/transport.ts";
-import { listFailedMessages, outboxStats, retryMessage } from "../../emails/worker.ts";
+import { listFailedMessages, outboxStats, retryAllFailed, retryMessage } from "../../emails/worker.ts";
 import { recordAudit } from "./audit.server.ts";
 import { notFound } from "./errors.ts";
+import { redactSecrets } from "./mail-redaction.ts";
 import { authorize, type Actor } from "./policy.server.ts";
 import { prisma } from "../utils/db.server.ts";
 
-/** Admins read what the hub sent: the file mailbox (no SMTP) and permanent delivery failures. */
+/**
+ * Admins see what the hub sent — the outbox by status, permanent failures and the file mailbox (no SMTP) —
+ * never the secrets in its links, and every look at mail is in the audit log.
+ */
 export async function mailOverview(actor: Actor) {
   authorize(actor, { do: "mail.view" });
-  return { stats: await outboxStats(), failed: await listFailedMessages(), mailbox: listMailbox() };
+  const stats = await outboxStats();
+  const failed = (await listFailedMessages()).map((f) => ({ ...f, subject: redactSecrets(f.subject), lastError: f.lastError && redactSecrets(f.lastError) }));
+  const mailbox = (await listMailbox()).map((m) => ({ ...m, subject: redactSecrets(m.subject) }));
+  await recordAudit(prisma(), actor, "mail.listed", { type: "Mailbox", id: "mailbox" }, { messages: mailbox.length, failed: failed.length });
+  return {
+    stats: { pending: stats.PENDING ?? 0, sending: stats.SENDING ?? 0, sent: stats.SENT ?? 0, failed: stats.FAILED ?? 0 },
+    failed,
+    mailbox,
+  };
 }
 
 export async function readMail(actor: Actor, file: string) {
   authorize(actor, { do: "mail.view" });
   const raw = readMailboxMessage(file);
   if (raw === null) throw notFound();
-  const mail = await simpleParser(raw);
-  // The text part is enough to read a message (and copy a sign-in link) without rendering its HTML.
-  return { to: mail.to ? [mail.to].flat().map((a) => a.text).join(", ") : "", subject: mail.subject ?? "", date: mail.date?.toISOString() ?? "", text: mail.text ?? "" };
+  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true });
+  await recordAudit(prisma(), actor, "mail.read", { type: "MailboxMessage", id: file }, { messageId: mail.messageId ?? null });
+  // The text part is enough to read a message without rendering its HTML; its one-time links are redacted.
+  return {
+    to: mail.to ? [mail.to].flat().map((a) => a.text).join(", ") : "",
+    subject: redactSecrets(mail.subject ?? ""),
+    date: mail.date?.toISOString() ?? "",
+    text: redactSecrets(mail.text ?? ""),
+  };
 }
 
 export async function retryFailedMail(actor: Actor, id: string) {
   authorize(actor, { do: "mail.view" });
   if (!(await retryMessage(id))) throw notFound();
   await recordAudit(prisma(), actor, "mail.retried", { type: "OutboxMessage", id });
+}
+
+/** Queues every permanently failed message again (e.g. after fixing SMTP credentials); returns how many. */
+export async function retryAllFailedMail(actor: Actor) {
+  authorize(actor, { do: "mail.view" });
+  const count = await retryAllFailed();
+  await recordAudit(prisma(), actor, "mail.retriedAll", { type: "OutboxMessage", id: "*" }, { count });
+  return count;
 }

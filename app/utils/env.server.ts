@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ProxyList } from "./client-ip.server.ts";
+import { ensurePrivateDir, writePrivateFileOnce } from "./private-files.server.ts";
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -21,6 +22,12 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SESSION_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   MAIL_FROM: z.string().default("GenMig Hub <hub@genmig.invalid>"),
+  // Pooled SMTP connections per worker process (several messages in flight on each worker).
+  MAIL_CONNECTIONS: z.coerce.number().int().min(1, { message: "must be at least 1" }).max(50, { message: "must be at most 50" }).default(5),
+  // Messages per second per worker process (a provider limit such as 14); 0 means unlimited.
+  MAIL_RATE_PER_SECOND: z.coerce.number({ invalid_type_error: "must be a number of messages per second" }).min(0, { message: "must be 0 (unlimited) or more" }).default(0),
+  // Days to keep mailbox files and sent outbox rows; 0 keeps them forever.
+  MAIL_RETENTION_DAYS: z.coerce.number().int({ message: "must be a whole number of days" }).min(0, { message: "must be 0 (keep forever) or more" }).default(30),
   // Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is believed; see app/utils/client-ip.server.ts.
   TRUST_PROXY: z
     .string()
@@ -45,15 +52,9 @@ function readOrCreateSecret(dataDir: string): string {
   try {
     return fs.readFileSync(file, "utf8").trim();
   } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
     const secret = crypto.randomBytes(32).toString("base64url");
-    // "wx" so two processes starting together keep the first one's secret
-    try {
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
-    } catch {
-      return fs.readFileSync(file, "utf8").trim();
-    }
-    return secret;
+    // Exclusive create so two processes starting together keep the first one's secret
+    return writePrivateFileOnce(file, secret) ? secret : fs.readFileSync(file, "utf8").trim();
   }
 }
 
@@ -65,6 +66,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = result.data;
+  // The data directory holds the database, the session secret and every mail sent: its owner only.
+  ensurePrivateDir(e.DATA_DIR);
   return {
     ...e,
     APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),

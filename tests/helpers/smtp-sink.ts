@@ -6,21 +6,46 @@ export interface ReceivedMail {
   raw: string;
   parsed: ParsedMail;
   to: string;
+  messageId?: string;
 }
 
-/** A real SMTP server on loopback; SMTP_URL points the app at it. `reject` makes it answer RCPT with an error. */
-export async function startSmtpSink() {
+type Rejection = null | { code: number; message: string };
+
+export interface SinkOptions {
+  /** false: keep only the Message-ID and recipient (large runs); `parsed` is then an empty object. */
+  parse?: boolean;
+  /** Milliseconds before each message is acknowledged: a slow, rate-limited provider. */
+  delayMs?: number;
+}
+
+/**
+ * A real SMTP server on loopback; SMTP_URL points the app at it. `reject` makes it answer every RCPT with an
+ * error, `rejectFor` chooses per recipient. It counts Message-IDs and connections (total and at once).
+ */
+export async function startSmtpSink(options: SinkOptions = {}) {
   const received: ReceivedMail[] = [];
+  const messageIds = new Map<string, number>();
   const waiters: (() => void)[] = [];
-  const control = { reject: null as null | { code: number; message: string } };
+  const control = { reject: null as Rejection, rejectFor: null as null | ((address: string) => Rejection) };
+  const connections = { total: 0, open: 0, maxOpen: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (!control.reject) return callback();
-      const error = new Error(control.reject.message) as Error & { responseCode: number };
-      error.responseCode = control.reject.code;
+    maxClients: 1000,
+    onConnect(_session, callback) {
+      connections.total++;
+      connections.maxOpen = Math.max(connections.maxOpen, ++connections.open);
+      callback();
+    },
+    onClose() {
+      connections.open--;
+    },
+    onRcptTo(address, _session, callback) {
+      const rejection = control.reject ?? control.rejectFor?.(address.address) ?? null;
+      if (!rejection) return callback();
+      const error = new Error(rejection.message) as Error & { responseCode: number };
+      error.responseCode = rejection.code;
       callback(error);
     },
     onData(stream, session, callback) {
@@ -28,18 +53,28 @@ export async function startSmtpSink() {
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", async () => {
         const raw = Buffer.concat(chunks).toString("utf8");
-        received.push({ raw, parsed: await simpleParser(raw), to: session.envelope.rcptTo.map((r) => r.address).join(",") });
+        const to = session.envelope.rcptTo.map((r) => r.address).join(",");
+        const parsed = options.parse === false ? ({} as ParsedMail) : await simpleParser(raw);
+        const messageId = parsed.messageId ?? /^Message-ID:\s*(\S+)/im.exec(raw)?.[1];
+        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+        if (messageId) messageIds.set(messageId, (messageIds.get(messageId) ?? 0) + 1);
+        received.push({ raw: options.parse === false ? "" : raw, parsed, to, messageId });
         waiters.splice(0).forEach((w) => w());
         callback();
       });
     },
   });
+  // A client killed mid-session (crash tests) resets its connection: that is not the sink's failure.
+  server.on("error", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as { port: number }).port;
   process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
   resetEnv();
   return {
+    port,
     received,
+    messageIds,
+    connections,
     control,
     async waitFor(count: number, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

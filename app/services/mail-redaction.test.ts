@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { redactSecrets } from "./mail-redaction.ts";
+
+describe("redactSecrets", () => {
+  it("hides sign-in tokens, signed registration and join links, and calendar feed secrets", () => {
+    const text = [
+      "Sign in: https://hub.example.org/auth/verify?token=abcDEF123_-xyz",
+      "Cancel: https://hub.example.org/r/ckabc123.Zm9vYmFy-_ (or reply)",
+      "Join: <https://hub.example.org/j/ckabc123.c2VjcmV0>",
+      "Feed: webcal://hub.example.org/calendar/s3cr3tS3cr3t.ics and https://hub.example.org/calendar/s3cr3tS3cr3t.ics",
+      "Confirm: https://hub.example.org/hub/subscribe?lang=fr&token=tok123#top",
+    ].join("\n");
+    const out = redactSecrets(text);
+    for (const secret of ["abcDEF123_-xyz", "ckabc123.Zm9vYmFy-_", "ckabc123.c2VjcmV0", "s3cr3tS3cr3t", "tok123"]) expect(out).not.toContain(secret);
+    expect(out).toContain("https://hub.example.org/auth/verify?token=[redacted]");
+    expect(out).toContain("https://hub.example.org/r/[redacted] (or reply)");
+    expect(out).toContain("<https://hub.example.org/j/[redacted]>");
+    expect(out).toContain("webcal://hub.example.org/calendar/[redacted].ics");
+    expect(out).toContain("https://hub.example.org/hub/subscribe?lang=fr&token=[redacted]#top");
+  });
+
+  it("leaves ordinary links and text alone", () => {
+    const text = "See https://hub.example.org/webinars/ck123 and https://hub.example.org/partners?sector=NGO — r/j are letters.";
+    expect(redactSecrets(text)).toBe(text);
+  });
+});
