@@ -1,8 +1,9 @@
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { expressHandler } from "./app/http/express.server.ts";
+import { guarded } from "./app/http/guard.server.ts";
 import { databaseKind } from "./app/utils/database-url.ts";
 import { closeDatabase } from "./app/utils/db.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
@@ -36,7 +37,9 @@ async function main() {
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ ip: req.ip }) }));
+  // Every request passes the guard (origin, body size, GraphQL CSRF) and leaves with the security headers.
+  const remix = createRequestHandler(build, config.NODE_ENV);
+  app.all("*", expressHandler(guarded((request, ctx) => remix(request, ctx))));
 
   const server = app.listen(config.PORT, () => {
     console.log(`GenMig Hub on ${config.APP_URL} (${embedded ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);

@@ -1,6 +1,7 @@
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga } from "graphql-yoga";
-import { maskError } from "./errors.ts";
+import { maskError, typedValidationErrors } from "./errors.ts";
+import { armor, rejectUnstorableText } from "./limits.ts";
 import { schema } from "./schema.ts";
 import type { Context } from "./builder.ts";
 import { ANONYMOUS, type Actor } from "../app/services/policy.server.ts";
@@ -18,6 +19,9 @@ const yoga = createYoga<RequestContext, Context>({
   renderGraphiQL,
   landingPage: false,
   maskedErrors: { maskError },
+  // CORS, the CSRF rule and body limits live in app/http/guard.server.ts, in front of every route.
+  cors: false,
+  plugins: [armor(process.env.NODE_ENV === "production"), rejectUnstorableText(), typedValidationErrors()],
   // Expected AppErrors are answers, not incidents; maskError logs the unexpected ones.
   logging: false,
   context: ({ actor, ip }) => ({ actor: actor ?? ANONYMOUS, ip }),

@@ -9,6 +9,7 @@ import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
 import { verifySignedId } from "./signed-links.server.ts";
 import { manageUrl, notify } from "./webinar-notices.server.ts";
 import { lockWebinar, type WebinarWithText } from "./webinars.server.ts";
+import { optionalMultiline } from "../schemas/fields.ts";
 
 function assertOpen(webinar: WebinarWithText, now: Date) {
   if (webinar.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");
@@ -150,7 +151,7 @@ export const approveWebinarRegistration = (actor: Actor, registrationId: string)
 
 export const denyWebinarRegistration = (actor: Actor, registrationId: string, message?: string | null) =>
   decide(actor, registrationId, async (tx, webinar, reg) => {
-    const denialMessage = message?.trim().slice(0, 2000) || null;
+    const denialMessage = optionalMultiline("message", message, 2000);
     const denied = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "DENIED", denialMessage } });
     await recordAudit(tx, actor, "webinar.registrationDenied", { type: "WebinarRegistration", id: reg.id });
     await notify(tx, webinar, denied, "denied", denied.id, denialMessage ? { message: denialMessage } : undefined);

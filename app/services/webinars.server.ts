@@ -9,6 +9,7 @@ import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
 import { authorize, isStaff, type Actor } from "./policy.server.ts";
 import { notifyRegistrants } from "./webinar-notices.server.ts";
+import { optionalMultiline } from "../schemas/fields.ts";
 export { webinarPageUrl, webinarText } from "./webinar-text.ts";
 
 export type WebinarWithText = Webinar & { translations: WebinarTranslation[]; speakers: WebinarSpeaker[] };
@@ -95,7 +96,7 @@ export async function updateWebinar(actor: Actor, id: string, input: unknown) {
 
 export async function cancelWebinar(actor: Actor, id: string, reason?: string | null) {
   authorize(actor, { do: "webinar.manage" });
-  const cancelReason = reason?.trim().slice(0, 2000) || null;
+  const cancelReason = optionalMultiline("reason", reason, 2000);
   return prisma().$transaction(async (tx) => {
     const current = await lockWebinar(tx, id);
     if (current.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");

@@ -1,13 +1,17 @@
 import path from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { guarded } from "../../app/http/guard.server.ts";
 
-let handler: ((request: Request, context?: Record<string, unknown>) => Promise<Response>) | undefined;
+let handler: ((request: Request, context?: { ip?: string }) => Promise<Response>) | undefined;
 
 /** The real Remix build (routes, loaders, actions, yoga) answering Fetch requests in-process. */
 export async function app() {
   if (!handler) {
     const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
-    handler = createRequestHandler(build, "production");
+    const remix = createRequestHandler(build, "production");
+    // The same guard and headers as the server's front door.
+    const serve = guarded((request, ctx: { ip?: string }) => remix(request, ctx));
+    handler = (request, ctx = {}) => serve(request, ctx);
   }
   return handler;
 }
@@ -22,6 +26,9 @@ export class Client {
 
   async fetch(pathname: string, init: RequestInit = {}) {
     const headers = new Headers({ ...this.headers, ...(init.headers as Record<string, string> | undefined) });
+    // Like a browser, which sends Origin on every POST; tests of foreign origins override it.
+    if (init.method && init.method !== "GET" && init.method !== "HEAD" && !headers.has("origin")) headers.set("origin", "http://hub.test");
+    if (!headers.has("host")) headers.set("host", "hub.test");
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     const response = await (await app())(new Request(`http://hub.test${pathname}`, { ...init, headers }), { ip: this.ip });
     for (const cookie of response.headers.getSetCookie()) {
