@@ -7,15 +7,18 @@ export const GRAPHQL_LIMITS = { depth: 8, aliases: 15, cost: 5_000, tokens: 2_00
 
 const badInput = (message: string) => createGraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
 
-/** Abuse limits (graphql-armor): depth, aliases, cost, tokens, directives; no "Did you mean" schema hints in production. */
-export function armor(production: boolean) {
+/**
+ * Abuse limits (graphql-armor): depth, aliases, cost, tokens, directives. "Did you mean" hints are blocked
+ * everywhere: they spell out the schema to someone guessing, and GraphiQL's completion does not need them.
+ */
+export function armor() {
   return EnvelopArmorPlugin({
     maxDepth: { n: GRAPHQL_LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: GRAPHQL_LIMITS.aliases },
     costLimit: { maxCost: GRAPHQL_LIMITS.cost, ignoreIntrospection: true },
     maxTokens: { n: GRAPHQL_LIMITS.tokens },
     maxDirectives: { n: GRAPHQL_LIMITS.directives },
-    blockFieldSuggestion: { enabled: production },
+    blockFieldSuggestion: { enabled: true },
   });
 }
 

@@ -21,7 +21,7 @@ const yoga = createYoga<RequestContext, Context>({
   maskedErrors: { maskError },
   // CORS, the CSRF rule and body limits live in app/http/guard.server.ts, in front of every route.
   cors: false,
-  plugins: [armor(process.env.NODE_ENV === "production"), rejectUnstorableText(), typedValidationErrors()],
+  plugins: [armor(), rejectUnstorableText(), typedValidationErrors()],
   // Expected AppErrors are answers, not incidents; maskError logs the unexpected ones.
   logging: false,
   context: ({ actor, ip }) => ({ actor: actor ?? ANONYMOUS, ip }),
