@@ -1,5 +1,6 @@
 import type { Prisma, WebinarRegistration } from "../generated/prisma/client.ts";
 import { toDbLanguage } from "../i18n/index.ts";
+import { optionalMultiline } from "../schemas/fields.ts";
 import { webinarRegistrationSchema } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma } from "../utils/db.server.ts";
@@ -9,7 +10,6 @@ import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
 import { verifySignedId } from "./signed-links.server.ts";
 import { manageUrl, notify } from "./webinar-notices.server.ts";
 import { lockWebinar, type WebinarWithText } from "./webinars.server.ts";
-import { optionalMultiline } from "../schemas/fields.ts";
 
 function assertOpen(webinar: WebinarWithText, now: Date) {
   if (webinar.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Prisma, Webinar, WebinarSpeaker, WebinarTranslation } from "../generated/prisma/client.ts";
 import { toDbLanguage } from "../i18n/index.ts";
+import { optionalMultiline } from "../schemas/fields.ts";
 import { scheduleWebinarSchema, updateWebinarSchema } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma } from "../utils/db.server.ts";
@@ -9,7 +10,6 @@ import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
 import { authorize, isStaff, type Actor } from "./policy.server.ts";
 import { notifyRegistrants } from "./webinar-notices.server.ts";
-import { optionalMultiline } from "../schemas/fields.ts";
 export { webinarPageUrl, webinarText } from "./webinar-text.ts";
 
 export type WebinarWithText = Webinar & { translations: WebinarTranslation[]; speakers: WebinarSpeaker[] };
