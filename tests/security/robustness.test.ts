@@ -176,7 +176,8 @@ describe("GraphQL request errors are BAD_USER_INPUT with HTTP 400", () => {
   it.each(["not a date", "2031-13-45T99:00:00Z", "1", "2031-03-30T10:00"])("a bad DateTime %j", async (startsAt) => {
     const api = await staffApi();
     const before = await counts();
-    const result = await api(SCHEDULE, { input: webinarInput({ startsAt }) });
+    // endsAt is valid and later, so only startsAt can be refused.
+    const result = await api(SCHEDULE, { input: webinarInput({ startsAt, endsAt: "2031-03-30T12:00:00Z" }) });
     expect(result.status).toBe(400);
     expect(result.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
     expect(await counts()).toEqual(before);
