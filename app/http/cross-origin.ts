@@ -24,6 +24,8 @@ export function allowedOrigins(appUrl: string, extra: string | undefined): Set<s
 export interface OriginFacts {
   method: string;
   origin: string | null;
+  /** The Host header: a browser's request to us always names our host, whatever APP_URL says. */
+  host: string | null;
   secFetchSite: string | null;
   hasCookie: boolean;
   hasBearer: boolean;
@@ -38,9 +40,20 @@ export type OriginVerdict = "allow" | "deny";
  */
 export function originVerdict(facts: OriginFacts, allowed: Set<string>): OriginVerdict {
   if (!isStateChanging(facts.method)) return "allow";
-  if (facts.origin !== null) return allowed.has(facts.origin) ? "allow" : "deny";
+  if (facts.origin !== null) return allowed.has(facts.origin) || sameHost(facts.origin, facts.host) ? "allow" : "deny";
   if (facts.secFetchSite !== null) return facts.secFetchSite === "same-origin" || facts.secFetchSite === "none" ? "allow" : "deny";
   return facts.hasCookie && !facts.hasBearer ? "deny" : "allow";
+}
+
+// As Remix's own check: the page that sent the request was served by this host (e.g. 127.0.0.1 while APP_URL says
+// localhost). Another port or subdomain is another host; DNS rebinding changes Host but leaves our cookies behind.
+function sameHost(origin: string, host: string | null) {
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /** CORS for /graphql: only allowed origins, never a reflected arbitrary one; credentials only for those. */

@@ -4,12 +4,13 @@ import { allowedOrigins, corsHeaders, graphqlBodyAllowed, isStateChanging, origi
 import { securityHeaders } from "./headers.ts";
 import { bodyExceeds, bodyLimitFor, declaredLengthVerdict, pathIsMalformed } from "./limits.ts";
 
-let cached: { key: string; origins: Set<string> } | undefined;
-function origins() {
+let cached: { key: string; origins: Set<string>; own: Set<string> } | undefined;
+/** ALLOWED_ORIGINS extend /graphql (CORS and cookie requests); pages and forms take only the app's own origin. */
+function origins(graphql = true) {
   const { APP_URL, ALLOWED_ORIGINS } = env();
   const key = `${APP_URL} ${ALLOWED_ORIGINS ?? ""}`;
-  if (cached?.key !== key) cached = { key, origins: allowedOrigins(APP_URL, ALLOWED_ORIGINS) };
-  return cached.origins;
+  if (cached?.key !== key) cached = { key, origins: allowedOrigins(APP_URL, ALLOWED_ORIGINS), own: allowedOrigins(APP_URL, undefined) };
+  return graphql ? cached.origins : cached.own;
 }
 
 const hasBearer = (request: Request) => /^bearer\s/i.test(request.headers.get("authorization") ?? "");
@@ -27,8 +28,7 @@ function reject(request: Request, status: number, code: string, message: string,
  * reaches: well-formed path, allowed origin for state changes, JSON-only GraphQL with cookies, bounded body.
  * Answers a rejection, or null to let the request through.
  */
-export async function guardRequest(request: Request, ctx: { ip?: string }): Promise<Response | null> {
-  void ctx;
+export async function guardRequest(request: Request, _ctx: { ip?: string }): Promise<Response | null> {
   const url = new URL(request.url);
   if (pathIsMalformed(url.pathname)) return reject(request, 400, "BAD_REQUEST", "Malformed path");
   const origin = request.headers.get("origin");
@@ -39,11 +39,12 @@ export async function guardRequest(request: Request, ctx: { ip?: string }): Prom
   const facts = {
     method: request.method,
     origin,
+    host: request.headers.get("host"),
     secFetchSite: request.headers.get("sec-fetch-site"),
     hasCookie: Boolean(request.headers.get("cookie")),
     hasBearer: hasBearer(request),
   };
-  if (originVerdict(facts, origins()) === "deny") return reject(request, 403, "FORBIDDEN", "Cross-origin request refused");
+  if (originVerdict(facts, origins(graphql)) === "deny") return reject(request, 403, "FORBIDDEN", "Cross-origin request refused");
   if (!isStateChanging(request.method)) return null;
   if (
     graphql &&

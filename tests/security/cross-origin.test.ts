@@ -94,6 +94,18 @@ describe("state-changing requests from other origins are refused", () => {
     expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).language).toBe("FR");
   });
 
+  it("a page served from another name of this host (Origin host = Host header) may post; the Host must match exactly", async () => {
+    const user = await makeUser();
+    const browser = await signInAs(new Client(), user.email);
+    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const post = (origin: string, host: string) =>
+      raw("/lang", { method: "POST", body: "lang=es&redirectTo=/", headers: { cookie, origin, host, "content-type": "application/x-www-form-urlencoded" } });
+    expect((await post("http://127.0.0.1:3000", "127.0.0.1:3001")).status).toBe(403);
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).language).not.toBe("ES");
+    expect((await post("http://127.0.0.1:3000", "127.0.0.1:3000")).status).toBe(302);
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).language).toBe("ES");
+  });
+
   it("with a cookie but neither Origin nor Sec-Fetch-Site, a POST is refused; without a cookie (curl) it passes", async () => {
     const user = await makeUser();
     const browser = await signInAs(new Client(), user.email);
@@ -143,6 +155,9 @@ describe("/graphql: CORS and cookie-authenticated bodies", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe("https://partners.example.org");
     expect(await prisma().user.count({ where: { email: "allowed-origin@example.org" } })).toBe(1);
+    // ALLOWED_ORIGINS open the API, not the pages' forms
+    const form = await formPost(browser, "/lang", { lang: "es", redirectTo: "/" }, { origin: "https://partners.example.org" });
+    expect(form.status).toBe(403);
   });
 
   it.each([
