@@ -7,8 +7,9 @@ function toFetchRequest(req: ExpressRequest, signal: AbortSignal): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
-  // req.protocol and req.host honour "trust proxy"; the path is taken as received.
-  const url = new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`);
+  // req.protocol honours "trust proxy"; the path is appended as received (as a base-relative URL, "//x" would
+  // become another host). A Host header that makes no URL throws, and is answered 400 below.
+  const url = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
   const withBody = req.method !== "GET" && req.method !== "HEAD";
   return new Request(url, {
     method: req.method,
@@ -25,8 +26,15 @@ export function expressHandler(handler: (request: Request, ctx: { ip?: string })
     res.on("close", () => {
       if (!res.writableFinished) controller.abort();
     });
+    let request: Request;
     try {
-      const response = await handler(toFetchRequest(req, controller.signal), { ip: req.ip });
+      request = toFetchRequest(req, controller.signal);
+    } catch {
+      res.status(400).type("text/plain").end("400 Malformed request\n");
+      return;
+    }
+    try {
+      const response = await handler(request, { ip: req.ip });
       res.statusMessage = response.statusText;
       res.status(response.status);
       for (const [name, value] of response.headers) res.append(name, value);
