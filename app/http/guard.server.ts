@@ -30,7 +30,7 @@ function reject(request: Request, status: number, code: string, message: string,
  */
 export async function guardRequest(request: Request, _ctx: { ip?: string }): Promise<Response | null> {
   const url = new URL(request.url);
-  if (pathIsMalformed(url.pathname)) return reject(request, 400, "BAD_REQUEST", "Malformed path");
+  if (pathIsMalformed(url.pathname) || /%00/i.test(url.search)) return reject(request, 400, "BAD_REQUEST", "Malformed path");
   const origin = request.headers.get("origin");
   const graphql = url.pathname === "/graphql";
   if (graphql && request.method === "OPTIONS") {

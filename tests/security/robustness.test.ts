@@ -42,7 +42,7 @@ const counts = async () => ({ partners: await prisma().partner.count(), webinars
 afterEach(() => vi.restoreAllMocks());
 
 describe("NUL and malformed paths", () => {
-  it.each(["/webinars/%00", "/partners/%00", "/webinars/%E0%A4%A", "/webinars/abc%00def/event.ics"])("GET %s is a 4xx, not a 500", async (path) => {
+  it.each(["/webinars/%00", "/partners/%00", "/webinars/%E0%A4%A", "/webinars/abc%00def/event.ics", "/partners?search=%00", "/webinars?when=%00"])("GET %s is a 4xx, not a 500", async (path) => {
     const response = await new Client().get(path);
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
