@@ -201,3 +201,45 @@ describe("in Chromium, a page on another loopback port (same site, other origin)
     await expect.poll(memberEmails).toEqual([...before, "new-colleague@example.org"].sort());
   }, 60_000);
 });
+
+/** A raw HTTP/1.1 exchange, for what fetch will not send (a chunked body, a malformed Host). */
+function rawHttp(lines: string[], body: Buffer | null = null): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(base).port), "127.0.0.1", () => {
+      socket.write(lines.join("\r\n") + "\r\n\r\n");
+      if (body) socket.write(body);
+    });
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1");
+      if (/\r\n\r\n/.test(answer)) {
+        socket.destroy();
+        resolve(answer);
+      }
+    });
+    socket.on("error", reject);
+  });
+}
+
+describe("the express front door applies the same guard", () => {
+  it("refuses oversized bodies, declared or chunked, with 413", async () => {
+    const big = "a".repeat(2 * 1024 * 1024);
+    const declared = await fetch(`${base}/partners/register`, { method: "POST", body: `name=${big}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(declared.status).toBe(413);
+    const chunk = Buffer.from(`${(64 * 1024).toString(16)}\r\n${"a".repeat(64 * 1024)}\r\n`);
+    const chunked = await rawHttp(
+      ["POST /partners/register HTTP/1.1", `Host: ${new URL(base).host}`, "Content-Type: application/x-www-form-urlencoded", "Transfer-Encoding: chunked"],
+      Buffer.concat(Array.from({ length: 20 }, () => chunk)),
+    );
+    expect(chunked).toMatch(/^HTTP\/1\.1 413/);
+  });
+
+  it("answers a NUL path and a malformed Host with 400, and puts nosniff and a CSP on /healthz", async () => {
+    expect((await fetch(`${base}/webinars/%00`)).status).toBe(400);
+    expect(await rawHttp(["GET /webinars HTTP/1.1", "Host: a b", "Connection: close"])).toMatch(/^HTTP\/1\.1 400/);
+    const health = await fetch(`${base}/healthz`);
+    expect(health.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(health.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
+  });
+});
+
