@@ -30,7 +30,7 @@ function reject(request: Request, status: number, code: string, message: string,
  */
 export async function guardRequest(request: Request, _ctx: { ip?: string }): Promise<Response | null> {
   const url = new URL(request.url);
-  if (pathIsMalformed(url.pathname) || /%00/i.test(url.search)) return reject(request, 400, "BAD_REQUEST", "Malformed path");
+  if (pathIsMalformed(url.pathname) || /%00/i.test(url.search)) return reject(request, 400, "BAD_REQUEST", "Malformed URL");
   const origin = request.headers.get("origin");
   const graphql = url.pathname === "/graphql";
   if (graphql && request.method === "OPTIONS") {
@@ -66,8 +66,16 @@ export async function guardRequest(request: Request, _ctx: { ip?: string }): Pro
     return reject(request, 413, "PAYLOAD_TOO_LARGE", `Request body larger than ${limit} bytes`, { connection: "close" });
   }
   // NUL can be stored nowhere and named by no id: refuse the whole form rather than fail deep inside a use case.
-  if (/^application\/x-www-form-urlencoded/i.test(request.headers.get("content-type") ?? "") && request.body) {
-    if (/%00/i.test(await request.clone().text())) return reject(request, 400, "BAD_REQUEST", "Form fields must not contain NUL");
+  const type = request.headers.get("content-type") ?? "";
+  if (request.body && /^application\/x-www-form-urlencoded/i.test(type) && /%00/i.test(await request.clone().text())) {
+    return reject(request, 400, "BAD_REQUEST", "Form fields must not contain NUL");
+  }
+  if (request.body && /^multipart\/form-data/i.test(type) && !graphql) {
+    const fields = await request.clone().formData().catch(() => null);
+    if (!fields) return reject(request, 400, "BAD_REQUEST", "Malformed form");
+    for (const [, value] of fields) {
+      if (typeof value === "string" && value.includes("\u0000")) return reject(request, 400, "BAD_REQUEST", "Form fields must not contain NUL");
+    }
   }
   return null;
 }

@@ -63,6 +63,16 @@ describe("NUL and malformed paths", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("a multipart form field with NUL, or a malformed multipart body, is a 4xx and stores nothing", async () => {
+    const before = await counts();
+    const body = new FormData();
+    for (const [k, v] of Object.entries({ name: "Nul\u0000Multipart", sector: "NGO", country: "SN", focalPointName: "Awa", focalPointEmail: "awa-mp@example.org", consent: "on" })) body.set(k, v);
+    expect((await new Client().fetch("/partners/register", { method: "POST", body })).status).toBe(400);
+    const broken = await new Client().fetch("/partners/register", { method: "POST", body: "--x\r\nnot a part", headers: { "content-type": "multipart/form-data; boundary=x" } });
+    expect(broken.status).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+
   it("a GraphQL name with NUL answers BAD_USER_INPUT with HTTP 400 and stores nothing", async () => {
     const before = await counts();
     const result = await new Client().graphql(REGISTER, { input: partnerInput({ name: "Nul\u0000Institute" }) });
