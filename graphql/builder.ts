@@ -41,7 +41,11 @@ export const builder = new SchemaBuilder<{
 builder.scalarType("DateTime", {
   serialize: (value) => value.toISOString(),
   parseValue: (value) => {
-    const date = new Date(String(value));
+    // Only ISO-8601 text with a zone: Date would also accept numbers, "March 7", and zone-less times read in the server's zone.
+    if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i.test(value)) {
+      throw new TypeError("DateTime must be an ISO-8601 string");
+    }
+    const date = new Date(value);
     if (Number.isNaN(date.getTime())) throw new TypeError("DateTime must be an ISO-8601 string");
     return date;
   },

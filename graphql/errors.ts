@@ -1,33 +1,62 @@
-import { GraphQLError } from "graphql";
+import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { AppError, HTTP_STATUS } from "../app/services/errors.ts";
 
-/** Turns a use case's AppError into a typed GraphQL error; anything else is masked so no internals leak. */
+interface GraphQLErrorLike extends Error {
+  originalError?: unknown;
+  path?: readonly (string | number)[];
+  nodes?: unknown;
+  extensions?: Record<string, unknown> & { http?: { status?: number; spec?: boolean } };
+}
+
+// The closed set of codes clients see (README "GraphQL"); yoga's GRAPHQL_PARSE_FAILED and the like become BAD_USER_INPUT.
+const TYPED = new Set(Object.keys(HTTP_STATUS));
+
+// Duck-typed: graphql-js is loaded twice (ESM by our code, CommonJS by yoga and Pothos), so instanceof lies.
+const isGraphQLError = (e: unknown): e is GraphQLErrorLike => e instanceof Error && e.name === "GraphQLError";
+
+/**
+ * Turns a use case's AppError into a typed GraphQL error; a request the server could not run (syntax,
+ * validation, variables, limits) into BAD_USER_INPUT with HTTP 400; anything else is masked so no internals leak.
+ * Errors are built with yoga's own graphql-js, so yoga reads their HTTP status.
+ */
 export function maskError(error: unknown): Error {
-  // Duck-typed: a GraphQLError raised by another copy of graphql-js is not an instance of ours.
   const original = (error as { originalError?: unknown }).originalError ?? error;
+  const located = isGraphQLError(error) ? { nodes: error.nodes as never, path: error.path } : {};
   if (original instanceof AppError) {
     const fields = original.fields
       ? Object.fromEntries(Object.entries(original.fields).map(([k, v]) => [k, v.key]))
       : undefined;
-    return new GraphQLError(original.message, {
-      nodes: error instanceof GraphQLError ? error.nodes : undefined,
-      path: error instanceof GraphQLError ? error.path : undefined,
+    return createGraphQLError(original.message, {
+      ...located,
       extensions: { code: original.code, ...(fields ? { fields } : {}), http: { status: HTTP_STATUS[original.code] } },
     });
   }
-  if (error instanceof GraphQLError && !error.originalError) return error;
-  // A variable that does not fit its type (e.g. "en" for a Language enum) fails before execution, so it has no
-  // path; graphql-js wraps the type's own GraphQLError. It is the client's input, not our failure.
-  const graphQLish = (e: unknown) => e instanceof Error && e.name === "GraphQLError";
-  if (graphQLish(error) && graphQLish(original) && !(error as GraphQLError).path) {
-    return new GraphQLError((error as Error).message, {
-      nodes: (error as GraphQLError).nodes,
-      extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
+  // No path: raised before execution (parse, validation, variable coercion, limits, yoga's HTTP checks).
+  if (isGraphQLError(error) && !error.path) {
+    const ext = error.extensions ?? {};
+    const status = ext.http?.status && !ext.http.spec ? ext.http.status : 400;
+    return createGraphQLError(error.message, {
+      nodes: error.nodes as never,
+      extensions: { ...ext, code: TYPED.has(String(ext.code)) ? ext.code : "BAD_USER_INPUT", http: { ...ext.http, status, spec: false } },
     });
   }
+  if (isGraphQLError(error) && !error.originalError) return error;
   console.error(original);
-  return new GraphQLError("Internal server error", {
-    path: error instanceof GraphQLError ? error.path : undefined,
-    extensions: { code: "INTERNAL_SERVER_ERROR" },
-  });
+  return createGraphQLError("Internal server error", { path: located.path, extensions: { code: "INTERNAL_SERVER_ERROR" } });
+}
+
+/** Validation errors are returned, not thrown, so maskError never sees them: type them here (400, not spec's 200). */
+export function typedValidationErrors(): Plugin {
+  return {
+    onValidate() {
+      return ({ valid, result }) => {
+        if (valid) return;
+        for (const error of result as GraphQLErrorLike[]) {
+          const ext = ((error as { extensions: GraphQLErrorLike["extensions"] }).extensions ??= {});
+          if (!TYPED.has(String(ext.code))) ext.code = "BAD_USER_INPUT";
+          ext.http = { ...ext.http, status: 400, spec: false };
+        }
+      };
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { getOperationAST, type OperationTypeNode } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
-import { maskError } from "./errors.ts";
+import { maskError, typedValidationErrors } from "./errors.ts";
+import { armor, rejectUnstorableText } from "./limits.ts";
 import { schema } from "./schema.ts";
 import type { Context } from "./builder.ts";
 import { ANONYMOUS, type Actor } from "../app/services/policy.server.ts";
@@ -32,10 +33,12 @@ const yoga = createYoga<RequestContext, Context>({
   renderGraphiQL,
   landingPage: false,
   maskedErrors: { maskError },
+  // CORS, the CSRF rule and body limits live in app/http/guard.server.ts, in front of every route.
+  cors: false,
+  plugins: [armor(), rejectUnstorableText(), typedValidationErrors(), trackOperation],
   // Expected AppErrors are answers, not incidents; maskError logs the unexpected ones.
   logging: false,
   context: ({ actor, ip }) => ({ actor: actor ?? ANONYMOUS, ip }),
-  plugins: [trackOperation],
 });
 
 /** The front door resolves the actor (cookie or Bearer token) first; yoga only runs the operation. */

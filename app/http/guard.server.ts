@@ -1,14 +1,113 @@
-/**
- * Request guard and security headers of the front door (app/http/handler.server.ts). Pass-through for now: the
- * abuse limits and headers are implemented separately and replace these bodies, keeping these signatures.
- */
+import { env } from "../utils/env.server.ts";
+import { sessionSecret } from "../utils/session.server.ts";
+import { allowedOrigins, corsHeaders, graphqlBodyAllowed, isStateChanging, originVerdict } from "./cross-origin.ts";
+import { securityHeaders } from "./headers.ts";
+import { bodyExceeds, bodyLimitFor, declaredLengthVerdict, pathIsMalformed } from "./limits.ts";
 
-/** A rejection to send instead of handling the request, or null to continue. */
-export async function guardRequest(_request: Request, _ctx: { ip?: string }): Promise<Response | null> {
+let cached: { key: string; origins: Set<string>; own: Set<string> } | undefined;
+/** ALLOWED_ORIGINS extend /graphql (CORS and cookie requests); pages and forms take only the app's own origin. */
+function origins(graphql = true) {
+  const { APP_URL, ALLOWED_ORIGINS } = env();
+  const key = `${APP_URL} ${ALLOWED_ORIGINS ?? ""}`;
+  if (cached?.key !== key) cached = { key, origins: allowedOrigins(APP_URL, ALLOWED_ORIGINS), own: allowedOrigins(APP_URL, undefined) };
+  return graphql ? cached.origins : cached.own;
+}
+
+const hasBearer = (request: Request) => /^bearer\s/i.test(request.headers.get("authorization") ?? "");
+const hasSessionCookie = (request: Request) => /(?:^|;\s*)gmh_session=/.test(request.headers.get("cookie") ?? "");
+
+function reject(request: Request, status: number, code: string, message: string, extra: Record<string, string> = {}) {
+  const wantsJson = new URL(request.url).pathname === "/graphql" || /json/.test(request.headers.get("accept") ?? "");
+  const headers = { "cache-control": "no-store", ...extra };
+  if (wantsJson) return Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers });
+  return new Response(`${status} ${message}\n`, { status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * The one check in front of every request, whatever route (page, `?_data=`, resource route, /graphql) it
+ * reaches: well-formed path, allowed origin for state changes, JSON-only GraphQL with cookies, bounded body.
+ * Answers a rejection, or null to let the request through.
+ */
+export async function guardRequest(request: Request, _ctx: { ip?: string }): Promise<Response | null> {
+  const url = new URL(request.url);
+  if (pathIsMalformed(url.pathname) || /%00/i.test(url.search)) return reject(request, 400, "BAD_REQUEST", "Malformed URL");
+  const origin = request.headers.get("origin");
+  const graphql = url.pathname === "/graphql";
+  if (graphql && request.method === "OPTIONS") {
+    return new Response(null, { status: 204, headers: corsHeaders(origin, origins()) });
+  }
+  const facts = {
+    method: request.method,
+    origin,
+    host: request.headers.get("host"),
+    secFetchSite: request.headers.get("sec-fetch-site"),
+    hasCookie: Boolean(request.headers.get("cookie")),
+    hasBearer: hasBearer(request),
+  };
+  if (originVerdict(facts, origins(graphql)) === "deny") return reject(request, 403, "FORBIDDEN", "Cross-origin request refused");
+  if (!isStateChanging(request.method)) return null;
+  if (
+    graphql &&
+    !graphqlBodyAllowed({
+      contentType: request.headers.get("content-type"),
+      hasSessionCookie: hasSessionCookie(request),
+      hasBearer: facts.hasBearer,
+      csrfHeader: request.headers.has("x-graphql-csrf"),
+    })
+  ) {
+    return reject(request, 415, "UNSUPPORTED_MEDIA_TYPE", "With a session cookie, send GraphQL as application/json");
+  }
+  const limit = bodyLimitFor(url.pathname);
+  const declared = declaredLengthVerdict(request.headers.get("content-length"), limit);
+  if (declared === "invalid") return reject(request, 400, "BAD_REQUEST", "Invalid Content-Length");
+  if (declared === "too_large") return reject(request, 413, "PAYLOAD_TOO_LARGE", `Request body larger than ${limit} bytes`, { connection: "close" });
+  // No declared length (chunked upload): count the bytes of a copy before any parser sees the original.
+  if (declared === "unknown" && request.body && (await bodyExceeds(request.clone().body!, limit))) {
+    return reject(request, 413, "PAYLOAD_TOO_LARGE", `Request body larger than ${limit} bytes`, { connection: "close" });
+  }
+  // NUL can be stored nowhere and named by no id: refuse the whole form rather than fail deep inside a use case.
+  const type = request.headers.get("content-type") ?? "";
+  if (request.body && /^application\/x-www-form-urlencoded/i.test(type) && /%00/i.test(await request.clone().text())) {
+    return reject(request, 400, "BAD_REQUEST", "Form fields must not contain NUL");
+  }
+  if (request.body && /^multipart\/form-data/i.test(type) && !graphql) {
+    const fields = await request.clone().formData().catch(() => null);
+    if (!fields) return reject(request, 400, "BAD_REQUEST", "Malformed form");
+    for (const [, value] of fields) {
+      if (typeof value === "string" && value.includes("\u0000")) return reject(request, 400, "BAD_REQUEST", "Form fields must not contain NUL");
+    }
+  }
   return null;
 }
 
-/** Applied to every response the front door sends, cached ones included. */
-export function withSecurityHeaders(_request: Request, response: Response): Response {
-  return response;
+/** Security headers on every response: nosniff, CSP where the page set none, HSTS, no-store when personal. */
+export function withSecurityHeaders(request: Request, response: Response): Response {
+  const url = new URL(request.url);
+  const { APP_URL, NODE_ENV } = env();
+  const set = securityHeaders({
+    https: APP_URL.startsWith("https:"),
+    pathname: url.pathname,
+    production: NODE_ENV === "production",
+    authenticated: Boolean(sessionSecret(request)) || request.headers.has("authorization"),
+    contentType: response.headers.get("content-type"),
+    hasCsp: response.headers.has("content-security-policy"),
+    setsCookie: response.headers.has("set-cookie"),
+  });
+  if (url.pathname === "/graphql") Object.assign(set, corsHeaders(request.headers.get("origin"), origins()));
+  const headers = new Headers(response.headers);
+  // yoga's own CORS headers are replaced by ours, never merged with them
+  if (url.pathname === "/graphql") for (const name of [...headers.keys()]) if (name.startsWith("access-control-")) headers.delete(name);
+  for (const [name, value] of Object.entries(set)) {
+    const vary = name === "vary" ? headers.get("vary") : null;
+    headers.set(name, vary && !/\borigin\b/i.test(vary) ? `${vary}, ${value}` : value);
+  }
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Wraps a Fetch handler with the guard and the headers (the tests' in-process app, any bare front door). */
+export function guarded<C extends { ip?: string }>(handler: (request: Request, ctx: C) => Promise<Response>) {
+  return async (request: Request, ctx: C) => {
+    const response = (await guardRequest(request, ctx)) ?? (await handler(request, ctx));
+    return withSecurityHeaders(request, response);
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { country, email, language, optionalText, text, url } from "./fields.ts";
+import { country, email, isSingleLine, language, multilineText, optionalText, text, url } from "./fields.ts";
 
 export const SECTORS = ["RESEARCH", "GOVERNMENT", "IGO", "NGO", "PRIVATE", "OTHER"] as const;
 export type SectorValue = (typeof SECTORS)[number];
@@ -13,7 +13,7 @@ export const partnerRegistrationSchema = z.object({
   focalPointName: text(120),
   focalPointEmail: email,
   interests: z
-    .array(z.string().trim().max(80, "too_long"))
+    .array(z.string().trim().max(80, "too_long").refine(isSingleLine, "invalid_characters"))
     .max(20, "too_long")
     .default([])
     .transform((xs) => [...new Set(xs.filter(Boolean))]),
@@ -24,7 +24,10 @@ export const partnerRegistrationSchema = z.object({
 export type PartnerRegistrationInput = z.input<typeof partnerRegistrationSchema>;
 
 export const rejectionSchema = z.object({
-  reason: z.string({ required_error: "reason_required" }).trim().min(1, "reason_required").max(2000, "too_long"),
+  reason: z
+    .string({ required_error: "reason_required", invalid_type_error: "reason_required" })
+    .pipe(multilineText(2000))
+    .pipe(z.string().min(1, "reason_required")),
 });
 
 export const memberInviteSchema = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isTimeZone } from "../utils/time-zones.ts";
-import { country, email, language, optionalText, text } from "./fields.ts";
+import { country, email, isSingleLine, language, multilineText, optionalText, text } from "./fields.ts";
 import { speakerGender, storedGender } from "./gender.ts";
 
 export const timeZone = z
@@ -12,12 +12,12 @@ const meetingUrl = z
   .string({ required_error: "required" })
   .trim()
   .max(500, "too_long")
-  .refine((v) => /^https:\/\/[^\s/$.?#].[^\s]*$/i.test(v), "invalid_meeting_url");
+  .refine((v) => isSingleLine(v) && /^https:\/\/[^\s/$.?#].[^\s]*$/i.test(v), "invalid_meeting_url");
 
 const translation = z.object({
   language,
   title: text(200),
-  description: z.string().trim().max(5000, "too_long").default(""),
+  description: multilineText(5000).default(""),
 });
 
 export const SPEAKER_ROLES = ["SPEAKER", "MODERATOR"] as const;

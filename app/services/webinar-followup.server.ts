@@ -1,3 +1,4 @@
+import { optionalMultiline } from "../schemas/fields.ts";
 import { prisma } from "../utils/db.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
@@ -80,15 +81,16 @@ export async function importAttendanceCsv(actor: Actor, webinarId: string, csv: 
 /** A different message to those who attended and to the no-shows (recording, slides, related brief). */
 export async function sendWebinarFollowUp(actor: Actor, webinarId: string, messages: { attended?: string; noShow?: string }) {
   authorize(actor, { do: "webinar.manage" });
+  const texts = { attended: optionalMultiline("attendedMessage", messages.attended, 5000), noShow: optionalMultiline("noShowMessage", messages.noShow, 5000) };
   return prisma().$transaction(async (tx) => {
     const webinar = await tx.webinar.findUnique({ where: { id: webinarId }, include: { translations: true } });
     if (!webinar) throw notFound();
     const regs = await tx.webinarRegistration.findMany({ where: { webinarId, status: "CONFIRMED", attended: { not: null } } });
     let sent = 0;
     for (const reg of regs) {
-      const message = reg.attended ? messages.attended : messages.noShow;
-      if (!message?.trim()) continue;
-      await notify(tx, webinar, reg, reg.attended ? "followup" : "followup_noshow", webinar.id, { message: message.trim().slice(0, 5000) });
+      const message = reg.attended ? texts.attended : texts.noShow;
+      if (!message) continue;
+      await notify(tx, webinar, reg, reg.attended ? "followup" : "followup_noshow", webinar.id, { message });
       sent += 1;
     }
     await recordAudit(tx, actor, "webinar.followUpSent", { type: "Webinar", id: webinarId }, { sent });

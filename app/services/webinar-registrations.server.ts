@@ -1,5 +1,6 @@
 import { Prisma, type RegistrationStatus, type WebinarRegistration } from "../generated/prisma/client.ts";
 import { toDbLanguage } from "../i18n/index.ts";
+import { optionalMultiline } from "../schemas/fields.ts";
 import { webinarRegistrationSchema } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma } from "../utils/db.server.ts";
@@ -231,7 +232,7 @@ export const approveWebinarRegistration = (actor: Actor, registrationId: string)
 
 export const denyWebinarRegistration = (actor: Actor, registrationId: string, message?: string | null) =>
   decide(actor, registrationId, async (tx, webinar, reg) => {
-    const denialMessage = message?.trim().slice(0, 2000) || null;
+    const denialMessage = optionalMultiline("message", message, 2000);
     const denied = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "DENIED", denialMessage } });
     await recordAudit(tx, actor, "webinar.registrationDenied", { type: "WebinarRegistration", id: reg.id });
     await notify(tx, webinar, denied, "denied", denied.id, denialMessage ? { message: denialMessage } : undefined);

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Prisma, Webinar, WebinarSpeaker, WebinarTranslation } from "../generated/prisma/client.ts";
 import { toDbLanguage } from "../i18n/index.ts";
+import { optionalMultiline } from "../schemas/fields.ts";
 import { scheduleWebinarSchema, updateWebinarSchema } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma } from "../utils/db.server.ts";
@@ -99,7 +100,7 @@ export async function updateWebinar(actor: Actor, id: string, input: unknown) {
 
 export async function cancelWebinar(actor: Actor, id: string, reason?: string | null) {
   authorize(actor, { do: "webinar.manage" });
-  const cancelReason = reason?.trim().slice(0, 2000) || null;
+  const cancelReason = optionalMultiline("reason", reason, 2000);
   return prisma().$transaction(async (tx) => {
     const current = await lockWebinar(tx, id);
     if (current.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");

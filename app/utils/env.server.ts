@@ -19,6 +19,13 @@ const schema = z.object({
     .optional()
     .refine((v) => !v || /^smtps?:\/\//.test(v), { message: "must start with smtp:// or smtps://" }),
   APP_URL: z.string().url({ message: "must be an absolute URL such as https://hub.example.org" }).optional(),
+  // Other origins (scheme://host[:port], comma-separated) allowed to send state-changing and CORS requests.
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.split(/[\s,]+/).filter(Boolean).every((o) => /^https?:\/\/[^/\s]+\/?$/.test(o)), {
+      message: "must be a comma-separated list of origins such as https://partners.example.org",
+    }),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SESSION_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   MAIL_FROM: z.string().default("GenMig Hub <hub@genmig.invalid>"),

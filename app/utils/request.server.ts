@@ -30,8 +30,17 @@ export async function requireSignedIn(request: Request): Promise<PageContext & {
   return ctx as PageContext & { actor: SignedInActor };
 }
 
-/** Only same-site paths, so a crafted link cannot bounce a user to another site. */
+/**
+ * Only same-site paths, so a crafted link cannot bounce a user to another site. Browsers drop tabs and
+ * newlines from URLs ("/\t/evil.test" becomes "//evil.test"), and a control character cannot go in a
+ * Location header at all, so any whitespace, control character or backslash falls back.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
   const value = typeof to === "string" ? to : "";
-  return value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : fallback;
+  // eslint-disable-next-line no-control-regex
+  if (!value.startsWith("/") || value.startsWith("//") || /[\s\\\u0000-\u001f\u007f-\u009f]/.test(value)) return fallback;
+  const base = "http://same.invalid";
+  // Serialised by URL, so non-ASCII is percent-encoded and the Location header stays valid.
+  const url = new URL(value, base);
+  return url.origin === base ? url.pathname + url.search + url.hash : fallback;
 }

@@ -1,5 +1,8 @@
 import { handleRequest } from "../../app/http/handler.server.ts";
 
+/** The server's front door, in-process, for tests that build raw requests. */
+export const app = async () => handleRequest;
+
 /** A browser-like client: keeps cookies, sends forms, never follows redirects (tests assert them). */
 export class Client {
   cookies = new Map<string, string>();
@@ -10,6 +13,9 @@ export class Client {
 
   async fetch(pathname: string, init: RequestInit = {}) {
     const headers = new Headers({ ...this.headers, ...(init.headers as Record<string, string> | undefined) });
+    // Like a browser, which sends Origin on every POST; tests of foreign origins override it.
+    if (init.method && init.method !== "GET" && init.method !== "HEAD" && !headers.has("origin")) headers.set("origin", "http://hub.test");
+    if (!headers.has("host")) headers.set("host", "hub.test");
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     // The server's own front door (yoga for /graphql, the real Remix build for the rest), in-process.
     const response = await handleRequest(new Request(`http://hub.test${pathname}`, { ...init, headers }), { ip: this.ip });
