@@ -30,6 +30,10 @@ function remixHandler() {
  * to yoga; everything else to Remix.
  */
 export async function handleRequest(request: Request, ctx: RequestContext): Promise<Response> {
+  // A Host header that makes no URL (e.g. "a b") reaches us as an unparsable request.url.
+  if (!URL.canParse(request.url)) {
+    return new Response("400 Malformed request\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" } });
+  }
   const rejected = await guardRequest(request, ctx);
   if (rejected) return withSecurityHeaders(request, rejected);
   const url = new URL(request.url);

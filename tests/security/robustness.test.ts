@@ -22,7 +22,7 @@ const partnerInput = (overrides: Record<string, unknown> = {}) => ({
 const webinarInput = (overrides: Record<string, unknown> = {}) => {
   const start = new Date(Date.now() + 10 * 24 * HOUR);
   return {
-    translations: [{ language: "en", title: "Care chains", description: "Panel" }],
+    translations: [{ language: "EN", title: "Care chains", description: "Panel" }],
     startsAt: start.toISOString(),
     endsAt: new Date(start.getTime() + HOUR).toISOString(),
     timeZone: "Africa/Dakar",
@@ -115,7 +115,7 @@ describe("single-line text fields reject control characters", () => {
     const person = await new Client().graphql(REGISTER, { input: partnerInput({ focalPointName: "A\nB" }) });
     expect(person.errors?.[0].extensions?.fields).toMatchObject({ focalPointName: "invalid_characters" });
     const before = await counts();
-    const title = await api(SCHEDULE, { input: webinarInput({ translations: [{ language: "en", title: "Title\r\nX-Header: 1" }] }) });
+    const title = await api(SCHEDULE, { input: webinarInput({ translations: [{ language: "EN", title: "Title\r\nX-Header: 1" }] }) });
     expect(title.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
     const speaker = await api(SCHEDULE, { input: webinarInput({ speakers: [{ name: "Ana\u0007" }] }) });
     expect(speaker.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
@@ -124,11 +124,11 @@ describe("single-line text fields reject control characters", () => {
 
   it("descriptions keep newlines and tabs but not other control characters", async () => {
     const api = await staffApi();
-    const ok = await api(SCHEDULE, { input: webinarInput({ translations: [{ language: "en", title: "Lines", description: "One\n\tTwo\r\nThree" }] }) });
+    const ok = await api(SCHEDULE, { input: webinarInput({ translations: [{ language: "EN", title: "Lines", description: "One\n\tTwo\r\nThree" }] }) });
     expect(ok.errors).toBeUndefined();
     const stored = await prisma().webinarTranslation.findFirstOrThrow({ where: { title: "Lines" } });
     expect(stored.description).toBe("One\n\tTwo\nThree");
-    const bad = await api(SCHEDULE, { input: webinarInput({ translations: [{ language: "en", title: "Bell", description: "Ring\u0007" }] }) });
+    const bad = await api(SCHEDULE, { input: webinarInput({ translations: [{ language: "EN", title: "Bell", description: "Ring\u0007" }] }) });
     expect(bad.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
@@ -195,7 +195,7 @@ describe("GraphQL request errors are BAD_USER_INPUT with HTTP 400", () => {
 
   it("a bad DateTime literal in the document", async () => {
     const api = await staffApi();
-    const result = await api(`mutation { scheduleWebinar(input: { translations: [{ language: "en", title: "T" }], startsAt: "soon", endsAt: "later", timeZone: "UTC", meetingUrl: "https://m.example.org/x" }) { id } }`);
+    const result = await api(`mutation { scheduleWebinar(input: { translations: [{ language: EN, title: "T" }], startsAt: "soon", endsAt: "later", timeZone: "UTC", meetingUrl: "https://m.example.org/x" }) { id } }`);
     expect(result.status).toBe(400);
     expect(result.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   });

@@ -38,6 +38,13 @@ afterAll(async () => {
   if (server && created) {
     const admin = new pg.Client({ connectionString: server });
     await admin.connect();
+    // Pools end before their sockets close: wait for them, so FORCE kills no connection that still has listeners
+    // (a 57P01 "terminating connection" error would surface as an unhandled error of the test file).
+    for (let i = 0; i < 50; i += 1) {
+      const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [created]);
+      if (rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${created} WITH (FORCE)`);
     await admin.end();
   }
