@@ -15,7 +15,8 @@ const USAGE = `Usage: npm run cli -- <command>
   seed                                            add demo institutions and people
   user:create --email E --name N --role admin|staff
   token:create --email E [--name N]               print a new API token (last line)
-  worker [--once]                                 deliver queued email (and run scheduled jobs)`;
+  worker [--once]                                 deliver queued email (and run scheduled jobs)
+  mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)`;
 
 type Flags = { email?: string; name?: string; role?: string; once?: boolean };
 
@@ -40,6 +41,14 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     const created = await createApiToken(actor!, { name: flags.name ?? "CLI token" });
     console.error(`Token "${created.name}" for ${user.email}; it is shown only once:`);
     console.log(created.token);
+  },
+  // The operator's way to the demo sign-in links when no SMTP server is configured (the file mailbox is private).
+  async "mail:last"(flags) {
+    const to = flags.email?.trim().toLowerCase();
+    if (!to) throw new UsageError("--email is required");
+    const message = await prisma().outboxMessage.findFirst({ where: { toAddress: to }, orderBy: { createdAt: "desc" } });
+    if (!message) throw new UsageError(`No email queued for ${to}`);
+    console.log(`To: ${message.toAddress}\nSubject: ${message.subject}\nQueued: ${message.createdAt.toISOString()} (${message.status.toLowerCase()})\n\n${message.text}`);
   },
   async worker(flags) {
     registerJob("webinar-reminders", queueWebinarReminders);

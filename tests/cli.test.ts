@@ -44,4 +44,11 @@ describe("CLI", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Usage: npm run cli");
   }, 120_000);
+
+  it("mail:last names the address when nothing was queued for it", async () => {
+    const none = await cli("mail:last", "--email", "nobody-yet@example.org");
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("No email queued for nobody-yet@example.org");
+    expect((await cli("mail:last")).stderr).toContain("--email is required");
+  }, 120_000);
 });

@@ -132,6 +132,11 @@ describe("one owner for the embedded database", () => {
     expect(migrate).toMatchObject({ code: 0, stdout: "Database is up to date.\n" });
     expect((await cli(dir, port, "worker", "--once")).code).toBe(0);
     expect(await graphql(port, "{ me { email } }", {}, token)).toEqual({ data: { me: { email: "u1@example.org" } } });
+    // The operator reads a sign-in link the server just queued, through the same database.
+    expect(await graphql(port, `mutation { requestSignInLink(email: "u1@example.org") { ok } }`)).toEqual({ data: { requestSignInLink: { ok: true } } });
+    const mail = await cli(dir, port, "mail:last", "--email", "u1@example.org");
+    expect(mail.code, mail.stderr).toBe(0);
+    expect(mail.stdout).toMatch(/\/auth\/verify\?token=[\w-]{20,}/);
   }, 240_000);
 
   it.skipIf(!embedded)("refuses to start a second server on the same data directory, naming the owner's pid", async () => {
