@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
+import { freePort } from "../tests/helpers/hub-process.ts";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -42,14 +42,6 @@ async function admin(sql: string) {
   } finally {
     await client.end();
   }
-}
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 async function waitFor(url: string) {

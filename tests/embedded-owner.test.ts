@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { freePort } from "./helpers/hub-process.ts";
 
 // Real processes on one data directory: the server (`npx tsx server.ts`) and CLI commands (`npx tsx cli.ts`),
 // talking over real HTTP. Embedded mode is the point; the first test also runs on PostgreSQL.
@@ -17,17 +17,6 @@ function dataDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gmh-own-"));
   dirs.push(dir);
   return dir;
-}
-
-function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function envFor(dir: string, port: number) {

@@ -1,71 +1,25 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, signInTokenFor, startHub, type Hub } from "../helpers/hub-process.ts";
 
 // The real, compiled server (`npm start` path: migrate, seed, in-process worker, file mailbox) driven by Debian's Chromium.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-let base = "";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-e2e-"));
-let server: ChildProcess;
+let base = "";
+let hub: Hub;
 let browser: Browser;
 
-async function waitForHealth() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not start");
-}
-
-async function waitForMail(to: string) {
-  const dir = path.join(dataDir, "mail");
-  for (let i = 0; i < 60; i++) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
-    for (const f of files) {
-      const raw = fs.readFileSync(path.join(dir, f), "utf8");
-      const token = /\/auth\/verify\?token=([\w-]+)/.exec(raw.replace(/=\r?\n/g, "").replace(/=3D/g, "="))?.[1];
-      if (raw.includes(`To: ${to}`) && token) return token;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no sign-in mail for ${to}`);
-}
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
-  delete env.DATABASE_URL;
-  delete env.SMTP_URL;
-  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
-  // Own process group, so stopping it also stops anything it started.
-  server = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", log, log], detached: true });
-  await waitForHealth();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  hub = await startHub({ dataDir, compiled: true });
+  base = hub.base;
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  hub?.stop();
 });
 
 describe("in a real browser", () => {
@@ -91,7 +45,7 @@ describe("in a real browser", () => {
     await page.click("button[type=submit]:has-text('M\\'envoyer un lien de connexion')");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Consultez votre messagerie");
 
-    const token = await waitForMail("mariama@example.org");
+    const token = await signInTokenFor(dataDir, "mariama@example.org");
     await page.goto(`${base}/auth/verify?token=${token}`);
     await page.click("button[type=submit]:has-text('Se connecter')");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Mon compte");

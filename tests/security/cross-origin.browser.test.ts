@@ -1,57 +1,23 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, signInTokenFor, startHub, type Hub } from "../helpers/hub-process.ts";
 
 // The real server on one loopback port, a hostile page on another: another origin of the same site, so the
 // victim's SameSite=Lax cookie rides along with everything the hostile page sends.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-xorigin-"));
 let base = "";
 let hostile = "";
-let server: ChildProcess;
+let hub: Hub;
 let evil: http.Server;
 let browser: Browser;
 let victim: Page;
 let partnerId = "";
 const pages = new Map<string, string>();
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function waitForHealth() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`server did not start:\n${fs.readFileSync(path.join(dataDir, "server.log"), "utf8")}`);
-}
-
-async function waitForSignInToken(to: string) {
-  const dir = path.join(dataDir, "mail");
-  for (let i = 0; i < 60; i++) {
-    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : []) {
-      const raw = fs.readFileSync(path.join(dir, f), "utf8");
-      const token = /\/auth\/verify\?token=([\w-]+)/.exec(raw.replace(/=\r?\n/g, "").replace(/=3D/g, "="))?.[1];
-      if (raw.includes(`To: ${to}`) && token) return token;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no sign-in mail for ${to}`);
-}
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
@@ -78,15 +44,8 @@ const memberEmails = async () =>
     .sort();
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
-  delete env.DATABASE_URL;
-  delete env.SMTP_URL;
-  delete env.ALLOWED_ORIGINS;
-  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
-  // Own process group, so stopping it also stops anything it started.
-  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", log, log], detached: true });
+  hub = await startHub({ dataDir });
+  base = hub.base;
 
   evil = http.createServer((req, res) => {
     const body = pages.get(req.url ?? "") ?? "<!doctype html><title>hostile</title>";
@@ -95,17 +54,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
   hostile = `http://127.0.0.1:${(evil.address() as net.AddressInfo).port}`;
 
-  await waitForHealth();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   victim = await context.newPage();
   await victim.goto(`${base}/auth/sign-in`);
   await victim.fill("#f-email", "focal@example.org");
   await victim.click("main button[type=submit]");
-  const token = await waitForSignInToken("focal@example.org");
+  const token = await signInTokenFor(dataDir, "focal@example.org");
   await victim.goto(`${base}/auth/verify?token=${token}`);
   await victim.click("main button[type=submit]");
   await victim.waitForURL(`${base}/account`);
@@ -116,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => evil?.close(resolve));
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  hub?.stop();
 });
 
 function hostilePage(pathname: string, html: string) {

@@ -1,46 +1,21 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, signInTokenFor, startHub, type Hub } from "../helpers/hub-process.ts";
 
 // Login CSRF in a real browser: a page on another origin (another loopback port) auto-submits the attacker's own
 // sign-in token to the hub. The victim's browser must not end up signed in; the same link opened in a second
 // browser context (another device) signs in only after the explicit confirmation.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-csrf-"));
 let base = "";
-let server: ChildProcess;
+let hub: Hub;
 let evil: http.Server;
 let evilBase = "";
 let browser: Browser;
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function linkFor(to: string, after: number) {
-  const dir = path.join(dataDir, "mail");
-  for (let i = 0; i < 60; i++) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
-    for (const f of files) {
-      const file = path.join(dir, f);
-      if (fs.statSync(file).mtimeMs < after) continue;
-      const raw = fs.readFileSync(file, "utf8");
-      const token = /\/auth\/verify\?token=([\w-]+)/.exec(raw.replace(/=\r?\n/g, "").replace(/=3D/g, "="))?.[1];
-      if (raw.includes(`To: ${to}`) && token) return token;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no sign-in mail for ${to}`);
-}
 
 async function askLink(email: string) {
   const before = Date.now() - 1000;
@@ -50,20 +25,13 @@ async function askLink(email: string) {
     body: JSON.stringify({ query: `mutation { requestSignInLink(email: "${email}") { ok } }` }),
   });
   expect(response.status).toBe(200);
-  return linkFor(email, before);
+  return signInTokenFor(dataDir, email, before);
 }
 
 beforeAll(async () => {
-  const port = await freePort();
   // The hub at localhost, the attacker at 127.0.0.1: two different sites, as in a real cross-site attack.
-  base = `http://localhost:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
-  delete env.DATABASE_URL;
-  delete env.SMTP_URL;
-  delete env.TRUST_PROXY;
-  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
-  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", log, log], detached: true });
-  for (let i = 0; i < 120 && !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 500));
+  hub = await startHub({ dataDir, host: "localhost" });
+  base = hub.base;
   // The attacker's page: it posts whatever token it is given to the hub as soon as it loads.
   evil = http.createServer((req, res) => {
     const params = new URL(req.url ?? "/", "http://x").searchParams;
@@ -73,16 +41,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
   evilBase = `http://127.0.0.1:${(evil.address() as net.AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => evil?.close(resolve));
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  hub?.stop();
 });
 
 describe("login CSRF in Chromium", () => {

@@ -1,25 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../../app/services/rate-limit.server.ts";
+import { startHub, type Hub } from "../helpers/hub-process.ts";
 
 // The real server (`npm start` path) with one trusted proxy at 127.0.0.2: the rate limit must see the address
 // that proxy reports, and ignore X-Forwarded-For from anyone else who reaches the port directly.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-proxy-"));
 let port = 0;
-let server: ChildProcess;
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+let hub: Hub;
 
 /** One GraphQL sign-in request sent from a chosen loopback address, with a chosen X-Forwarded-For. */
 function askLink(from: string, forwardedFor: string | undefined, n: number) {
@@ -45,26 +36,11 @@ function askLink(from: string, forwardedFor: string | undefined, n: number) {
 }
 
 beforeAll(async () => {
-  port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: `http://127.0.0.1:${port}`, NODE_ENV: "production", TRUST_PROXY: "127.0.0.2" };
-  delete env.DATABASE_URL;
-  delete env.SMTP_URL;
-  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
-  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", log, log], detached: true });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`server did not start:\n${fs.readFileSync(path.join(dataDir, "server.log"), "utf8")}`);
+  hub = await startHub({ dataDir, env: { TRUST_PROXY: "127.0.0.2" } });
+  port = hub.port;
 }, 120_000);
 
-afterAll(() => {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
-});
+afterAll(() => hub?.stop());
 
 const max = LIMITS.signIn.perIp.max;
 
