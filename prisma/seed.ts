@@ -51,7 +51,8 @@ export async function seed() {
       `  1. open ${url}/auth/sign-in and enter one of`,
       "     admin@example.org (admin) · research@example.org (research team) ·",
       "     focal@example.org (focal point) · member@example.org (partner member)",
-      `  2. the sign-in link is printed in this log and kept under ${env().DATA_DIR}/mail (admins: ${url}/admin/mail)`,
+      "  2. print the emailed link from another terminal: npm run cli -- mail:last --email admin@example.org",
+      ...(env().SMTP_URL ? [] : [`     (the mailbox files are kept under ${env().DATA_DIR}/mail)`]),
     ].join("\n"),
   );
 }

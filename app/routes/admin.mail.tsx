@@ -7,6 +7,7 @@ import { mailOverview, retryAllFailedMail, retryFailedMail } from "../services/m
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
+import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Mail · GenMig Hub" }];
 
@@ -14,6 +15,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const { stats, failed, mailbox } = await orErrorPage(() => mailOverview(actor), request);
   return {
+    // The reader's own zone (picked on the webinar pages), not UTC.
+    zone: viewerTimeZone(request).timeZone ?? "UTC",
     stats,
     failed: failed.map((f) => ({ ...f, createdAt: f.createdAt.toISOString() })),
     mailbox,
@@ -33,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Mail() {
   const t = useT(adminUi);
   const lang = useLang();
-  const { stats, failed, mailbox } = useLoaderData<typeof loader>();
+  const { zone, stats, failed, mailbox } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section>
@@ -55,7 +58,7 @@ export default function Mail() {
             <tbody>
               {failed.map((f) => (
                 <tr key={f.id}>
-                  <td>{formatDateTime(new Date(f.createdAt), lang)}</td>
+                  <td>{formatDateTime(new Date(f.createdAt), lang, zone)}</td>
                   <td>{f.toAddress}</td>
                   <td>{f.subject}</td>
                   <td className="meta">{f.lastError}</td>
@@ -78,7 +81,7 @@ export default function Mail() {
         <tbody>
           {mailbox.map((m) => (
             <tr key={m.file}>
-              <td>{m.date}</td>
+              <td>{m.date ? formatDateTime(new Date(m.date), lang, zone) : ""}</td>
               <td>{m.to}</td>
               <td>
                 <Link to={`/admin/mail/${encodeURIComponent(m.file)}`}>{m.subject}</Link>
