@@ -5,6 +5,7 @@ import { fromDbLanguage } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { authorize } from "../services/policy.server.ts";
 import { getWebinar, updateWebinar } from "../services/webinars.server.ts";
+import { questionsOf } from "../services/webinar-manage.server.ts";
 import { genderFields, webinarInputFromForm } from "../schemas/webinar-form.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
@@ -35,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values[`title_${l}`] = tr.title;
     values[`description_${l}`] = tr.description;
   }
+  for (const q of questionsOf(w)) values[`question_${q.id}`] = q.label;
   w.speakers.forEach((s, i) => {
     Object.assign(values, { [`speaker_${i}_name`]: s.name, [`speaker_${i}_affiliation`]: s.affiliation ?? "", [`speaker_${i}_role`]: s.role, ...genderFields(i, s.gender) });
   });
@@ -46,8 +48,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = Object.fromEntries([...form].map(([k, v]) => [k, String(v)]));
   return runForm(async () => {
-    await updateWebinar(actor, params.id!, webinarInputFromForm(form));
-    return redirect(`/webinars/${params.id}`);
+    const saved = await updateWebinar(actor, params.id!, webinarInputFromForm(form), { refusePast: true });
+    return redirect(`/webinars/${params.id}/manage?saved=updated&notified=${saved.notified}`);
   }, values);
 }
 
