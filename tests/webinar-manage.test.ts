@@ -200,6 +200,9 @@ describe("the schedule and edit forms", () => {
     const blank = await text(await browser.get("/webinars/new"));
     expect(blank).toContain("<legend>When</legend>");
     expect(blank).toContain('name="question_q1"');
+    // Nothing known about this organiser yet: the form asks instead of assuming UTC.
+    expect(blank).toContain('<option value="" selected="">Choose your time zone…</option>');
+    expect(blank).not.toMatch(/<option value="UTC" selected/);
     const past = await browser.post("/webinars/new", form({ startsAt: "2020-01-01T10:00", endsAt: "2020-01-01T11:00" }));
     expect(past.status).toBe(400);
     expect(await text(past)).toContain("Choose a date and time in the future.");

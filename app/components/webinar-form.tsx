@@ -101,10 +101,11 @@ export function WebinarForm({ values, failure, zoneHint = false }: { values: Rec
             {(a) => <input {...a} type="datetime-local" required defaultValue={v.endsAt} />}
           </Field>
         </div>
-        <Field name="timeZone" label={t("time_zone")} errors={errors} hint={zoneHint ? tm("zone_hint") : undefined}>
+        <Field name="timeZone" label={t("time_zone")} errors={errors} hint={zoneHint ? tm("zone_hint") : v.timeZone ? undefined : tm("zone_choose_hint")}>
           {(a) => (
-            <select {...a} defaultValue={v.timeZone ?? "UTC"}>
-              <TimeZoneOptions current={v.timeZone} />
+            <select {...a} required defaultValue={v.timeZone ?? ""}>
+              {v.timeZone ? null : <option value="">{tm("zone_choose")}</option>}
+              <TimeZoneOptions current={v.timeZone || undefined} />
             </select>
           )}
         </Field>

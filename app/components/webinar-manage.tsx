@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { Field } from "./fields.tsx";
 import { Pager, type PagerInfo } from "./pager.tsx";
-import { LANGUAGE_NAMES, LANGUAGES } from "../i18n/index.ts";
+import { LANGUAGES } from "../i18n/index.ts";
 import { manageUi, plural } from "../i18n/ui/webinar-manage.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import type { FieldErrors } from "../services/errors.ts";
@@ -31,7 +31,7 @@ function CountsPanel({ view }: { view: ManageView }) {
   return (
     <>
       <h2>{t("counts_title")}</h2>
-      <p>{view.capacity === null ? t("capacity_none", { confirmed: c.confirmed }) : t("capacity_of", { confirmed: c.confirmed, capacity: view.capacity })}</p>
+      <p>{view.capacity === null ? t("capacity_none", { confirmed: c.confirmed }) : t(plural("capacity_of", c.confirmed), { count: c.confirmed, capacity: view.capacity })}</p>
       {view.capacity !== null ? <progress max={view.capacity} value={Math.min(c.confirmed, view.capacity)} /> : null}
       <dl className="counts">
         {(
@@ -101,7 +101,7 @@ function RegistrationsTable({ view, errors }: { view: ManageView; errors?: Field
                     {r.name}
                     <div className="meta">{r.email}</div>
                   </td>
-                  <td data-label={t("col_details")} className="meta">
+                  <td data-label={r.details ? t("col_details") : undefined} className="meta">
                     {r.details}
                   </td>
                   <td data-label={t("col_status")}>{tw(`reg_${r.status}` as "reg_CONFIRMED")}</td>
@@ -176,7 +176,7 @@ function MessagePanel({ errors }: { errors?: FieldErrors }) {
         <legend>{t("message_title")}</legend>
         <p className="hint">{t("message_hint")}</p>
         <p role="group" aria-label={t("message_to")}>
-          {t("message_to")}:{" "}
+          {t("message_to")}{" "}
           {(["CONFIRMED", "WAITLISTED"] as const).map((g) => (
             <label key={g} className="check">
               <input type="checkbox" name="groups" value={g} defaultChecked={g === "CONFIRMED"} /> {t(`group_${g}`)}
@@ -184,7 +184,7 @@ function MessagePanel({ errors }: { errors?: FieldErrors }) {
           ))}
         </p>
         {LANGUAGES.map((l) => (
-          <Field key={l} name={`message_${l}`} label={t("message_in", { language: LANGUAGE_NAMES[l] })} errors={errors}>
+          <Field key={l} name={`message_${l}`} label={t("message_in", { language: t(`lang_${l}`) })} errors={errors}>
             {(a) => <textarea {...a} rows={3} maxLength={5000} lang={l} />}
           </Field>
         ))}

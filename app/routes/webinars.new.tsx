@@ -35,7 +35,7 @@ export default function NewWebinar() {
   return (
     <section>
       <h1>{t("form_title_new")}</h1>
-      <WebinarForm values={{ askInstitution: "on", askCountry: "on", askAccessNeeds: "on", timeZone }} failure={isFailure(result) ? result : null} zoneHint />
+      <WebinarForm values={{ askInstitution: "on", askCountry: "on", askAccessNeeds: "on", timeZone: timeZone ?? "" }} failure={isFailure(result) ? result : null} zoneHint={timeZone !== null} />
     </section>
   );
 }

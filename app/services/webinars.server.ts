@@ -132,13 +132,13 @@ export async function cancelWebinar(actor: Actor, id: string, reason?: string | 
 
 /**
  * The zone the schedule form starts from: the one the organiser chose for viewing times, else the zone of the
- * last webinar they scheduled, else UTC. Never silently UTC when we know better.
+ * last webinar they scheduled; null when we cannot know (the form then asks, rather than assume UTC).
  */
-export async function organiserTimeZone(actor: Actor, viewerZone: string | null) {
+export async function organiserTimeZone(actor: Actor, viewerZone: string | null): Promise<string | null> {
   if (viewerZone) return viewerZone;
-  if (actor.kind !== "user") return "UTC";
+  if (actor.kind !== "user") return null;
   const last = await prisma().webinar.findFirst({ where: { createdById: actor.id }, orderBy: { createdAt: "desc" }, select: { timeZone: true } });
-  return last?.timeZone ?? "UTC";
+  return last?.timeZone ?? null;
 }
 
 /** Row lock: registrations, cancellations and changes of one webinar happen one at a time. */
