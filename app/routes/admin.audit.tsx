@@ -83,7 +83,9 @@ export default function Audit() {
                   <ul className="meta plain">
                     {e.details.map((d) => (
                       <li key={d.key}>
-                        {known(d.key) ? ta(d.key) : d.key}: {d.href ? <a href={d.href}>{d.value}</a> : d.value}
+                        {known(d.key) ? ta(d.key) : d.key}
+                        {ta("colon")}
+                        {d.href ? <a href={d.href}>{d.value}</a> : d.key === "role" ? (label(`role_${d.value}`) ?? d.value) : d.value}
                       </li>
                     ))}
                   </ul>

@@ -108,6 +108,8 @@ export default function PartnerPage() {
   const failure = isFailure(result) ? result : null;
   const v = (failure?.values ?? {}) as Record<string, string>;
   const done = result && !isFailure(result) ? result : null;
+  // The last focal point cannot step down (the service refuses it too): no button that can only fail.
+  const focalPoints = members?.filter((m) => m.role === "FOCAL_POINT").length ?? 0;
   if (removing && !done) {
     return (
       <section>
@@ -288,13 +290,15 @@ export default function PartnerPage() {
                   <td data-label={ts("col_role")}>{tc(`role_${m.role}`)}</td>
                   {canManage ? (
                     <td data-label={ts("col_actions")}>
-                      <Form method="post" action={`/partners/${p.id}`} className="inline">
-                        <input type="hidden" name="userId" value={m.userId} />
-                        <input type="hidden" name="role" value={m.role === "FOCAL_POINT" ? "MEMBER" : "FOCAL_POINT"} />
-                        <button type="submit" name="intent" value="role" className="secondary">
-                          {m.role === "FOCAL_POINT" ? ts("make_member") : ts("make_focal")}
-                        </button>
-                      </Form>{" "}
+                      {m.role === "MEMBER" || focalPoints > 1 ? (
+                        <Form method="post" action={`/partners/${p.id}`} className="inline">
+                          <input type="hidden" name="userId" value={m.userId} />
+                          <input type="hidden" name="role" value={m.role === "FOCAL_POINT" ? "MEMBER" : "FOCAL_POINT"} />
+                          <button type="submit" name="intent" value="role" className="secondary">
+                            {m.role === "FOCAL_POINT" ? ts("make_member") : ts("make_focal")}
+                          </button>
+                        </Form>
+                      ) : null}{" "}
                       <a href={`/partners/${p.id}?remove=${m.userId}`}>{t("remove")}…</a>
                     </td>
                   ) : null}

@@ -111,6 +111,8 @@ export async function readableAuditEntries(actor: Actor, entries: Entry[], lang:
       if (key === "possibleDuplicateOf" && typeof value === "string") return [{ key, value: partner.get(value) ?? value, href: `/partners/${value}` }];
       if (key === "userId" && typeof value === "string") return [{ key, value: user.get(value) ?? value }];
       if (key === "name" && e.targetType === "Partner") return [];
+      // Other ids mean nothing to a reader; the entry's object already says what it is about.
+      if (/Id$/.test(key)) return [];
       return [{ key, value: Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : String(value) }];
     });
   return entries.map((e) => ({

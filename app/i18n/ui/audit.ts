@@ -38,6 +38,12 @@ const en = {
   languages: "languages",
   email: "email",
   deleted: "deleted item",
+  role_ADMIN: "administrator",
+  role_STAFF: "research team",
+  role_PARTNER: "partner",
+  role_FOCAL_POINT: "focal point",
+  role_MEMBER: "member",
+  colon: ": ",
 };
 
 export type AuditUiKey = keyof typeof en;
@@ -81,6 +87,12 @@ export const auditUi = {
     languages: "langues",
     email: "e-mail",
     deleted: "élément supprimé",
+    role_ADMIN: "administrateur·rice",
+    role_STAFF: "équipe de recherche",
+    role_PARTNER: "partenaire",
+    role_FOCAL_POINT: "point focal",
+    role_MEMBER: "membre",
+    colon: "\u00a0: ",
   },
   es: {
     "apiToken.created": "creó un token de API",
@@ -119,5 +131,11 @@ export const auditUi = {
     languages: "idiomas",
     email: "correo",
     deleted: "elemento eliminado",
+    role_ADMIN: "administración",
+    role_STAFF: "equipo de investigación",
+    role_PARTNER: "socio",
+    role_FOCAL_POINT: "punto focal",
+    role_MEMBER: "miembro",
+    colon: ": ",
   },
 } satisfies Catalog<typeof en>;
