@@ -152,7 +152,7 @@ export function WebinarForm({ values, failure, zoneHint = false }: { values: Rec
         {Array.from({ length: shownSpeakers }, (_, i) => speakerRow(i))}
         {shownSpeakers < SPEAKER_ROWS ? (
           <details>
-            <summary>{t("speaker_n", { n: `${shownSpeakers + 1}–${SPEAKER_ROWS}` })}</summary>
+            <summary>{t("speaker_n", { n: shownSpeakers + 1 === SPEAKER_ROWS ? SPEAKER_ROWS : `${shownSpeakers + 1}–${SPEAKER_ROWS}` })}</summary>
             {Array.from({ length: SPEAKER_ROWS - shownSpeakers }, (_, i) => speakerRow(shownSpeakers + i))}
           </details>
         ) : null}

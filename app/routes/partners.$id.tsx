@@ -247,7 +247,7 @@ export default function PartnerPage() {
               <button type="submit" name="intent" value="details">
                 {ts("save_details")}
               </button>{" "}
-              <a href={`/partners/${p.id}`}>{ts("keep")}</a>
+              <a href={`/partners/${p.id}`}>{ts("cancel_edit")}</a>
             </p>
           </fieldset>
         </Form>

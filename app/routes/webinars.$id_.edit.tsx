@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { manageUi } from "../i18n/ui/webinar-manage.ts";
 import { WebinarForm } from "../components/webinar-form.tsx";
 import { fromDbLanguage } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   w.speakers.forEach((s, i) => {
     Object.assign(values, { [`speaker_${i}_name`]: s.name, [`speaker_${i}_affiliation`]: s.affiliation ?? "", [`speaker_${i}_role`]: s.role, ...genderFields(i, s.gender) });
   });
-  return { values };
+  return { values, id: w.id };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -55,10 +56,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditWebinar() {
   const t = useT(webinarsUi);
-  const { values } = useLoaderData<typeof loader>();
+  const { values, id } = useLoaderData<typeof loader>();
+  const tm = useT(manageUi);
   const result = useActionData<typeof action>();
   return (
     <section>
+      <p>
+        <Link to={`/webinars/${id}/manage`}>← {tm("manage")}</Link>
+      </p>
       <h1>{t("form_title_edit")}</h1>
       <WebinarForm values={values} failure={isFailure(result) ? result : null} />
     </section>
