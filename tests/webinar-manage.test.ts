@@ -115,6 +115,9 @@ describe("the Manage view of a webinar", () => {
     const nobody = await b2.post(`/webinars/${lonely.id}/manage`, { intent: "message", groups: "CONFIRMED", message_en: "Hello" });
     expect(nobody.status).toBe(409);
     expect(await text(nobody)).toContain("Nobody would receive this message");
+    // French counts zero as singular.
+    b2.cookies.set("gmh_lang", "fr");
+    expect(await text(await b2.get(`/webinars/${lonely.id}/manage`))).toContain("0 place prise sur 2");
   });
 
   it("approve and deny say what they did; cancelling a registration and the webinar need a confirmation step", async () => {

@@ -5,7 +5,7 @@ import { LANGUAGES } from "../i18n/index.ts";
 import { manageUi, plural } from "../i18n/ui/webinar-manage.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import type { FieldErrors } from "../services/errors.ts";
-import { useT } from "../utils/i18n.ts";
+import { useLang, useT } from "../utils/i18n.ts";
 
 type Counts = { woman: number; man: number; "non-binary": number; "self-described": number; undisclosed: number };
 export interface ManageView {
@@ -27,11 +27,12 @@ const countVars = (c: Counts) => ({ woman: c.woman, man: c.man, nonBinary: c["no
 
 function CountsPanel({ view }: { view: ManageView }) {
   const t = useT(manageUi);
+  const lang = useLang();
   const c = view.counts;
   return (
     <>
       <h2>{t("counts_title")}</h2>
-      <p>{view.capacity === null ? t("capacity_none", { confirmed: c.confirmed }) : t(plural("capacity_of", c.confirmed), { count: c.confirmed, capacity: view.capacity })}</p>
+      <p>{view.capacity === null ? t("capacity_none", { confirmed: c.confirmed }) : t(plural("capacity_of", c.confirmed, lang), { count: c.confirmed, capacity: view.capacity })}</p>
       {view.capacity !== null ? <progress max={view.capacity} value={Math.min(c.confirmed, view.capacity)} /> : null}
       <dl className="counts">
         {(
@@ -257,10 +258,11 @@ export function ManagePanels({ view, errors }: { view: ManageView; errors?: Fiel
 /** Step two of cancelling a webinar: says who will be told, asks for the reason, then does it. */
 export function ConfirmCancelWebinar({ id, title, confirmed, errors }: { id: string; title: string; confirmed: number; errors?: FieldErrors }) {
   const t = useT(manageUi);
+  const lang = useLang();
   return (
     <Form method="post" action={`/webinars/${id}/manage`}>
       <h2>{t("confirm_cancel_webinar", { title })}</h2>
-      <p>{t(plural("confirm_cancel_webinar_text", confirmed), { count: confirmed })}</p>
+      <p>{t(plural("confirm_cancel_webinar_text", confirmed, lang), { count: confirmed })}</p>
       <Field name="reason" label={t("cancel_reason")} errors={errors}>
         {(a) => <textarea {...a} rows={3} maxLength={2000} />}
       </Field>

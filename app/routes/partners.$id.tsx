@@ -299,7 +299,7 @@ export default function PartnerPage() {
                           </button>
                         </Form>
                       ) : null}{" "}
-                      <a href={`/partners/${p.id}?remove=${m.userId}`}>{t("remove")}…</a>
+                      {m.role === "MEMBER" || focalPoints > 1 ? <a href={`/partners/${p.id}?remove=${m.userId}`}>{t("remove")}…</a> : null}
                     </td>
                   ) : null}
                 </tr>

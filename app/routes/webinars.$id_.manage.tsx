@@ -2,14 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { ConfirmCancelRegistration, ConfirmCancelWebinar, ManagePanels } from "../components/webinar-manage.tsx";
-import { manageUi, plural } from "../i18n/ui/webinar-manage.ts";
+import { manageUi, plural, pluralFor } from "../i18n/ui/webinar-manage.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
 import { can, type Actor } from "../services/policy.server.ts";
 import { webinarManageAction } from "../services/webinar-manage-actions.server.ts";
 import { manageCounts, pageOfRegistrations, questionsOf, registrationOf } from "../services/webinar-manage.server.ts";
 import { getWebinar, panelBalance, webinarText } from "../services/webinars.server.ts";
 import { isFailure, orErrorPage } from "../utils/forms.server.ts";
-import { useT } from "../utils/i18n.ts";
+import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Webinar"} · GenMig Hub` }];
@@ -70,11 +70,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ManageWebinar() {
   const t = useT(manageUi);
+  const lang = useLang();
   const view = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const savedNotice =
-    view.saved === "scheduled" ? t("scheduled_notice") : view.saved === "updated" ? (view.notified ? t(plural("updated_notice", view.notified), { count: view.notified }) : t("updated_notice_none")) : null;
+    view.saved === "scheduled" ? t("scheduled_notice") : view.saved === "updated" ? (view.notified ? t(plural("updated_notice", view.notified, lang), { count: view.notified }) : t("updated_notice_none")) : null;
   return (
     <section>
       <p>
@@ -86,7 +87,7 @@ export default function ManageWebinar() {
       <FormErrors failure={failure} />
       {result && !isFailure(result) ? (
         <p className="notice" role="status">
-          {t(result.notice, result.vars)}
+          {t(pluralFor(result.notice, result.vars?.count, lang), result.vars)}
         </p>
       ) : savedNotice ? (
         <p className="notice" role="status">

@@ -54,7 +54,7 @@ const en = {
   danger_title: "Cancel the webinar",
   cancel_webinar_start: "Cancel the webinar…",
   confirm_cancel_webinar: "Cancel “{title}”?",
-  confirm_cancel_webinar_text_one: "The {count} confirmed registrant receives a cancellation and the event leaves their calendar. This cannot be undone.",
+  confirm_cancel_webinar_text_one: "{count} confirmed registrant receives a cancellation and the event leaves their calendar. This cannot be undone.",
   confirm_cancel_webinar_text_other: "The {count} confirmed registrants receive a cancellation and the event leaves their calendars. This cannot be undone.",
   cancel_reason: "Reason (sent to registrants)",
   yes_cancel_webinar: "Yes, cancel the webinar",
@@ -150,7 +150,7 @@ export const manageUi = {
     danger_title: "Annuler le webinaire",
     cancel_webinar_start: "Annuler le webinaire…",
     confirm_cancel_webinar: "Annuler « {title} » ?",
-    confirm_cancel_webinar_text_one: "La personne confirmée ({count}) reçoit une annulation et l'événement quitte son agenda. C'est définitif.",
+    confirm_cancel_webinar_text_one: "{count} personne confirmée reçoit une annulation et l'événement quitte son agenda. C'est définitif.",
     confirm_cancel_webinar_text_other: "Les {count} personnes confirmées reçoivent une annulation et l'événement quitte leur agenda. C'est définitif.",
     cancel_reason: "Motif (envoyé aux inscrit·es)",
     yes_cancel_webinar: "Oui, annuler le webinaire",
@@ -241,7 +241,7 @@ export const manageUi = {
     danger_title: "Cancelar el seminario web",
     cancel_webinar_start: "Cancelar el seminario web…",
     confirm_cancel_webinar: "¿Cancelar «{title}»?",
-    confirm_cancel_webinar_text_one: "La {count} persona confirmada recibe una cancelación y el evento sale de su calendario. No se puede deshacer.",
+    confirm_cancel_webinar_text_one: "{count} persona confirmada recibe una cancelación y el evento sale de su calendario. No se puede deshacer.",
     confirm_cancel_webinar_text_other: "Las {count} personas confirmadas reciben una cancelación y el evento sale de sus calendarios. No se puede deshacer.",
     cancel_reason: "Motivo (se envía a las personas inscritas)",
     yes_cancel_webinar: "Sí, cancelar el seminario web",
@@ -281,5 +281,10 @@ export const manageUi = {
   },
 } satisfies Catalog<typeof en>;
 
-/** The key for a count: `x_one` for exactly one, else `x_other` (English, French and Spanish agree for 1). */
-export const plural = (key: string, count: number) => `${key}_${count === 1 ? "one" : "other"}` as ManageUiKey;
+/** The key for a count: `x_one` for one (and, in French, for zero), else `x_other`. */
+export const plural = (key: string, count: number, lang: string = "en") =>
+  `${key}_${count === 1 || (lang === "fr" && count === 0) ? "one" : "other"}` as ManageUiKey;
+
+/** A notice keyed on the server (which may not know the page's language) takes the page language's form. */
+export const pluralFor = (key: ManageUiKey, count: unknown, lang: string) =>
+  typeof count === "number" && /_(one|other)$/.test(key) ? plural(key.replace(/_(one|other)$/, ""), count, lang) : key;
