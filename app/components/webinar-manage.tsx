@@ -117,7 +117,7 @@ function RegistrationsTable({ view, errors }: { view: ManageView; errors?: Field
                       )}
                     </td>
                   ) : null}
-                  <td data-label={t("col_actions")} className="actions">
+                  <td data-label={(r.status === "CONFIRMED" && view.started) || r.status === "PENDING_APPROVAL" || (ACTIVE.includes(r.status) && !view.cancelled) ? t("col_actions") : undefined} className="actions">
                     {r.status === "CONFIRMED" && view.started ? (
                       <label className="check">
                         <input type="checkbox" name="attended" value={r.id} defaultChecked={r.attended === true} />
@@ -151,7 +151,7 @@ function RegistrationsTable({ view, errors }: { view: ManageView; errors?: Field
           <p>
             <button type="submit">{t("save_attendance")}</button>
           </p>
-        ) : (
+        ) : view.cancelled ? null : (
           <p className="hint">{t("attendance_after_start")}</p>
         )}
       </Form>
@@ -240,7 +240,7 @@ export function ManagePanels({ view, errors }: { view: ManageView; errors?: Fiel
       ) : null}
       <RegistrationsTable view={view} errors={errors} />
       {view.cancelled ? null : <MessagePanel errors={errors} />}
-      {view.started ? <FollowUpPanel errors={errors} /> : <p className="hint">{t("followup_after_start")}</p>}
+      {view.started ? <FollowUpPanel errors={errors} /> : view.cancelled ? null : <p className="hint">{t("followup_after_start")}</p>}
       {view.cancelled ? null : (
         <>
           <h2>{t("danger_title")}</h2>
