@@ -230,12 +230,18 @@ describe("the schedule and edit forms", () => {
     expect(reg.answers).toEqual({ q1: "How do remittances change care?" });
     expect(await text(await browser.get(`/webinars/${id}/manage`))).toContain("How do remittances change care?");
 
+    // A visitor's answers wait with the unconfirmed request, and become the registration's when confirmed.
+    expect(await text(await visitor.post(`/webinars/${id}`, { intent: "register", email: "guest@example.org", name: "Guest", timeZone: "UTC", answer_q1: "Care work", answer_q9: "not a question" }))).toContain("Check your email");
+    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { toAddress: "guest@example.org" } });
+    await visitor.post(/http:\/\/hub\.test(\/r\/[\w.-]+)\?confirm=1/.exec(mail.text)![1], { intent: "confirm" });
+    expect((await prisma().webinarRegistration.findFirstOrThrow({ where: { webinarId: id, email: "guest@example.org" } })).answers).toEqual({ q1: "Care work" });
+
     // Editing says who was told.
     const edit = await text(await browser.get(`/webinars/${id}/edit`));
     expect(edit).toContain('value="What would you like to ask the speakers?"');
     const moved = await browser.post(`/webinars/${id}/edit`, form({ startsAt: "2031-03-30T12:00", endsAt: "2031-03-30T13:00" }));
-    expect(moved.headers.get("location")).toBe(`/webinars/${id}/manage?saved=updated&notified=1`);
-    expect(await text(await browser.get(moved.headers.get("location")!))).toContain("Saved. 1 confirmed registrant received an updated invitation.");
+    expect(moved.headers.get("location")).toBe(`/webinars/${id}/manage?saved=updated&notified=2`);
+    expect(await text(await browser.get(moved.headers.get("location")!))).toContain("Saved. 2 confirmed registrants received an updated invitation.");
     const same = await browser.post(`/webinars/${id}/edit`, form({ startsAt: "2031-03-30T12:00", endsAt: "2031-03-30T13:00", capacity: "30" }));
     expect(same.headers.get("location")).toBe(`/webinars/${id}/manage?saved=updated&notified=0`);
   });
