@@ -248,3 +248,29 @@ describe("the schedule and edit forms", () => {
 });
 
 void addMember;
+
+describe("the same tools over GraphQL", () => {
+  it("messages registrants (research team only), shows questions and answers, and lets focal points edit details and roles", async () => {
+    const { w, browser } = await webinar({ questions: [{ id: "q1", label: "Your corridor?" }] });
+    await registerForWebinar(await makeUser({ name: "Answering" }), w.id, { timeZone: "UTC", answers: { q1: "Sahel" } });
+    const message = `mutation($id: ID!) { messageWebinarRegistrants(webinarId: $id, input: { groups: [CONFIRMED], messageEn: "Hello" }) { sent } }`;
+    const partner = await makePartner({ name: "Api Institute" });
+    const focal = await signInAs(new Client(), (await focalPointOf(partner)).email);
+    expect((await focal.graphql(message, { id: w.id })).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    expect((await browser.graphql(message, { id: w.id })).data).toEqual({ messageWebinarRegistrants: { sent: 1 } });
+    const read = await browser.graphql<{ webinar: { questions: unknown[]; registrations: { edges: { node: { answers: unknown[] } }[] } } }>(
+      `query($id: ID!) { webinar(id: $id) { questions { id label } registrations(first: 5) { edges { node { answers { questionId answer } } } } } }`,
+      { id: w.id },
+    );
+    expect(read.data?.webinar.questions).toEqual([{ id: "q1", label: "Your corridor?" }]);
+    expect(read.data?.webinar.registrations.edges[0].node.answers).toEqual([{ questionId: "q1", answer: "Sahel" }]);
+    const details = await focal.graphql<{ updatePartnerDetails: { website: string } }>(
+      `mutation($id: ID!) { updatePartnerDetails(partnerId: $id, input: { sector: NGO, website: "https://api.example.org", focalPointName: "Ana", focalPointEmail: "ana@example.org", language: FR, publicListing: true }) { website } }`,
+      { id: partner.id },
+    );
+    expect(details.data?.updatePartnerDetails.website).toBe("https://api.example.org");
+    const focalActor = await focalPointOf(partner);
+    const last = await focal.graphql(`mutation($p: ID!, $u: ID!) { setPartnerMemberRole(partnerId: $p, userId: $u, role: MEMBER) { role } }`, { p: partner.id, u: focalActor.id });
+    expect(last.errors?.[0].extensions?.code).toBe("CONFLICT");
+  });
+});
