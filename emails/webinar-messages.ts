@@ -34,6 +34,7 @@ const en = {
   reminder_body: "A reminder that the webinar starts soon.",
   followup_subject: "Thank you for joining: {title}",
   followup_noshow_subject: "Sorry we missed you: {title}",
+  message_subject: "A message about {title}",
 };
 
 export const webinarMessages = {
@@ -72,6 +73,7 @@ export const webinarMessages = {
     reminder_body: "Petit rappel : le webinaire commence bientôt.",
     followup_subject: "Merci de votre participation : {title}",
     followup_noshow_subject: "Vous nous avez manqué : {title}",
+    message_subject: "Un message à propos de {title}",
   },
   es: {
     when: "Cuándo",
@@ -107,6 +109,7 @@ export const webinarMessages = {
     reminder_body: "Le recordamos que el seminario web empieza pronto.",
     followup_subject: "Gracias por participar: {title}",
     followup_noshow_subject: "Le echamos de menos: {title}",
+    message_subject: "Un mensaje sobre {title}",
   },
 } satisfies Catalog<typeof en>;
 

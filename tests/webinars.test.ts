@@ -170,7 +170,7 @@ describe("webinar pages", () => {
     expect(ok.status).toBe(302);
     const w = await prisma().webinar.findFirstOrThrow({ where: { translations: { some: { title: "Form webinar" } } } });
     expect(w.startsAt.toISOString()).toBe("2031-03-30T08:00:00.000Z");
-    expect(await (await staff.get(`/webinars/${w.id}`)).text()).toContain("Consider inviting a more balanced panel");
+    expect(await (await staff.get(`/webinars/${w.id}/manage`)).text()).toContain("Consider inviting a more balanced panel");
     const edit = await (await staff.get(`/webinars/${w.id}/edit`)).text();
     // Words that name a listed category read back as that choice ("Femme" is a woman); others stay the person's own.
     expect(edit).toMatch(/name="speaker_1_gender"><option value="">[^]*?<option value="woman" selected=""/);

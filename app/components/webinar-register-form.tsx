@@ -8,6 +8,8 @@ import { useLang, useT } from "../utils/i18n.ts";
 export interface RegisterFormProps {
   signedInAs: string | null;
   ask: { institution: boolean; country: boolean; accessNeeds: boolean };
+  /** The organiser's own questions (optional to answer), after the fixed ones. */
+  questions?: { id: string; label: string }[];
   countries: { code: string; name: string }[];
   defaultZone: string;
   failure: FormFailure | null;
@@ -68,6 +70,11 @@ export function WebinarRegisterForm(p: RegisterFormProps) {
           </Field>
         </fieldset>
       ) : null}
+      {p.questions?.map((q) => (
+        <Field key={q.id} name={`answer_${q.id}`} label={q.label} errors={errors}>
+          {(a) => <textarea {...a} rows={2} maxLength={1000} defaultValue={v[`answer_${q.id}`]} />}
+        </Field>
+      ))}
       <Field name="timeZone" label={t("your_time_zone")} errors={errors}>
         {(a) => (
           <select {...a} defaultValue={v.timeZone ?? p.defaultZone}>

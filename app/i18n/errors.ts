@@ -43,6 +43,12 @@ const en = {
   invalid_page: "Page with first/after or last/before, not both directions at once.",
   invalid_gender: "Choose one of the listed options, or describe it yourself.",
   invalid_status: "Choose one of the listed statuses.",
+  webinar_not_started: "Attendance and follow-ups open once the webinar has started.",
+  no_recipients: "Nobody would receive this message: nothing was sent.",
+  followup_already_sent: "This follow-up was already sent; each group receives it once.",
+  message_required: "Write the message in at least one language.",
+  date_in_past: "Choose a date and time in the future.",
+  confirm_required: "Confirm this step first.",
 };
 
 export const errorMessages = {
@@ -89,6 +95,12 @@ export const errorMessages = {
     invalid_page: "Paginez avec first/after ou last/before, pas dans les deux sens à la fois.",
     invalid_gender: "Choisissez une des options proposées, ou décrivez-vous librement.",
     invalid_status: "Choisissez un des statuts proposés.",
+    webinar_not_started: "La présence et les messages de suivi sont possibles une fois le webinaire commencé.",
+    no_recipients: "Personne ne recevrait ce message : rien n'a été envoyé.",
+    followup_already_sent: "Ce message de suivi a déjà été envoyé ; chaque groupe ne le reçoit qu'une fois.",
+    message_required: "Rédigez le message dans au moins une langue.",
+    date_in_past: "Choisissez une date et une heure à venir.",
+    confirm_required: "Confirmez d'abord cette étape.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -132,6 +144,12 @@ export const errorMessages = {
     invalid_page: "Pagine con first/after o last/before, no en ambos sentidos a la vez.",
     invalid_gender: "Elija una de las opciones o descríbalo libremente.",
     invalid_status: "Elija uno de los estados de la lista.",
+    webinar_not_started: "La asistencia y los mensajes de seguimiento se abren cuando el seminario web ha empezado.",
+    no_recipients: "Nadie recibiría este mensaje: no se envió nada.",
+    followup_already_sent: "Este mensaje de seguimiento ya se envió; cada grupo lo recibe una sola vez.",
+    message_required: "Escriba el mensaje en al menos un idioma.",
+    date_in_past: "Elija una fecha y hora futuras.",
+    confirm_required: "Confirme primero este paso.",
   },
 } satisfies Catalog<typeof en>;
 

@@ -4,7 +4,8 @@ import { formatDateTime } from "../i18n/index.ts";
 import { adminUi } from "../i18n/ui/admin.ts";
 import { common } from "../i18n/ui/common.ts";
 import { countryName } from "../schemas/countries.ts";
-import { listPendingPartners } from "../services/partners.server.ts";
+import { likelyDuplicates, listPendingPartners } from "../services/partners.server.ts";
+import { partnerStaffUi } from "../i18n/ui/partner-staff.ts";
 import { can } from "../services/policy.server.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
@@ -17,20 +18,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const pending = await orErrorPage(() => listPendingPartners(actor), request);
   return {
     admin: can(actor, { do: "audit.view" }),
-    pending: pending.map((p) => ({
+    pending: await Promise.all(pending.map(async (p) => ({
       id: p.id,
       name: p.name,
       sector: p.sector,
       country: countryName(p.country, lang),
       focalPoint: `${p.focalPointName} <${p.focalPointEmail}>`,
       createdAt: p.createdAt.toISOString(),
-    })),
+      website: p.website,
+      interests: p.interests,
+      duplicates: (await likelyDuplicates(actor, p)).length,
+    }))),
   };
 }
 
 export default function Admin() {
   const t = useT(adminUi);
   const tc = useT(common);
+  const ts = useT(partnerStaffUi);
   const lang = useLang();
   const { pending, admin } = useLoaderData<typeof loader>();
   return (
@@ -51,6 +56,13 @@ export default function Admin() {
               {tc(`sector_${p.sector}`)} · {p.country} · {formatDateTime(new Date(p.createdAt), lang)}
             </div>
             <div className="meta">{p.focalPoint}</div>
+            {p.website ? <div className="meta">{p.website}</div> : null}
+            {p.interests.length ? <div className="meta">{p.interests.join(", ")}</div> : null}
+            {p.duplicates ? (
+              <p className="alert" role="alert">
+                {ts("duplicates_pending", { count: p.duplicates })}
+              </p>
+            ) : null}
             <Link to={`/partners/${p.id}`}>{t("open")}</Link>
           </li>
         ))}

@@ -5,7 +5,8 @@ import { common } from "../i18n/ui/common.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
 import { formatDateTime } from "../i18n/index.ts";
 import { adminUi } from "../i18n/ui/admin.ts";
-import { auditActions, listAuditEntries } from "../services/audit.server.ts";
+import { auditActions, listAuditEntries, readableAuditEntries } from "../services/audit.server.ts";
+import { auditUi } from "../i18n/ui/audit.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
@@ -15,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Audit log · GenMig Hub" }];
 const PAGE = 50;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { actor } = await requireSignedIn(request);
+  const { actor, lang } = await requireSignedIn(request);
   const url = new URL(request.url);
   const action = url.searchParams.get("action") ?? "";
   const who = url.searchParams.get("actor") ?? "";
@@ -27,14 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     action,
     who,
     actions,
-    entries: page.nodes.map((e) => ({
-      id: e.id,
-      at: e.createdAt.toISOString(),
-      who: e.actor ? `${e.actor.name} <${e.actor.email}>` : null,
-      action: e.action,
-      target: `${e.targetType} ${e.targetId}`,
-      data: e.data ? JSON.stringify(e.data) : "",
-    })),
+    entries: (await readableAuditEntries(actor, page.nodes, lang)).map((e) => ({ ...e, at: e.at.toISOString() })),
     pageInfo: page.pageInfo,
     total: await page.totalCount(),
   };
@@ -43,18 +37,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Audit() {
   const t = useT(adminUi);
   const tc = useT(common);
+  const ta = useT(auditUi);
   const lang = useLang();
   const { entries, pageInfo, total, action, who, actions } = useLoaderData<typeof loader>();
+  const known = (key: string): key is keyof typeof auditUi.en => key in auditUi.en;
+  const label = (a: string) => (known(a) ? ta(a) : null);
   return (
     <section>
       <h1>{t("audit_title")}</h1>
-      <Form method="get" role="search">
+      <Form method="get" role="search" className="filters">
         <label htmlFor="action">{t("action_filter")}</label>
         <select id="action" name="action" defaultValue={action}>
           <option value="">{t("all_actions")}</option>
           {actions.map((a) => (
             <option key={a} value={a}>
-              {a}
+              {label(a) ?? a}
             </option>
           ))}
         </select>{" "}
@@ -63,24 +60,38 @@ export default function Audit() {
         <button type="submit">{t("filter")}</button>
       </Form>
       <p className="meta">{tc("total_count", { count: total })}</p>
-      <table>
+      <table className="audit">
         <thead>
           <tr>
-            <th>{t("when")}</th>
-            <th>{t("who")}</th>
-            <th>{t("what")}</th>
-            <th>{t("target")}</th>
+            <th scope="col">{t("when")}</th>
+            <th scope="col">{t("who")}</th>
+            <th scope="col">{t("what")}</th>
+            <th scope="col">{t("target")}</th>
           </tr>
         </thead>
         <tbody>
           {entries.map((e) => (
             <tr key={e.id}>
-              <td>{formatDateTime(new Date(e.at), lang)}</td>
-              <td>{e.who ?? t("system")}</td>
-              <td>
-                <code>{e.action}</code> <span className="meta">{e.data}</span>
+              <td data-label={t("when")}>{formatDateTime(new Date(e.at), lang)}</td>
+              <td data-label={t("who")}>
+                {e.who ?? t("system")}
+                {e.whoEmail ? <div className="meta">{e.whoEmail}</div> : null}
               </td>
-              <td>{e.target}</td>
+              <td data-label={t("what")}>
+                {label(e.action) ?? <code>{e.action}</code>}
+                {e.details.length ? (
+                  <ul className="meta plain">
+                    {e.details.map((d) => (
+                      <li key={d.key}>
+                        {known(d.key) ? ta(d.key) : d.key}
+                        {ta("colon")}
+                        {d.href ? <a href={d.href}>{d.value}</a> : d.key === "role" ? (label(`role_${d.value}`) ?? d.value) : d.value}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </td>
+              <td data-label={t("target")}>{e.target.href ? <a href={e.target.href}>{e.target.label}</a> : e.target.label}</td>
             </tr>
           ))}
         </tbody>

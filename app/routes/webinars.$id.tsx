@@ -2,15 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { WebinarRegisterForm } from "../components/webinar-register-form.tsx";
-import { WebinarStaffPanel } from "../components/webinar-staff.tsx";
+import { manageUi } from "../i18n/ui/webinar-manage.ts";
 import { formatDateTime } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { countryOptions } from "../schemas/countries.ts";
 import { can } from "../services/policy.server.ts";
-import { listRegistrations, myRegistration, registrationCounts } from "../services/webinar-registrations.server.ts";
-import { pageArgsFromUrl } from "../schemas/page.ts";
-import type { Actor } from "../services/policy.server.ts";
-import { getWebinar, panelBalance, webinarPageUrl, webinarText } from "../services/webinars.server.ts";
+import { questionsOf } from "../services/webinar-manage.server.ts";
+import { myRegistration } from "../services/webinar-registrations.server.ts";
+import { getWebinar, webinarPageUrl, webinarText } from "../services/webinars.server.ts";
 import { calendarLinks } from "../utils/calendar-links.ts";
 import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
@@ -48,38 +47,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     needsSignIn: open && actor.kind === "anonymous" && w.audience === "PARTNERS",
     signedInAs: actor.kind === "user" ? actor.name : null,
     ask: { institution: w.askInstitution, country: w.askCountry, accessNeeds: w.askAccessNeeds },
+    questions: questionsOf(w),
     countries: countryOptions(lang),
-    staff: staff ? await staffView(actor, w, new URL(request.url)) : null,
-  };
-}
-
-const REGISTRATIONS_PAGE = 50;
-const REG_STATUSES = ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "CANCELLED", "DENIED"] as const;
-
-/** The research team's tools: panel balance, counts, and one filterable page of registrations. */
-async function staffView(actor: Actor, w: Awaited<ReturnType<typeof getWebinar>>, url: URL) {
-  const status = REG_STATUSES.find((x) => x === url.searchParams.get("rstatus"));
-  const q = url.searchParams.get("rq") ?? "";
-  const [page, counts] = await Promise.all([
-    listRegistrations(actor, w.id, { status: status ? [status] : undefined, search: q }, pageArgsFromUrl(url, REGISTRATIONS_PAGE, "r")),
-    registrationCounts([w.id]),
-  ]);
-  return {
-    balance: panelBalance(w.speakers),
-    cancelled: w.status === "CANCELLED",
-    counts: counts.get(w.id)!,
-    filter: { status: status ?? "", q },
-    pageInfo: page.pageInfo,
-    registrations: page.nodes.map((r) => ({
-      id: r.id,
-      name: r.name,
-      email: r.email,
-      status: r.status,
-      institution: r.institution,
-      country: r.country,
-      access: [r.captions ? "CC" : "", r.signLanguage ? "SL" : "", r.interpretationLanguage ?? ""].filter(Boolean).join(", "),
-      attended: r.attended,
-    })),
+    staff,
   };
 }
 
@@ -90,6 +60,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function WebinarPage() {
   const t = useT(webinarsUi);
+  const tm = useT(manageUi);
   const lang = useLang();
   const w = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -148,13 +119,20 @@ export default function WebinarPage() {
           <WebinarRegisterForm
             signedInAs={w.signedInAs}
             ask={w.ask}
+            questions={w.questions}
             countries={w.countries}
             defaultZone={zone}
             failure={failure}
           />
         </>
       ) : null}
-      {w.staff ? <WebinarStaffPanel id={w.id} view={w.staff} errors={failure?.fieldErrors} /> : null}
+      {w.staff ? (
+        <p>
+          <Link to={`/webinars/${w.id}/manage`} className="button">
+            {tm("manage")}
+          </Link>
+        </p>
+      ) : null}
     </section>
   );
 }

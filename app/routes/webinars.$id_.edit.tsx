@@ -1,10 +1,12 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { manageUi } from "../i18n/ui/webinar-manage.ts";
 import { WebinarForm } from "../components/webinar-form.tsx";
 import { fromDbLanguage } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { authorize } from "../services/policy.server.ts";
 import { getWebinar, updateWebinar } from "../services/webinars.server.ts";
+import { questionsOf } from "../services/webinar-manage.server.ts";
 import { genderFields, webinarInputFromForm } from "../schemas/webinar-form.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
@@ -35,10 +37,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values[`title_${l}`] = tr.title;
     values[`description_${l}`] = tr.description;
   }
+  for (const q of questionsOf(w)) values[`question_${q.id}`] = q.label;
   w.speakers.forEach((s, i) => {
     Object.assign(values, { [`speaker_${i}_name`]: s.name, [`speaker_${i}_affiliation`]: s.affiliation ?? "", [`speaker_${i}_role`]: s.role, ...genderFields(i, s.gender) });
   });
-  return { values };
+  return { values, id: w.id };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -46,17 +49,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = Object.fromEntries([...form].map(([k, v]) => [k, String(v)]));
   return runForm(async () => {
-    await updateWebinar(actor, params.id!, webinarInputFromForm(form));
-    return redirect(`/webinars/${params.id}`);
+    const saved = await updateWebinar(actor, params.id!, webinarInputFromForm(form), { refusePast: true });
+    return redirect(`/webinars/${params.id}/manage?saved=updated&notified=${saved.notified}`);
   }, values);
 }
 
 export default function EditWebinar() {
   const t = useT(webinarsUi);
-  const { values } = useLoaderData<typeof loader>();
+  const { values, id } = useLoaderData<typeof loader>();
+  const tm = useT(manageUi);
   const result = useActionData<typeof action>();
   return (
     <section>
+      <p>
+        <Link to={`/webinars/${id}/manage`}>← {tm("manage")}</Link>
+      </p>
       <h1>{t("form_title_edit")}</h1>
       <WebinarForm values={values} failure={isFailure(result) ? result : null} />
     </section>

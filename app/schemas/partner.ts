@@ -35,3 +35,16 @@ export const memberInviteSchema = z.object({
   name: optionalText(120),
   role: z.enum(["FOCAL_POINT", "MEMBER"], { errorMap: () => ({ message: "invalid_role" }) }).default("MEMBER"),
 });
+
+/** What a focal point may change about their institution; its name and country stay as the team reviewed them. */
+export const partnerDetailsSchema = partnerRegistrationSchema.pick({
+  sector: true,
+  website: true,
+  focalPointName: true,
+  focalPointEmail: true,
+  interests: true,
+  language: true,
+  publicListing: true,
+});
+
+export const memberRoleSchema = z.enum(["FOCAL_POINT", "MEMBER"], { errorMap: () => ({ message: "invalid_role" }) });

@@ -3,6 +3,7 @@ import { genderChoice } from "./gender.ts";
 import { isTimeZone, zonedWallTimeToUtc } from "../utils/time-zones.ts";
 
 export const SPEAKER_ROWS = 5;
+export const QUESTION_ROWS = 3;
 
 /** Turns the schedule/edit form (wall-clock times in the chosen zone) into the use case's input. */
 export function webinarInputFromForm(form: FormData) {
@@ -31,6 +32,8 @@ export function webinarInputFromForm(form: FormData) {
       gender: s(`speaker_${i}_gender`),
       genderDescription: s(`speaker_${i}_genderDescription`),
     })).filter((sp) => sp.name),
+    // Each row keeps its id, so answers already given stay with their question when another row is emptied.
+    questions: Array.from({ length: QUESTION_ROWS }, (_, i) => ({ id: `q${i + 1}`, label: s(`question_q${i + 1}`) })).filter((q) => q.label),
   };
 }
 

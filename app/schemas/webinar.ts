@@ -40,6 +40,11 @@ const capacity = z
   .nullable()
   .default(null);
 
+export const MAX_QUESTIONS = 5;
+/** A question of the organiser's own, asked after the fixed ones; its id keys the answers, so it stays put. */
+const question = z.object({ id: z.string().regex(/^q[1-9]$/, "invalid_input"), label: text(200) });
+export type WebinarQuestion = z.infer<typeof question>;
+
 const date = z.date({ required_error: "required", invalid_type_error: "invalid_date" });
 
 const webinarFields = {
@@ -59,6 +64,7 @@ const webinarFields = {
   askCountry: z.boolean().default(true),
   askAccessNeeds: z.boolean().default(true),
   speakers: z.array(speaker).max(30).default([]),
+  questions: z.array(question).max(MAX_QUESTIONS, "too_long").default([]),
 };
 
 const endAfterStart = (v: { startsAt?: Date; endsAt?: Date }) => !v.startsAt || !v.endsAt || v.endsAt > v.startsAt;
@@ -85,5 +91,6 @@ export const webinarRegistrationSchema = z.object({
   interpretationLanguage: optionalText(60),
   language: language.default("en"),
   timeZone: timeZone.default("UTC"),
+  answers: z.record(z.string().regex(/^q[1-9]$/), multilineText(1000)).default({}),
 });
 export type WebinarRegistrationInput = z.input<typeof webinarRegistrationSchema>;

@@ -1,7 +1,7 @@
 import { sendApplicationReceived, sendDuplicateApplication, sendPartnerApproved, sendPartnerRejected } from "../../emails/senders.ts";
 import type { Partner, Prisma } from "../generated/prisma/client.ts";
 import { fromDbLanguage, toDbLanguage } from "../i18n/index.ts";
-import { partnerRegistrationSchema, rejectionSchema, type SectorValue } from "../schemas/partner.ts";
+import { memberRoleSchema, partnerDetailsSchema, partnerRegistrationSchema, rejectionSchema, type SectorValue } from "../schemas/partner.ts";
 import type { PageArgs } from "../schemas/page.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma, type Tx } from "../utils/db.server.ts";
@@ -181,4 +181,79 @@ export async function removePartnerMember(actor: Actor, partnerId: string, userI
     await recordAudit(tx, actor, "partner.memberRemoved", { type: "Partner", id: partnerId }, { userId });
     return membership;
   });
+}
+
+/** A focal point (or the research team) updates the institution's contact and profile; audited with what changed. */
+export async function updatePartnerDetails(actor: Actor, partnerId: string, input: unknown) {
+  const data = parseInput(partnerDetailsSchema, input);
+  return prisma().$transaction(async (tx) => {
+    const partner = await tx.partner.findUnique({ where: { id: partnerId } });
+    if (!partner || !can(actor, { do: "partner.view", partner })) throw notFound();
+    authorize(actor, { do: "partner.editDetails", partner });
+    const next = { ...data, website: data.website ?? null, language: toDbLanguage(data.language) };
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(partner[k]));
+    const updated = await tx.partner.update({ where: { id: partnerId }, data: next });
+    if (changed.length) await recordAudit(tx, actor, "partner.detailsUpdated", { type: "Partner", id: partnerId }, { changed });
+    return Object.assign(updated, { changed });
+  });
+}
+
+/**
+ * Makes a member a focal point, or a focal point a member again; an institution always keeps one focal point.
+ * Audited with the person and the new role.
+ */
+export async function setMemberRole(actor: Actor, partnerId: string, userId: string, roleInput: unknown) {
+  const role = parseInput(memberRoleSchema, roleInput);
+  return prisma().$transaction(async (tx) => {
+    const partner = await tx.partner.findUnique({ where: { id: partnerId } });
+    if (!partner || !can(actor, { do: "partner.view", partner })) throw notFound();
+    authorize(actor, { do: "partner.manageMembers", partner });
+    // Serialises concurrent demotions: two focal points demoting each other must not leave none.
+    await tx.$queryRaw`SELECT id FROM "Partner" WHERE id = ${partnerId} FOR UPDATE`;
+    const membership = await tx.membership.findUnique({ where: { userId_partnerId: { userId, partnerId } }, include: { user: { select: { name: true } } } });
+    if (!membership) throw notFound();
+    if (membership.role === role) return membership;
+    if (role === "MEMBER" && (await tx.membership.count({ where: { partnerId, role: "FOCAL_POINT" } })) <= 1) throw new AppError("CONFLICT", "last_focal_point");
+    const updated = await tx.membership.update({ where: { id: membership.id }, data: { role }, include: { user: { select: { name: true } } } });
+    await recordAudit(tx, actor, "partner.memberRoleChanged", { type: "Partner", id: partnerId }, { userId, role });
+    return updated;
+  });
+}
+
+/**
+ * Other institutions that look like this one: same country and the same or a similar name (accents, case,
+ * punctuation and small typos aside), plus any the registration flagged. For the team reviewing an application.
+ */
+export async function likelyDuplicates(actor: Actor, partner: Pick<Partner, "id" | "name" | "country">) {
+  authorize(actor, { do: "partner.decide" });
+  const flagged = await prisma().auditEntry.findMany({ where: { action: "partner.registered", targetId: partner.id } });
+  const flaggedIds = flagged.map((e) => (e.data as { possibleDuplicateOf?: string } | null)?.possibleDuplicateOf).filter((x): x is string => !!x);
+  const sameCountry = await prisma().partner.findMany({ where: { country: partner.country, id: { not: partner.id } }, select: { id: true, name: true, status: true, country: true } });
+  const key = normaliseName(partner.name);
+  return sameCountry.filter((p) => flaggedIds.includes(p.id) || similarNames(key, normaliseName(p.name)));
+}
+
+export const normaliseName = (name: string) =>
+  name
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+
+export function similarNames(a: string, b: string) {
+  if (a === b) return true;
+  if (a.length >= 6 && b.length >= 6 && (a.includes(b) || b.includes(a))) return true;
+  return editDistance(a, b) <= Math.max(1, Math.floor(Math.min(a.length, b.length) / 10));
+}
+
+function editDistance(a: string, b: string) {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }

@@ -41,6 +41,9 @@ export type Action =
   | { do: "mail.view" }
   | { do: "account.manage" }
   | { do: "webinar.manage" }
+  | { do: "webinar.exportRegistrations" }
+  | { do: "webinar.messageRegistrants" }
+  | { do: "partner.editDetails"; partner: PartnerRef }
   | { do: "webinar.register"; webinar: { audience: "PUBLIC" | "PARTNERS" | "INVITED" } };
 
 export const isStaff = (a: Actor): boolean => a.kind === "user" && (a.role === "STAFF" || a.role === "ADMIN");
@@ -69,6 +72,7 @@ export function can(actor: Actor, action: Action): boolean {
       );
     case "partner.viewMembers":
       return !!membership(actor, action.partner.id);
+    case "partner.editDetails":
     case "partner.manageMembers": {
       const m = membership(actor, action.partner.id);
       return m?.role === "FOCAL_POINT" && action.partner.status === "APPROVED";

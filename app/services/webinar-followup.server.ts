@@ -1,5 +1,5 @@
 import { optionalMultiline } from "../schemas/fields.ts";
-import { prisma } from "../utils/db.server.ts";
+import { prisma, type Tx } from "../utils/db.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
 import { authorize, type Actor } from "./policy.server.ts";
@@ -29,9 +29,17 @@ export async function queueWebinarReminders(now = new Date()) {
   return queued;
 }
 
-export async function recordAttendance(actor: Actor, webinarId: string, entries: { registrationId: string; attended: boolean }[]) {
+/** Attendance and follow-ups describe something that happened: nothing before the webinar starts. */
+async function assertStarted(db: Pick<Tx, "webinar">, webinarId: string, now: Date) {
+  const webinar = await db.webinar.findUnique({ where: { id: webinarId }, select: { startsAt: true } });
+  if (!webinar) throw notFound();
+  if (webinar.startsAt > now) throw new AppError("CONFLICT", "webinar_not_started");
+}
+
+export async function recordAttendance(actor: Actor, webinarId: string, entries: { registrationId: string; attended: boolean }[], now = new Date()) {
   authorize(actor, { do: "webinar.manage" });
   return prisma().$transaction(async (tx) => {
+    await assertStarted(tx, webinarId, now);
     const regs = await tx.webinarRegistration.findMany({ where: { webinarId, id: { in: entries.map((e) => e.registrationId) } } });
     if (regs.length !== new Set(entries.map((e) => e.registrationId)).size) throw notFound();
     for (const e of entries) await tx.webinarRegistration.update({ where: { id: e.registrationId }, data: { attended: e.attended } });
@@ -67,6 +75,7 @@ function csvFields(line: string) {
  */
 export async function importAttendanceCsv(actor: Actor, webinarId: string, csv: string) {
   authorize(actor, { do: "webinar.manage" });
+  await assertStarted(prisma(), webinarId, new Date());
   const lines = csv.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim());
   const header = csvFields(lines[0] ?? "").map((h) => h.toLowerCase());
   const column = header.findIndex((h) => /e-?mail/.test(h));
@@ -78,22 +87,38 @@ export async function importAttendanceCsv(actor: Actor, webinarId: string, csv: 
   return { attended: confirmed.filter((r) => present.has(r.email)).length, noShows: confirmed.filter((r) => !present.has(r.email)).length, unmatched: [...present].filter((e) => !known.has(e!)) };
 }
 
-/** A different message to those who attended and to the no-shows (recording, slides, related brief). */
-export async function sendWebinarFollowUp(actor: Actor, webinarId: string, messages: { attended?: string; noShow?: string }) {
+/**
+ * A different message to those who attended and to the no-shows (recording, slides, related brief). Each group
+ * gets its message once: a group already sent is refused, and so is a send that would reach nobody.
+ */
+export async function sendWebinarFollowUp(actor: Actor, webinarId: string, messages: { attended?: string; noShow?: string }, now = new Date()) {
   authorize(actor, { do: "webinar.manage" });
   const texts = { attended: optionalMultiline("attendedMessage", messages.attended, 5000), noShow: optionalMultiline("noShowMessage", messages.noShow, 5000) };
   return prisma().$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Webinar" WHERE id = ${webinarId} FOR UPDATE`;
     const webinar = await tx.webinar.findUnique({ where: { id: webinarId }, include: { translations: true } });
     if (!webinar) throw notFound();
+    await assertStarted(tx, webinarId, now);
+    const earlier = await tx.auditEntry.findMany({ where: { action: "webinar.followUpSent", targetId: webinarId } });
+    const done = new Set(earlier.flatMap((e) => ((e.data as { groups?: string[] } | null)?.groups ?? [])));
+    const repeated = (["attended", "noShow"] as const).filter((g) => texts[g] && done.has(g));
+    if (repeated.length) {
+      const field = (g: string) => (g === "attended" ? "attendedMessage" : "noShowMessage");
+      throw new AppError("CONFLICT", "followup_already_sent", Object.fromEntries(repeated.map((g) => [field(g), { key: "followup_already_sent" as const }])));
+    }
     const regs = await tx.webinarRegistration.findMany({ where: { webinarId, status: "CONFIRMED", attended: { not: null } } });
     let sent = 0;
+    const groups = new Set<string>();
     for (const reg of regs) {
-      const message = reg.attended ? texts.attended : texts.noShow;
+      const group = reg.attended ? "attended" : "noShow";
+      const message = texts[group];
       if (!message) continue;
       await notify(tx, webinar, reg, reg.attended ? "followup" : "followup_noshow", webinar.id, { message });
+      groups.add(group);
       sent += 1;
     }
-    await recordAudit(tx, actor, "webinar.followUpSent", { type: "Webinar", id: webinarId }, { sent });
+    if (sent === 0) throw new AppError("CONFLICT", "no_recipients");
+    await recordAudit(tx, actor, "webinar.followUpSent", { type: "Webinar", id: webinarId }, { sent, groups: [...groups] });
     return { sent };
   });
 }

@@ -12,7 +12,8 @@ type Kind = WebinarMail["kind"];
 const REQUEST_KINDS: Kind[] = ["confirmed", "promoted", "updated"];
 const CANCEL_KINDS: Kind[] = ["cancelled", "registration_cancelled"];
 // "confirm" goes to an unverified address about a request that is not a registration yet.
-const NO_MANAGE_LINK: Kind[] = ["cancelled", "registration_cancelled", "denied", "confirm"];
+// Follow-ups come after the event, when there is nothing left to cancel.
+const NO_MANAGE_LINK: Kind[] = ["cancelled", "registration_cancelled", "denied", "confirm", "followup", "followup_noshow"];
 
 export const joinUrl = (registrationId: string) => `${env().APP_URL}/j/${signId("join", registrationId)}`;
 export const manageUrl = (registrationId: string) => `${env().APP_URL}/r/${signId("manage", registrationId)}`;
@@ -93,4 +94,10 @@ export async function notifyRegistrants(tx: Prisma.TransactionClient, webinar: W
   const confirmed = await tx.webinarRegistration.findMany({ where: { webinarId: webinar.id, status: "CONFIRMED" } });
   const extra = webinar.cancelReason ? { note: webinar.cancelReason } : undefined;
   await sendWebinarMails(tx, confirmed.map((reg) => webinarMessage(webinar, reg, kind, webinar.sequence, extra)));
+  return confirmed.length;
+}
+
+/** A staff message to some registrants, each in their own language; `messageId` keys it once per person. */
+export async function messageRecipients(tx: Prisma.TransactionClient, webinar: W, regs: Recipient[], messageId: string, textFor: (reg: Recipient) => string) {
+  await sendWebinarMails(tx, regs.map((reg) => webinarMessage(webinar, reg, "message", messageId, { message: textFor(reg) })));
 }

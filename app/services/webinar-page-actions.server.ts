@@ -2,11 +2,9 @@ import type { WebinarsUiKey } from "../i18n/ui/webinars.ts";
 import { runForm } from "../utils/forms.server.ts";
 import type { Actor } from "./policy.server.ts";
 import type { Requester } from "./rate-limit.server.ts";
-import { importAttendanceCsv, recordAttendance, sendWebinarFollowUp } from "./webinar-followup.server.ts";
-import { approveWebinarRegistration, denyWebinarRegistration, registerForWebinar } from "./webinar-registrations.server.ts";
-import { cancelWebinar } from "./webinars.server.ts";
+import { registerForWebinar } from "./webinar-registrations.server.ts";
 
-type Notice = { ok: true; notice: WebinarsUiKey; vars?: Record<string, string | number> };
+export type Notice = { ok: true; notice: WebinarsUiKey; vars?: Record<string, string | number> };
 
 const REGISTERED: Record<string, WebinarsUiKey> = {
   CONFIRMED: "registered_confirmed",
@@ -32,32 +30,10 @@ export function webinarPageAction(actor: Actor, id: string, form: FormData, requ
           interpretationLanguage: values.interpretationLanguage,
           language: values.language,
           timeZone: values.timeZone,
+          answers: Object.fromEntries(Object.entries(values).filter(([k]) => /^answer_q[1-9]$/.test(k)).map(([k, v]) => [k.slice(7), v])),
         }, undefined, requester);
         return { ok: true, notice: REGISTERED[reg.status] ?? "registered_pending", vars: { email: reg.email } };
       }
-      case "attendance": {
-        const [verdict, regId] = (values.decide ?? "").split(":");
-        if (verdict === "approve") await approveWebinarRegistration(actor, regId);
-        else if (verdict === "deny") await denyWebinarRegistration(actor, regId, values.denialMessage);
-        else {
-          // Only the confirmed rows the page showed: registrations on other pages keep their attendance.
-          const present = new Set(form.getAll("attended").map(String));
-          const shown = [...new Set(form.getAll("shown").map(String))];
-          await recordAttendance(actor, id, shown.map((registrationId) => ({ registrationId, attended: present.has(registrationId) })));
-        }
-        return { ok: true, notice: "saved" };
-      }
-      case "import": {
-        const r = await importAttendanceCsv(actor, id, values.csv ?? "");
-        return { ok: true, notice: "import_result", vars: { attended: r.attended, noShows: r.noShows, unmatched: r.unmatched.length } };
-      }
-      case "followup": {
-        const r = await sendWebinarFollowUp(actor, id, { attended: values.attendedMessage, noShow: values.noShowMessage });
-        return { ok: true, notice: "followup_sent", vars: { sent: r.sent } };
-      }
-      case "cancel-webinar":
-        await cancelWebinar(actor, id, values.reason);
-        return { ok: true, notice: "webinar_cancelled" };
       default:
         throw new Response(null, { status: 400 });
     }

@@ -91,7 +91,7 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
     if (webinar.audience === "INVITED" && !isStaff(actor)) throw notFound();
     authorize(actor, { do: "webinar.register", webinar });
     assertOpen(webinar, now);
-    const answers = registrationFields(data);
+    const answers = { ...registrationFields(data), answers: questionAnswers(webinar, data.answers) };
     const existing = await tx.webinarRegistration.findUnique({ where: { webinarId_email: { webinarId, email: data.email } } });
     const active = existing && !REPLACEABLE.includes(existing.status);
     if (actor.kind !== "user") {
@@ -133,6 +133,13 @@ function registrationFields(data: ReturnType<typeof webinarRegistrationSchema.pa
     signLanguage: data.signLanguage,
     interpretationLanguage: data.interpretationLanguage ?? null,
   };
+}
+
+/** Only answers to the webinar's own questions are kept; an empty answer is no answer. */
+function questionAnswers(webinar: WebinarWithText, given: Record<string, string>) {
+  const ids = new Set(((webinar.questions as { id: string }[] | null) ?? []).map((q) => q.id));
+  const kept = Object.fromEntries(Object.entries(given).filter(([id, v]) => ids.has(id) && v));
+  return Object.keys(kept).length ? kept : undefined;
 }
 
 const confirmUrl = (requestId: string) => `${env().APP_URL}/r/${signId("confirm", requestId)}`;

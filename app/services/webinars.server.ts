@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { Prisma, Webinar, WebinarSpeaker, WebinarTranslation } from "../generated/prisma/client.ts";
+import { Prisma, type Webinar, WebinarSpeaker, WebinarTranslation } from "../generated/prisma/client.ts";
 import { toDbLanguage } from "../i18n/index.ts";
 import { optionalMultiline } from "../schemas/fields.ts";
 import { scheduleWebinarSchema, updateWebinarSchema } from "../schemas/webinar.ts";
@@ -23,9 +23,20 @@ function speakerRows(speakers: { name: string; affiliation?: string; role: "SPEA
   return speakers.map((s, position) => ({ ...s, position }));
 }
 
-export async function scheduleWebinar(actor: Actor, input: unknown) {
+/** The schedule form refuses a start in the past; imports and tests may record past webinars. */
+export interface ScheduleOptions {
+  refusePast?: boolean;
+  now?: Date;
+}
+
+const assertFuture = (startsAt: Date, opts: ScheduleOptions) => {
+  if (opts.refusePast && startsAt <= (opts.now ?? new Date())) throw new AppError("BAD_USER_INPUT", "invalid_input", { startsAt: { key: "date_in_past" } });
+};
+
+export async function scheduleWebinar(actor: Actor, input: unknown, opts: ScheduleOptions = {}) {
   authorize(actor, { do: "webinar.manage" });
   const data = parseInput(scheduleWebinarSchema, input);
+  assertFuture(data.startsAt, opts);
   return prisma().$transaction(async (tx) => {
     const webinar = await tx.webinar.create({
       data: {
@@ -40,6 +51,7 @@ export async function scheduleWebinar(actor: Actor, input: unknown) {
         askInstitution: data.askInstitution,
         askCountry: data.askCountry,
         askAccessNeeds: data.askAccessNeeds,
+        questions: data.questions.length ? data.questions : undefined,
         createdById: actor.kind === "user" ? actor.id : null,
         translations: { create: data.translations.map((t) => ({ ...t, language: toDbLanguage(t.language) })) },
         speakers: { create: speakerRows(data.speakers) },
@@ -55,7 +67,7 @@ export async function scheduleWebinar(actor: Actor, input: unknown) {
  * Time, link, status and wording changes bump SEQUENCE in the same transaction; a change of time or wording also
  * sends every confirmed registrant an updated REQUEST. A new meeting link needs no invite: joins go through /j/.
  */
-export async function updateWebinar(actor: Actor, id: string, input: unknown) {
+export async function updateWebinar(actor: Actor, id: string, input: unknown, opts: ScheduleOptions = {}) {
   authorize(actor, { do: "webinar.manage" });
   const data = parseInput(updateWebinarSchema, input);
   return prisma().$transaction(async (tx) => {
@@ -65,6 +77,7 @@ export async function updateWebinar(actor: Actor, id: string, input: unknown) {
     const endsAt = data.endsAt ?? current.endsAt;
     if (endsAt <= startsAt) throw new AppError("BAD_USER_INPUT", "invalid_input", { endsAt: { key: "end_before_start" } });
     const timeChanged = startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime();
+    if (timeChanged) assertFuture(startsAt, opts);
     const linkChanged = data.meetingUrl !== undefined && data.meetingUrl !== current.meetingUrl;
     const textKey = (ts: { language: string; title: string; description: string }[]) =>
       JSON.stringify(ts.map((t) => [t.language.toUpperCase(), t.title, t.description]).sort());
@@ -81,6 +94,7 @@ export async function updateWebinar(actor: Actor, id: string, input: unknown) {
       askInstitution: data.askInstitution,
       askCountry: data.askCountry,
       askAccessNeeds: data.askAccessNeeds,
+      questions: data.questions === undefined ? undefined : data.questions.length ? data.questions : Prisma.DbNull,
       ...(bump ? { sequence: { increment: 1 } } : {}),
     };
     if (data.translations) {
@@ -93,8 +107,9 @@ export async function updateWebinar(actor: Actor, id: string, input: unknown) {
     }
     const webinar = await tx.webinar.update({ where: { id }, data: update, include: withText });
     await recordAudit(tx, actor, "webinar.updated", { type: "Webinar", id }, { sequence: webinar.sequence, timeChanged, linkChanged });
-    if (timeChanged || textChanged) await notifyRegistrants(tx, webinar, "updated");
-    return webinar;
+    // Who was told, so the organiser sees it: every confirmed registrant, or nobody for a change they need not know.
+    const notified = timeChanged || textChanged ? await notifyRegistrants(tx, webinar, "updated") : 0;
+    return Object.assign(webinar, { notified });
   });
 }
 
@@ -110,9 +125,20 @@ export async function cancelWebinar(actor: Actor, id: string, reason?: string | 
       include: withText,
     });
     await recordAudit(tx, actor, "webinar.cancelled", { type: "Webinar", id }, { reason: cancelReason });
-    await notifyRegistrants(tx, webinar, "cancelled");
-    return webinar;
+    const notified = await notifyRegistrants(tx, webinar, "cancelled");
+    return Object.assign(webinar, { notified });
   });
+}
+
+/**
+ * The zone the schedule form starts from: the one the organiser chose for viewing times, else the zone of the
+ * last webinar they scheduled; null when we cannot know (the form then asks, rather than assume UTC).
+ */
+export async function organiserTimeZone(actor: Actor, viewerZone: string | null): Promise<string | null> {
+  if (viewerZone) return viewerZone;
+  if (actor.kind !== "user") return null;
+  const last = await prisma().webinar.findFirst({ where: { createdById: actor.id }, orderBy: { createdAt: "desc" }, select: { timeZone: true } });
+  return last?.timeZone ?? null;
 }
 
 /** Row lock: registrations, cancellations and changes of one webinar happen one at a time. */

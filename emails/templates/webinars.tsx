@@ -16,7 +16,12 @@ export interface WebinarEmailContext {
   manageUrl?: string;
 }
 
-type Kind = "already_registered" | "confirmed" | "promoted" | "updated" | "cancelled" | "registration_cancelled" | "waitlisted" | "confirm" | "pending" | "denied" | "reminder_24h" | "reminder_1h" | "followup" | "followup_noshow";
+type Kind = "already_registered" | "confirmed" | "promoted" | "updated" | "cancelled" | "registration_cancelled" | "waitlisted" | "confirm" | "pending" | "denied" | "reminder_24h" | "reminder_1h" | "followup" | "followup_noshow" | "message";
+
+/** Staff write plain text; addresses in it become links, so recordings and slides are one click away. */
+function linkified(text: string) {
+  return text.split(/(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]])/g).map((part, i) => (i % 2 ? <a key={i} href={part}>{part}</a> : part));
+}
 
 /** The body shows the time in the recipient's own zone and language, and names the event's zone. */
 export function whenLines(c: WebinarEmailContext) {
@@ -31,7 +36,7 @@ export function webinarEmail(kind: Kind, c: WebinarEmailContext, extra: { note?:
   const t = translator(webinarMessages, c.lang);
   const te = translator(emailMessages, c.lang);
   const subject = t(`${kind}_subject` as WebinarEmailKey, { title: c.title });
-  const bodyKey = (kind.startsWith("reminder") ? "reminder_body" : kind.startsWith("followup") ? null : `${kind}_body`) as WebinarEmailKey | null;
+  const bodyKey = (kind.startsWith("reminder") ? "reminder_body" : kind.startsWith("followup") || kind === "message" ? null : `${kind}_body`) as WebinarEmailKey | null;
   const body = bodyKey ? t(bodyKey) : null;
   const when = whenLines(c);
   return renderEmail(
@@ -40,7 +45,7 @@ export function webinarEmail(kind: Kind, c: WebinarEmailContext, extra: { note?:
       <p style={{ fontSize: "18px", fontWeight: 700 }}>{c.title}</p>
       {body ? <p>{body}</p> : null}
       {extra.note ? <p>{extra.note}</p> : null}
-      {extra.message ? <p style={{ whiteSpace: "pre-wrap" }}>{extra.message}</p> : null}
+      {extra.message ? <p style={{ whiteSpace: "pre-wrap" }}>{linkified(extra.message)}</p> : null}
       <p>
         <strong>{t("when")}</strong>
         {when.map((line) => (

@@ -212,7 +212,7 @@ describe("fuzzing the main form actions", () => {
       valid: () => ({ intent: "register", email: "fuzz-web@example.org", name: "Ana Pérez", institution: "Instituto", country: "MX", language: "es", timeZone: "America/Mexico_City", interpretationLanguage: "LSM", captions: "on" }),
     },
     {
-      path: (ids) => `/webinars/${ids[2]}`,
+      path: (ids) => `/webinars/${ids[2]}/manage`,
       who: "staff",
       valid: (ids) => ({ intent: "attendance", decide: `deny:${ids[3]}`, denialMessage: "Full, sorry.\nNext time.", csv: "email\nfuzz-reg@example.org", attendedMessage: "Thanks", noShowMessage: "Missed you", reason: "Speaker ill" }),
     },

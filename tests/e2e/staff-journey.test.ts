@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// Research staff on the compiled server in Chromium: schedule → manage → message → cancel with confirmation,
+// at desktop width in English and at 390 px in French, without JavaScript. SCREENSHOT_DIR keeps the screenshots.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const shots = process.env.SCREENSHOT_DIR;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-staff-e2e-"));
+let base = "";
+let server: ChildProcess;
+let browser: Browser;
+
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function signInToken(to: string, after: Set<string>) {
+  const dir = path.join(dataDir, "mail");
+  for (let i = 0; i < 60; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !after.has(f)) : [];
+    for (const f of files) {
+      const raw = fs.readFileSync(path.join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+      const token = /\/auth\/verify\?token=([\w-]+)/.exec(raw)?.[1];
+      if (raw.includes(`To: ${to}`) && token) return token;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no sign-in mail for ${to}`);
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
+  delete env.DATABASE_URL;
+  delete env.SMTP_URL;
+  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
+  server = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", log, log], detached: true });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+});
+
+/** Nothing sticks out sideways, and every button and link of the main area can be reached without scrolling sideways. */
+async function fitsWidth(page: Page, width: number) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+  for (const box of await page.locator("main button:visible, main a.button:visible").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right))) {
+    expect(box).toBeLessThanOrEqual(width);
+  }
+}
+
+const shot = async (page: Page, name: string) => {
+  if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+};
+
+const runs = [
+  { label: "desktop, English", width: 1280, height: 900, locale: "en-GB", lang: "en" },
+  { label: "390 px, French", width: 390, height: 844, locale: "fr-FR", lang: "fr" },
+] as const;
+
+describe("research staff in a real browser", () => {
+  it.each(runs)("schedule, manage, message and cancel with confirmation ($label)", async (run) => {
+    const context = await browser.newContext({ locale: run.locale, viewport: { width: run.width, height: run.height }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    const fr = run.lang === "fr";
+    const before = new Set(fs.existsSync(path.join(dataDir, "mail")) ? fs.readdirSync(path.join(dataDir, "mail")) : []);
+    await page.goto(`${base}/auth/sign-in`);
+    await page.fill("#f-email", "research@example.org");
+    await page.click("main button[type=submit]");
+    const token = await signInToken("research@example.org", before);
+    await page.goto(`${base}/auth/verify?token=${token}`);
+    await page.click("main button[type=submit]");
+    await page.waitForURL(/\/account/);
+
+    // Schedule: sections, the organiser's zone, a question of our own.
+    await page.goto(`${base}/webinars/new`);
+    expect(await page.locator("legend").allTextContents()).toEqual(expect.arrayContaining(fr ? ["Quoi", "Quand", "Formulaire d'inscription"] : ["What", "When", "Registration form"]));
+    await fitsWidth(page, run.width);
+    await shot(page, `new-${run.lang}-${run.width}`);
+    const title = `Care and mobility ${run.lang}`;
+    await page.fill("#f-title_en", title);
+    await page.fill("#f-startsAt", "2031-05-20T14:00");
+    await page.fill("#f-endsAt", "2031-05-20T15:30");
+    await page.selectOption("#f-timeZone", "Europe/Madrid");
+    await page.fill("#f-meetingUrl", "https://meet.example.org/care");
+    await page.fill("#f-capacity", "30");
+    await page.fill("#f-question_q1", "Which corridor do you work on?");
+    await page.click("main button[type=submit]");
+    await page.waitForURL(/\/manage\?saved=scheduled/);
+    await expect.poll(() => page.locator("[role=status]").textContent()).toContain(fr ? "Le webinaire est programmé" : "The webinar is scheduled");
+    const manage = page.url().replace(/\?.*/, "");
+    const id = manage.split("/")[4];
+
+    // Register ourselves on the public page, so there is someone to write to; the public page links to Manage.
+    await page.goto(`${base}/webinars/${id}`);
+    await page.fill("#f-answer_q1", "Sahel to Maghreb");
+    await page.click("main form[method=post] button[type=submit]");
+    await page.waitForLoadState();
+    await page.click(`a[href="/webinars/${id}/manage"]`);
+    await page.waitForURL(manage);
+    const counts = await page.locator(".counts").textContent();
+    expect(counts).toMatch(fr ? /Confirmé·es\s*1/ : /Confirmed\s*1/);
+    expect(await page.locator("table.registrations").textContent()).toContain("Sahel to Maghreb");
+    await fitsWidth(page, run.width);
+    await shot(page, `manage-${run.lang}-${run.width}`);
+
+    // Message registrants.
+    await page.fill("#f-message_en", "The slides are at https://example.org/slides");
+    await page.fill("#f-message_fr", "Les diapositives : https://example.org/slides");
+    await page.click("button[value=message]");
+    await expect.poll(() => page.locator("[role=status]").textContent()).toBe(fr ? "Message en file d'envoi pour 1 personne." : "Message queued for 1 person.");
+
+    // Cancel: a confirmation page first, then the real thing.
+    await page.click(`a[href$="manage?confirm=cancel-webinar"]`);
+    await expect.poll(() => page.locator("h2").first().textContent()).toContain(title);
+    await fitsWidth(page, run.width);
+    await shot(page, `confirm-cancel-${run.lang}-${run.width}`);
+    await page.fill("#f-reason", "Speaker unavailable");
+    await page.click("button[value=cancel-webinar]");
+    await expect.poll(() => page.locator("[role=status]").textContent()).toBe(fr ? "Le webinaire est annulé ; 1 inscrit·e a reçu un e-mail." : "The webinar is cancelled; 1 registrant was emailed.");
+    expect(await page.locator("h1 .badge").textContent()).toBe(fr ? "Annulé" : "Cancelled");
+    await fitsWidth(page, run.width);
+    await shot(page, `cancelled-${run.lang}-${run.width}`);
+    await context.close();
+  }, 90_000);
+});
