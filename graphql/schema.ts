@@ -3,6 +3,7 @@ import { builder } from "./builder.ts";
 import "./auth.ts";
 import "./partners.ts";
 import "./webinars.ts";
+import "./webinar-invitations.ts";
 import "./admin.ts";
 
 export const schema = builder.toSchema();
