@@ -6,7 +6,7 @@ import { RichText } from "../components/rich-text.tsx";
 import { ResendLinkForm, WebinarRegisterForm } from "../components/webinar-register-form.tsx";
 import { WebinarInviteForm } from "../components/webinar-invite-form.tsx";
 import { TimeZonePicker } from "../components/time-zone-picker.tsx";
-import { journeysUi } from "../i18n/ui/journeys.ts";
+import { journeysUi, type JourneysKey } from "../i18n/ui/journeys.ts";
 import { lastChosenZone, registrationCard, resendRegistrationLink } from "../services/my-registrations.server.ts";
 import { cancelWebinarRegistration } from "../services/webinar-registrations.server.ts";
 import { listPartnersForInvite } from "../services/webinar-invite-page.server.ts";
@@ -153,7 +153,7 @@ export default function WebinarPage() {
       {w.cancelled && w.cancelReason ? <p className="alert">{w.cancelReason}</p> : null}
       {notice ? (
         <p className="notice" role="status">
-          {t(notice as Parameters<typeof t>[0], done?.vars)}
+          {notice in journeysUi.en ? tj(notice as JourneysKey, done?.vars) : t(notice as Parameters<typeof t>[0], done?.vars)}
         </p>
       ) : null}
       {done?.notice === "cancelled_notice" ? (
