@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
-import { fromDbLanguage } from "../i18n/index.ts";
+import { fromDbLanguage, type Lang } from "../i18n/index.ts";
 import { RegistrationCard } from "../components/registration-card.tsx";
 import { journeysUi } from "../i18n/ui/journeys.ts";
 import { registrationCard } from "../services/my-registrations.server.ts";
@@ -23,6 +23,12 @@ import { useLang, useT } from "../utils/i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Your registration · GenMig Hub" }, { name: "robots", content: "noindex" }];
 
+function calendarOf(w: Parameters<typeof webinarText>[0] & { id: string; status: string; startsAt: Date; endsAt: Date }, lang: Lang) {
+  if (w.status === "CANCELLED") return null;
+  const text = webinarText(w, lang);
+  return { ...calendarLinks({ title: text.title, description: text.description, startsAt: w.startsAt, endsAt: w.endsAt, url: webinarPageUrl(w.id) }), ics: `/webinars/${w.id}/event.ics` };
+}
+
 // The link in every webinar email. Like sign-in links, GET only shows buttons: mail scanners change nothing.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const token = params.token ?? "";
@@ -38,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       timeZone: String((pending.answers as { timeZone?: string }).timeZone ?? "UTC"),
       // Confirmed through this link: show where they stand; the emails that follow carry the link that can cancel.
       card: pending.registration ? { ...(await registrationCard(pending.registration, pending.webinar)), canCancel: false } : null,
-      calendar: null,
+      calendar: calendarOf(pending.webinar, lang),
       askCancel: false,
       status: pending.registration?.status ?? ("UNCONFIRMED" as const),
       offerConfirm: !pending.confirmedAt,
@@ -47,19 +53,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const reg = await orErrorPage(() => registrationForToken(token), request);
   const lang = fromDbLanguage(reg.language) ?? "en";
-  const text = webinarText(reg.webinar, lang);
   const w = reg.webinar;
   return {
-    title: text.title,
+    title: webinarText(w, lang).title,
     webinarId: reg.webinarId,
     startsAt: w.startsAt.toISOString(),
     endsAt: w.endsAt.toISOString(),
     timeZone: reg.timeZone,
     card: await registrationCard(reg, w),
-    calendar:
-      w.status === "CANCELLED"
-        ? null
-        : { ...calendarLinks({ title: text.title, description: text.description, startsAt: w.startsAt, endsAt: w.endsAt, url: webinarPageUrl(w.id) }), ics: `/webinars/${w.id}/event.ics` },
+    calendar: calendarOf(w, lang),
     askCancel: new URL(request.url).searchParams.get("cancel") === "1",
     status: reg.status,
     offerConfirm: reg.status === "UNCONFIRMED" && new URL(request.url).searchParams.has("confirm"),
