@@ -18,7 +18,7 @@ async function webinar(overrides: Record<string, unknown> = {}, startsIn = 5 * 2
   const staff = await makeUser({ role: "STAFF" });
   const start = new Date(Math.floor((Date.now() + startsIn) / 60_000) * 60_000);
   const w = await scheduleWebinar(staff, {
-    translations: [{ language: "en", title: "Care and borders", description: "First paragraph\nsecond line\n\n- one point\n- <script>alert(1)</script>" }],
+    translations: [{ language: "en", title: "Care and borders", description: "First paragraph\nsecond line\n\n- one point\n- <script>alert(1)</script>\n\nAgenda:\n- welcome\n- talk" }],
     startsAt: start,
     endsAt: new Date(start.getTime() + HOUR),
     timeZone: "America/Bogota",
@@ -215,6 +215,7 @@ describe("descriptions keep their shape", () => {
     const rich = /<div class="rich">([\s\S]*?)<\/div>/.exec(html)![1];
     expect(rich).toContain("<p><span>First paragraph</span><span><br/>second line</span></p>");
     expect(rich).toContain("<ul><li>one point</li><li>&lt;script&gt;alert(1)&lt;/script&gt;</li></ul>");
+    expect(rich).toContain("<p><span>Agenda:</span></p><ul><li>welcome</li><li>talk</li></ul>");
     expect(html).not.toContain("style=");
   });
 });

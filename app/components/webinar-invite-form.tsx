@@ -3,12 +3,13 @@ import { Field } from "./fields.tsx";
 import { journeysUi } from "../i18n/ui/journeys.ts";
 import { LANGUAGE_NAMES, LANGUAGES } from "../i18n/index.ts";
 import type { FormFailure } from "../utils/forms.server.ts";
-import { useT } from "../utils/i18n.ts";
+import { useLang, useT } from "../utils/i18n.ts";
 
 /** Staff: invited-only webinars are joined through this list (each invitee gets a registration and its emails). */
 export function WebinarInviteForm({ partners, failure }: { partners: { id: string; name: string; _count: { members: number } }[]; failure: FormFailure | null }) {
   const t = useT(journeysUi);
   const v = failure?.values ?? {};
+  const lang = useLang();
   return (
     <section className="card" aria-labelledby="invite-title">
       <h2 id="invite-title">{t("invite_title")}</h2>
@@ -32,7 +33,7 @@ export function WebinarInviteForm({ partners, failure }: { partners: { id: strin
         </Field>
         <Field name="language" label={t("invite_language")} errors={failure?.fieldErrors}>
           {(a) => (
-            <select {...a} defaultValue={v.language ?? "en"}>
+            <select {...a} defaultValue={v.language ?? lang}>
               {LANGUAGES.map((l) => (
                 <option key={l} value={l}>
                   {LANGUAGE_NAMES[l]}

@@ -9,6 +9,7 @@ import { lastChosenZone, myWebinars, registrationCard } from "../services/my-reg
 import { webinarText } from "../services/webinars.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { formatInstant, formatWhen } from "../utils/zone-display.ts";
+import { zoneName } from "../utils/time-zone-choices.ts";
 import { accountUi } from "../i18n/ui/account.ts";
 import { common } from "../i18n/ui/common.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
@@ -183,7 +184,7 @@ export default function Account() {
         </Form>
       )}
       <h2>{t("sessions")}</h2>
-      <p className="hint">{zone ? tj("times_in_zone", { zone: zone.replace(/_/g, " ") }) : null}</p>
+      <p className="hint">{zone ? tj("times_in_zone", { zone: zoneName(zone) }) : null}</p>
       {zone ? null : <TimeZonePicker current={null} />}
       <ul>
         {sessions.map((s) => (
