@@ -239,6 +239,15 @@ describe("invited-only webinars", () => {
     const guestMail = (await mailsTo("guest2@example.org"))[0];
     expect(guestMail.icalContent).toContain("METHOD:REQUEST");
     expect(regs.find((r) => r.email === "guest2@example.org")!.language).toBe("FR");
+    // an invitee without an account chooses their own zone from the emailed link (the event's zone until then)
+    expect(regs.find((r) => r.email === "guest2@example.org")!.timeZone).toBe("America/Bogota");
+    const manage = /http:\/\/hub\.test(\/r\/[\w.-]+)/.exec(guestMail.text)![1];
+    const guest = visitor("fr");
+    expect(text(await (await guest.get(manage)).text())).toContain("Bogota (UTC-05:00)");
+    expect((await guest.post(manage, { intent: "zone", timeZone: "Mars/Olympus" })).status).toBe(400);
+    const saved = text(await (await guest.post(manage, { intent: "zone", timeZone: "Asia/Manila" })).text());
+    expect(saved).toContain("Manila (UTC+08:00)");
+    expect((await prisma().webinarRegistration.findFirstOrThrow({ where: { webinarId: w.id, email: "guest2@example.org" } })).timeZone).toBe("Asia/Manila");
     // the member (with an account) now sees the invited-only page and their card
     const memberClient = await signInAs(visitor(), member.email);
     expect(text(await (await memberClient.get(`/webinars/${w.id}`)).text())).toContain("You are registered");

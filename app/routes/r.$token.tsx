@@ -4,7 +4,8 @@ import { FormErrors } from "../components/fields.tsx";
 import { fromDbLanguage, type Lang } from "../i18n/index.ts";
 import { RegistrationCard } from "../components/registration-card.tsx";
 import { journeysUi } from "../i18n/ui/journeys.ts";
-import { registrationCard } from "../services/my-registrations.server.ts";
+import { changeRegistrationZone, registrationCard } from "../services/my-registrations.server.ts";
+import { TimeZoneOptions } from "../components/time-zone-options.tsx";
 import { webinarPageUrl } from "../services/webinars.server.ts";
 import { calendarLinks } from "../utils/calendar-links.ts";
 import { formatWhen } from "../utils/zone-display.ts";
@@ -71,8 +72,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token ?? "";
-  const intent = (await request.formData()).get("intent");
+  const form = await request.formData();
+  const intent = form.get("intent");
   return runForm(async () => {
+    if (intent === "zone") {
+      const reg = await registrationForToken(token);
+      return { ok: true as const, status: reg.status, zoneSaved: (await changeRegistrationZone(reg.id, String(form.get("timeZone") ?? ""))).timeZone };
+    }
     if (intent === "confirm" && (await registrationRequestForToken(token))) {
       return { ok: true as const, status: (await confirmRegistrationRequest(token)).status };
     }
@@ -110,6 +116,23 @@ export default function ManageRegistration() {
           {t("your_status", { status: t(`reg_${status}`) })}
         </p>
       )}
+      {r.manage && status !== "CANCELLED" && status !== "DENIED" ? (
+        <Form method="post" className="zone-form">
+          <label htmlFor="f-timeZone">{tj("your_zone")}</label>
+          <p className="hint">{tj("your_zone_hint")}</p>
+          <select id="f-timeZone" name="timeZone" defaultValue={r.timeZone} key={r.timeZone}>
+            <TimeZoneOptions current={r.timeZone} />
+          </select>{" "}
+          <button type="submit" name="intent" value="zone" className="secondary">
+            {tj("save_zone")}
+          </button>
+          {result && !isFailure(result) && "zoneSaved" in result ? (
+            <p className="notice" role="status">
+              {tj("zone_saved")}
+            </p>
+          ) : null}
+        </Form>
+      ) : null}
       {r.offerConfirm && status === "UNCONFIRMED" ? (
         <Form method="post">
           <button type="submit" name="intent" value="confirm">

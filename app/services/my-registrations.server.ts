@@ -1,6 +1,7 @@
 import type { WebinarRegistration } from "../generated/prisma/client.ts";
 import { email as emailField } from "../schemas/fields.ts";
 import { parseInput } from "../schemas/validate.ts";
+import { timeZone } from "../schemas/webinar.ts";
 import { z } from "zod";
 import { prisma } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
@@ -104,4 +105,13 @@ export async function resendRegistrationLink(webinarId: string, input: { email: 
     await notify(tx, webinar, pending, "confirm", now.getTime(), { confirmUrl: `${env().APP_URL}/r/${signId("confirm", request.id)}?confirm=1` });
   });
   return { ok: true as const, email };
+}
+
+/**
+ * The registrant picks the zone our emails and pages use for them (from their emailed link, or signed in).
+ * Later emails follow it; nothing is re-sent.
+ */
+export async function changeRegistrationZone(registrationId: string, zone: unknown) {
+  const { timeZone: chosen } = parseInput(z.object({ timeZone }), { timeZone: zone });
+  return prisma().webinarRegistration.update({ where: { id: registrationId }, data: { timeZone: chosen } });
 }

@@ -53,6 +53,8 @@ const en = {
   invite_button: "Register and invite",
   invite_done: "{invited} invited; {already} already registered.",
   sign_in_to_register: "Sign in to register",
+  save_zone: "Save",
+  zone_saved: "Saved: our next emails will use this time zone.",
 };
 
 export type JourneysKey = keyof typeof en;
@@ -111,6 +113,8 @@ export const journeysUi = {
     invite_button: "Inscrire et inviter",
     invite_done: "{invited} invitée(s) ; {already} déjà inscrite(s).",
     sign_in_to_register: "Se connecter pour s'inscrire",
+    save_zone: "Enregistrer",
+    zone_saved: "Enregistré : nos prochains messages utiliseront ce fuseau horaire.",
   },
   es: {
     card_title: "Su inscripción",
@@ -164,5 +168,7 @@ export const journeysUi = {
     invite_button: "Inscribir e invitar",
     invite_done: "{invited} invitada(s); {already} ya inscrita(s).",
     sign_in_to_register: "Iniciar sesión para inscribirse",
+    save_zone: "Guardar",
+    zone_saved: "Guardado: nuestros próximos correos usarán esta zona horaria.",
   },
 } satisfies Catalog<typeof en>;
