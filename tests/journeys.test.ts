@@ -261,8 +261,10 @@ describe("invited-only webinars", () => {
     expect(ok.data).toEqual({ inviteToWebinar: { invited: ["api1@example.org", "api2@example.org"], alreadyRegistered: [], invitedCount: 2 } });
     const again = await new Client().graphql(MUTATION, { id: w.id, emails: ["api1@example.org"] }, token);
     expect(again.data).toEqual({ inviteToWebinar: { invited: [], alreadyRegistered: ["api1@example.org"], invitedCount: 0 } });
-    const bad = await new Client().graphql(MUTATION, { id: w.id, emails: ["nope"] }, token);
-    expect(bad.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: { emails: expect.any(String) } });
+    for (const emails of [["nope"], [""], []]) {
+      const bad = await new Client().graphql(MUTATION, { id: w.id, emails }, token);
+      expect(bad.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: { emails: expect.any(String) } });
+    }
     const anonymous = await new Client().graphql(MUTATION, { id: w.id, emails: ["x@example.org"] });
     expect(anonymous.errors![0].extensions!.code).toBe("UNAUTHENTICATED");
     const member = await signInAs(visitor(), (await makeUser()).email);

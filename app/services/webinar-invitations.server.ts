@@ -35,8 +35,8 @@ export interface InviteResult {
 export async function inviteToWebinar(actor: Actor, webinarId: string, input: { emails?: readonly string[]; partnerId?: string | null; language?: string }, now = new Date()): Promise<InviteResult> {
   authorize(actor, { do: "webinar.manage" });
   const data = parseInput(inviteSchema, { emails: [...(input.emails ?? [])], partnerId: input.partnerId || undefined, language: input.language || undefined });
-  const bad = data.emails.find((e) => !emailField.safeParse(e).success);
-  if (bad) throw new AppError("BAD_USER_INPUT", "invalid_email", { emails: { key: "invalid_email" } });
+  // findIndex, not find: an empty string is a bad address too.
+  if (data.emails.findIndex((e) => !emailField.safeParse(e).success) >= 0) throw new AppError("BAD_USER_INPUT", "invalid_email", { emails: { key: "invalid_email" } });
   const addresses = new Set(data.emails.map((e) => emailField.parse(e)));
   if (data.partnerId) {
     const members = await prisma().membership.findMany({ where: { partnerId: data.partnerId }, select: { user: { select: { email: true } } } });
