@@ -190,12 +190,14 @@ export default function WebinarPage() {
       ) : null}
       {calendar && !(w.card && w.card.status === "CONFIRMED") ? <CalendarLine links={calendar} /> : null}
       {w.needsSignIn ? (
-        <p>
-          <Link to={`/auth/sign-in?redirectTo=${encodeURIComponent(path)}`} className="button">
-            {tj("sign_in_to_register")}
-          </Link>{" "}
-          <span className="hint">{t("sign_in_for_partners")}</span>
-        </p>
+        <>
+          <p>{t("sign_in_for_partners")}</p>
+          <p>
+            <Link to={`/auth/sign-in?redirectTo=${encodeURIComponent(path)}`} className="button">
+              {tj("sign_in_to_register")}
+            </Link>
+          </p>
+        </>
       ) : null}
       {w.canRegister && checkEmail === null ? (
         <>
