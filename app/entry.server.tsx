@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
+import { BROWSER_ZONE_SCRIPT_HASH } from "./utils/browser-zone-hash.server.ts";
 
 // Pages are plain server-rendered HTML (no client bundle is loaded), so a string render is all that is needed.
 export default function handleRequest(request: Request, status: number, headers: Headers, context: EntryContext) {
@@ -9,7 +10,7 @@ export default function handleRequest(request: Request, status: number, headers:
   headers.set("x-content-type-options", "nosniff");
   headers.set("referrer-policy", "same-origin");
   headers.set("x-frame-options", "DENY");
-  headers.set("content-security-policy", "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'");
+  headers.set("content-security-policy", `default-src 'self'; script-src ${BROWSER_ZONE_SCRIPT_HASH}; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'`);
   return new Response(`<!DOCTYPE html>${html}`, { status, headers });
 }
 

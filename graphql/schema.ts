@@ -4,6 +4,7 @@ import "./auth.ts";
 import "./partners.ts";
 import "./webinars.ts";
 import "./staff-tools.ts";
+import "./webinar-invitations.ts";
 import "./admin.ts";
 
 export const schema = builder.toSchema();

@@ -1,9 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "../components/fields.tsx";
-import { formatDateTime, fromDbLanguage, LANGUAGE_NAMES } from "../i18n/index.ts";
+import { fromDbLanguage, LANGUAGE_NAMES } from "../i18n/index.ts";
+import { data } from "@remix-run/node";
+import { TimeZonePicker } from "../components/time-zone-picker.tsx";
+import { journeysUi } from "../i18n/ui/journeys.ts";
+import { lastChosenZone, myWebinars, registrationCard } from "../services/my-registrations.server.ts";
+import { webinarText } from "../services/webinars.server.ts";
+import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
+import { formatInstant, formatWhen } from "../utils/zone-display.ts";
+import { zoneName } from "../utils/time-zone-choices.ts";
 import { accountUi } from "../i18n/ui/account.ts";
 import { common } from "../i18n/ui/common.ts";
+import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../services/api-tokens.server.ts";
 import { listSessions, revokeSession, sessionIdFor } from "../services/auth.server.ts";
 import { calendarFeedUrl } from "../services/webinar-calendars.server.ts";
@@ -16,11 +25,27 @@ import { sessionSecret } from "../utils/session.server.ts";
 export const meta: MetaFunction = () => [{ title: "My account · GenMig Hub" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { actor } = await requireSignedIn(request);
+  const { actor, lang } = await requireSignedIn(request);
+  const picked = viewerTimeZone(request);
+  const zone = picked.timeZone ?? (await lastChosenZone(actor));
+  const mine = await myWebinars(actor);
+  const row = async (r: (typeof mine.upcoming)[number]) => ({
+    id: r.id,
+    webinarId: r.webinarId,
+    title: webinarText(r.webinar, lang).title,
+    startsAt: r.webinar.startsAt.toISOString(),
+    endsAt: r.webinar.endsAt.toISOString(),
+    timeZone: r.timeZone,
+    cancelledWebinar: r.webinar.status === "CANCELLED",
+    attended: r.attended,
+    card: await registrationCard(r, r.webinar),
+  });
   const secret = sessionSecret(request);
   const current = secret ? sessionIdFor(secret) : null;
   const tokensAllowed = can(actor, { do: "apiToken.manage" });
-  return {
+  const body = {
+    zone,
+    webinars: { upcoming: await Promise.all(mine.upcoming.map(row)), past: await Promise.all(mine.past.map(row)) },
     feedUrl: await calendarFeedUrl(actor),
     me: { name: actor.name, email: actor.email, role: actor.role, language: fromDbLanguage(actor.language) ?? null },
     institutions: actor.memberships,
@@ -40,6 +65,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         }))
       : null,
   };
+  return picked.setCookie ? data(body, { headers: { "set-cookie": picked.setCookie } }) : body;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -69,11 +95,14 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Account() {
   const t = useT(accountUi);
   const tc = useT(common);
+  const tw = useT(webinarsUi);
   const lang = useLang();
-  const { me, institutions, sessions, tokens, feedUrl } = useLoaderData<typeof loader>();
+  const tj = useT(journeysUi);
+  const { me, institutions, sessions, tokens, feedUrl, webinars, zone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
-  const date = (iso: string) => formatDateTime(new Date(iso), lang);
+  // Never UTC by default: the person's zone, or their browser's once they apply it (the picker is pre-filled).
+  const date = (iso: string) => formatInstant(new Date(iso), lang, zone ?? "UTC");
   return (
     <section>
       <h1>{t("account_title")}</h1>
@@ -84,6 +113,45 @@ export default function Account() {
           {"token" in result ? <pre>{result.token}</pre> : null}
         </div>
       ) : null}
+      <h2>{tj("my_webinars")}</h2>
+      {webinars.upcoming.length + webinars.past.length === 0 ? (
+        <p>
+          {tj("my_none")} <Link to="/webinars">{tj("browse_webinars")}</Link>
+        </p>
+      ) : null}
+      {(["upcoming", "past"] as const).map((when) =>
+        webinars[when].length ? (
+          <div key={when}>
+            <h3>{tj(when === "upcoming" ? "my_upcoming" : "my_past")}</h3>
+            <ul className="my-webinars">
+              {webinars[when].map((r) => (
+                <li key={r.id}>
+                  <Link to={`/webinars/${r.webinarId}`}>{r.title}</Link>
+                  <br />
+                  <span className="meta">{formatWhen(new Date(r.startsAt), new Date(r.endsAt), lang, r.timeZone)}</span>
+                  <br />
+                  <span className="badge">{r.cancelledWebinar ? tw("cancelled_badge") : when === "past" && r.attended ? tj("attended") : tw(`reg_${r.card.status}`)}</span>
+                  {r.card.status === "WAITLISTED" && r.card.position ? ` ${tj("status_WAITLISTED", { position: r.card.position })}` : null}
+                  {r.card.joinPath ? (
+                    <>
+                      {" "}
+                      <a className="button" href={r.card.joinPath}>
+                        {tj("join")}
+                      </a>
+                    </>
+                  ) : null}
+                  {r.card.canCancel ? (
+                    <>
+                      {" "}
+                      <Link to={`/webinars/${r.webinarId}?cancel=1#registration`}>{tj("cancel")}</Link>
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null,
+      )}
       <h2>{t("profile")}</h2>
       <p>
         {me.name} — {me.email} · {t("role")}: {tc(`role_${me.role}`)}
@@ -116,6 +184,8 @@ export default function Account() {
         </Form>
       )}
       <h2>{t("sessions")}</h2>
+      <p className="hint">{zone ? tj("times_in_zone", { zone: zoneName(zone) }) : null}</p>
+      {zone ? null : <TimeZonePicker current={null} />}
       <ul>
         {sessions.map((s) => (
           <li key={s.id}>

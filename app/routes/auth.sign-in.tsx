@@ -21,8 +21,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = String(form.get("email") ?? "");
   const { lang } = await pageContext(request);
   const browser = signInBrowser(request);
+  const redirectTo = safeRedirect(form.get("redirectTo"), "/account");
   const result = await runForm(async () => {
-    await requestSignInLink({ email, ip: clientIp(context), lang, browser: browser.value });
+    await requestSignInLink({ email, ip: clientIp(context), lang, browser: browser.value, redirectTo });
     return { ok: true as const, email: email.trim() };
   }, { email });
   // The link will sign in at once only in this browser: it carries the cookie whose hash the token keeps.
@@ -31,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SignIn() {
   const t = useT(auth);
-  const { email } = useLoaderData<typeof loader>();
+  const { email, redirectTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   if (result && !isFailure(result)) {
@@ -50,6 +51,7 @@ export default function SignIn() {
       <p>{t("sign_in_intro")}</p>
       <FormErrors failure={failure} />
       <Form method="post">
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field name="email" label={t("email_label")} errors={failure?.fieldErrors}>
           {(a) => (
             <input {...a} type="email" autoComplete="email" required defaultValue={String(failure?.values?.email ?? email)} />

@@ -5,6 +5,7 @@ import { auth } from "../i18n/ui/auth.ts";
 import { signInWithToken } from "../services/auth.server.ts";
 import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
+import { safeRedirect } from "../utils/request.server.ts";
 import { clientIp, sessionCookie } from "../utils/session.server.ts";
 import { signInBrowser } from "../utils/sign-in-browser.server.ts";
 
@@ -12,13 +13,15 @@ export const meta: MetaFunction = () => [{ title: "Sign in · GenMig Hub" }, { n
 
 // GET only shows a button: mail scanners that follow links must not consume the single-use token.
 export async function loader({ request }: LoaderFunctionArgs) {
-  return { token: new URL(request.url).searchParams.get("token") ?? "" };
+  const url = new URL(request.url);
+  return { token: url.searchParams.get("token") ?? "", redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "/account") };
 }
 
 interface Confirm {
   ok: true;
   confirm: { email: string; proof: string };
   token: string;
+  redirectTo: string;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -26,6 +29,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const token = String(form.get("token") ?? "");
   const confirmation = String(form.get("confirmation") ?? "") || undefined;
   const browser = signInBrowser(request);
+  // Back to the page that asked for sign-in (same-site paths only), through the confirmation step too.
+  const redirectTo = safeRedirect(form.get("redirectTo"), "/account");
   return runForm(async () => {
     const result = await signInWithToken({
       token,
@@ -36,16 +41,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
     if ("confirm" in result) {
       // Not the browser that asked for the link: ask first, with a proof tied to this browser's own cookie.
-      const body: Confirm = { ok: true, confirm: result.confirm, token };
+      const body: Confirm = { ok: true, confirm: result.confirm, token, redirectTo };
       return data(body, browser.setCookie ? { headers: { "set-cookie": browser.setCookie } } : undefined) as unknown as Confirm;
     }
-    return redirect("/account", { headers: { "set-cookie": sessionCookie(request, result.sessionSecret) } });
+    return redirect(redirectTo, { headers: { "set-cookie": sessionCookie(request, result.sessionSecret) } });
   });
 }
 
 export default function Verify() {
   const t = useT(auth);
-  const { token } = useLoaderData<typeof loader>();
+  const { token, redirectTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Confirm | ReturnType<typeof useActionData<typeof action>>;
   const failure = isFailure(result) ? result : null;
   const confirm = result && !failure && "confirm" in result ? (result as Confirm) : null;
@@ -58,6 +63,7 @@ export default function Verify() {
         <Form method="post">
           <input type="hidden" name="token" value={confirm.token} />
           <input type="hidden" name="confirmation" value={confirm.confirm.proof} />
+          <input type="hidden" name="redirectTo" value={confirm.redirectTo} />
           <button type="submit">{t("confirm_button", { email })}</button>
         </Form>
         <p>
@@ -74,11 +80,12 @@ export default function Verify() {
         <Form method="post">
           <p>{t("verify_body")}</p>
           <input type="hidden" name="token" value={token} />
+          <input type="hidden" name="redirectTo" value={redirectTo} />
           <button type="submit">{t("verify_button")}</button>
         </Form>
       ) : (
         <p>
-          {token ? null : t("verify_missing")} <Link to="/auth/sign-in">{t("ask_new_link")}</Link>
+          {token ? null : t("verify_missing")} <Link to={redirectTo === "/account" ? "/auth/sign-in" : `/auth/sign-in?redirectTo=${encodeURIComponent(redirectTo)}`}>{t("ask_new_link")}</Link>
         </p>
       )}
     </section>

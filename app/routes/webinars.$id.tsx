@@ -1,9 +1,19 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
-import { WebinarRegisterForm } from "../components/webinar-register-form.tsx";
 import { manageUi } from "../i18n/ui/webinar-manage.ts";
-import { formatDateTime } from "../i18n/index.ts";
+import { RegistrationCard, CalendarLine, CheckEmailCard } from "../components/registration-card.tsx";
+import { RichText } from "../components/rich-text.tsx";
+import { ResendLinkForm, WebinarRegisterForm } from "../components/webinar-register-form.tsx";
+import { WebinarInviteForm } from "../components/webinar-invite-form.tsx";
+import { TimeZonePicker } from "../components/time-zone-picker.tsx";
+import { journeysUi, type JourneysKey } from "../i18n/ui/journeys.ts";
+import { lastChosenZone, registrationCard, resendRegistrationLink } from "../services/my-registrations.server.ts";
+import { cancelWebinarRegistration } from "../services/webinar-registrations.server.ts";
+import { listPartnersForInvite } from "../services/webinar-invite-page.server.ts";
+import { isTimeZone } from "../utils/time-zones.ts";
+import { formatWhen } from "../utils/zone-display.ts";
+import { runForm } from "../utils/forms.server.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { countryOptions } from "../schemas/countries.ts";
 import { can } from "../services/policy.server.ts";
@@ -15,8 +25,9 @@ import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { clientIp } from "../utils/session.server.ts";
 import { pageContext } from "../utils/request.server.ts";
-import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
+import { viewerTimeZone, zoneCookie } from "../utils/viewer-time-zone.server.ts";
 import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
+import { inviteAction } from "../services/webinar-invite-page.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Webinar"} · GenMig Hub` }];
 
@@ -27,6 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = can(actor, { do: "webinar.manage" });
   const mine = await myRegistration(actor, w.id);
   const open = w.status === "SCHEDULED" && w.endsAt > new Date();
+  const url = new URL(request.url);
+  // Never the event's zone on the person's behalf: their pick (cookie), else the zone they chose last time.
+  const viewerZone = viewerTimeZone(request).timeZone ?? (await lastChosenZone(actor));
   return {
     id: w.id,
     title: text.title,
@@ -34,14 +48,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     startsAt: w.startsAt.toISOString(),
     endsAt: w.endsAt.toISOString(),
     timeZone: w.timeZone,
-    viewerZone: viewerTimeZone(request).timeZone,
+    viewerZone,
     audience: w.audience,
     cancelled: w.status === "CANCELLED",
     cancelReason: w.cancelReason,
     open,
     speakers: w.speakers.map((s) => ({ name: s.name, affiliation: s.affiliation, role: s.role })),
     links: calendarLinks({ title: text.title, description: text.description, startsAt: w.startsAt, endsAt: w.endsAt, url: webinarPageUrl(w.id) }),
-    myStatus: mine?.status ?? null,
+    card: mine ? await registrationCard(mine, w) : null,
+    askCancel: url.searchParams.get("cancel") === "1",
+    invite: staff && w.audience === "INVITED" && open ? { partners: await listPartnersForInvite(actor) } : null,
     // a cancelled registration may register again, as the use case allows
     canRegister: open && (!mine || mine.status === "CANCELLED") && can(actor, { do: "webinar.register", webinar: w }),
     needsSignIn: open && actor.kind === "anonymous" && w.audience === "PARTNERS",
@@ -55,37 +71,80 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await pageContext(request);
-  return webinarPageAction(actor, params.id!, await request.formData(), { ip: clientIp(context) });
+  const form = await request.formData();
+  const requester = { ip: clientIp(context) };
+  const intent = form.get("intent");
+  if (intent === "resend") {
+    const email = String(form.get("email") ?? "");
+    return runForm(async () => ({ ...(await resendRegistrationLink(params.id!, { email }, requester)), resent: true as const }), { email, intent: "resend" });
+  }
+  if (intent === "cancel-mine") {
+    return runForm(async () => {
+      await cancelWebinarRegistration(actor, String(form.get("registrationId") ?? ""));
+      return { ok: true as const, notice: "cancelled_notice" as const };
+    });
+  }
+  if (intent === "invite") return inviteAction(actor, params.id!, form);
+  const result = await webinarPageAction(actor, params.id!, form, requester);
+  // The zone picked while registering becomes the one pages show this person from now on.
+  const zone = String(form.get("timeZone") ?? "");
+  if (intent === "register" && (result as { ok?: unknown }).ok === true && isTimeZone(zone)) return data(result, { headers: { "set-cookie": zoneCookie(zone) } });
+  return result;
 }
 
 export default function WebinarPage() {
   const t = useT(webinarsUi);
   const tm = useT(manageUi);
+  const tj = useT(journeysUi);
   const lang = useLang();
   const w = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
-  const zone = w.viewerZone ?? w.timeZone;
-  const when = `${formatDateTime(new Date(w.startsAt), lang, zone)} – ${formatDateTime(new Date(w.endsAt), lang, zone)}`;
+  const done = result && !isFailure(result) ? (result as { notice?: string; vars?: Record<string, string | number>; resent?: true; email?: string }) : null;
+  const startsAt = new Date(w.startsAt);
+  const endsAt = new Date(w.endsAt);
+  // An anonymous visitor who just registered (or asked again) sees "check your email", never the empty form.
+  const checkEmail = done?.resent ? String(done.email) : done?.notice === "registered_unconfirmed" ? String(done.vars?.email ?? "") : null;
+  const notice = done?.notice && !done.notice.startsWith("registered_") && done.notice !== "cancelled_notice" ? done.notice : null;
+  const calendar = w.cancelled ? null : { ...w.links, ics: `/webinars/${w.id}/event.ics` };
+  const path = `/webinars/${w.id}`;
   return (
     <section>
       <p>
         <Link to="/webinars">{t("webinars_title")}</Link>
       </p>
       <h1>{w.title}</h1>
-      <p className="meta">
-        {when}
-        {zone !== w.timeZone ? ` · ${t("event_zone", { zone: w.timeZone })}` : ` (${w.timeZone})`} ·{" "}
+      <p className="when">
+        {w.viewerZone ? formatWhen(startsAt, endsAt, lang, w.viewerZone) : tj("event_time", { when: formatWhen(startsAt, endsAt, lang, w.timeZone) })}{" "}
         <span className="badge">{w.cancelled ? t("cancelled_badge") : t(`audience_${w.audience}`)}</span>
       </p>
+      {w.viewerZone && w.viewerZone !== w.timeZone ? <p className="meta">{tj("event_time", { when: formatWhen(startsAt, endsAt, lang, w.timeZone) })}</p> : null}
+      {w.viewerZone ? null : <TimeZonePicker current={null} />}
       <FormErrors failure={failure} />
       {w.cancelled && w.cancelReason ? <p className="alert">{w.cancelReason}</p> : null}
-      {result && !isFailure(result) ? (
+      {notice ? (
         <p className="notice" role="status">
-          {t(result.notice, result.vars)}
+          {notice in journeysUi.en ? tj(notice as JourneysKey, done?.vars) : t(notice as Parameters<typeof t>[0], done?.vars)}
         </p>
       ) : null}
-      <p style={{ whiteSpace: "pre-wrap" }}>{w.description}</p>
+      {done?.notice === "cancelled_notice" ? (
+        <p className="notice" role="status">
+          {tj("cancelled_notice")}
+        </p>
+      ) : null}
+      {w.card && w.card.status !== "CANCELLED" ? (
+        <RegistrationCard
+          card={w.card}
+          calendar={calendar}
+          askCancel={w.askCancel}
+          askCancelHref={`${path}?cancel=1#registration`}
+          keepHref={`${path}#registration`}
+          cancelFields={{ intent: "cancel-mine", registrationId: w.card.id }}
+        />
+      ) : checkEmail !== null ? (
+        <CheckEmailCard email={checkEmail} webinarId={w.id} resent={Boolean(done?.resent)} />
+      ) : null}
+      <RichText text={w.description} />
       {w.speakers.length ? (
         <>
           <h2>{t("speakers")}</h2>
@@ -100,32 +159,33 @@ export default function WebinarPage() {
           </ul>
         </>
       ) : null}
-      {w.cancelled ? null : (
-        <p>
-          {t("add_to_calendar")}: <a href={w.links.google}>Google</a> · <a href={w.links.outlook}>Outlook.com</a> ·{" "}
-          <a href={w.links.office365}>Office 365</a> · <a href={w.links.yahoo}>Yahoo</a> ·{" "}
-          <a href={`/webinars/${w.id}/event.ics`}>{t("download_ics")}</a>
-        </p>
-      )}
-      {w.myStatus ? <p className="notice">{t("your_status", { status: t(`reg_${w.myStatus}`) })}</p> : null}
+      {calendar && !(w.card && w.card.status === "CONFIRMED") ? <CalendarLine links={calendar} /> : null}
       {w.needsSignIn ? (
-        <p>
-          <Link to={`/auth/sign-in?redirectTo=/webinars/${w.id}`}>{t("sign_in_for_partners")}</Link>
-        </p>
-      ) : null}
-      {w.canRegister ? (
         <>
-          <h2>{t("register_title")}</h2>
+          <p>{t("sign_in_for_partners")}</p>
+          <p>
+            <Link to={`/auth/sign-in?redirectTo=${encodeURIComponent(path)}`} className="button">
+              {tj("sign_in_to_register")}
+            </Link>
+          </p>
+        </>
+      ) : null}
+      {w.canRegister && checkEmail === null ? (
+        <>
+          <h2 id="register">{t("register_title")}</h2>
           <WebinarRegisterForm
             signedInAs={w.signedInAs}
             ask={w.ask}
             questions={w.questions}
             countries={w.countries}
-            defaultZone={zone}
-            failure={failure}
+            defaultZone={w.viewerZone}
+            failure={failure && failure.values?.intent !== "resend" ? failure : null}
+            signInHref={`/auth/sign-in?redirectTo=${encodeURIComponent(path)}`}
           />
+          {w.signedInAs ? null : <ResendLinkForm webinarId={w.id} failure={failure?.values?.intent === "resend" ? failure : null} />}
         </>
       ) : null}
+      {w.invite ? <WebinarInviteForm partners={w.invite.partners} failure={failure?.values?.intent === "invite" ? failure : null} /> : null}
       {w.staff ? (
         <p>
           <Link to={`/webinars/${w.id}/manage`} className="button">

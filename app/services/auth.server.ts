@@ -21,7 +21,7 @@ export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
  * own flood (per IP) and the global ceiling answer RATE_LIMITED. A new link retires the address's older ones.
  * `browser` is the random cookie of the browser asking; the link signs in at once only from that browser.
  */
-export async function requestSignInLink(input: { email: string; ip?: string; lang?: Lang; browser?: string; now?: Date }) {
+export async function requestSignInLink(input: { email: string; ip?: string; lang?: Lang; browser?: string; now?: Date; redirectTo?: string }) {
   const { email } = parseInput(z.object({ email: emailField }), { email: input.email });
   const now = input.now ?? new Date();
   if (input.ip && !(await mayRequestLink(email, input.ip, now))) return { ok: true as const };
@@ -38,7 +38,9 @@ export async function requestSignInLink(input: { email: string; ip?: string; lan
         browserHash: input.browser ? sha256(input.browser) : null,
       },
     });
-    const url = `${env().APP_URL}/auth/verify?token=${encodeURIComponent(token)}`;
+    // The page to return to rides along; the verify page accepts only a same-site path from it.
+    const back = input.redirectTo && input.redirectTo !== "/account" ? `&redirectTo=${encodeURIComponent(input.redirectTo)}` : "";
+    const url = `${env().APP_URL}/auth/verify?token=${encodeURIComponent(token)}${back}`;
     await sendSignInLink(tx, { to: email, lang: fromDbLanguage(user.language) ?? input.lang ?? "en", url, tokenId: row.id });
   });
   return { ok: true as const };

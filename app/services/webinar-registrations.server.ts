@@ -25,7 +25,7 @@ async function seatsTaken(tx: Prisma.TransactionClient, webinarId: string) {
 }
 
 /** Confirmed if approval is off and a seat is free; otherwise pending approval or waitlisted (no calendar entry). */
-async function admit(tx: Prisma.TransactionClient, webinar: WebinarWithText, reg: WebinarRegistration, viaApproval = false) {
+export async function admit(tx: Prisma.TransactionClient, webinar: WebinarWithText, reg: WebinarRegistration, viaApproval = false) {
   if (webinar.requiresApproval && !viaApproval) {
     const pending = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "PENDING_APPROVAL" } });
     await notify(tx, webinar, pending, "pending", pending.id);
@@ -120,7 +120,7 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
 
 // A cancelled registration may register again; an UNCONFIRMED row (kept from before confirmations were
 // stored apart) never blocks its address's owner.
-const REPLACEABLE: RegistrationStatus[] = ["CANCELLED", "UNCONFIRMED"];
+export const REPLACEABLE: RegistrationStatus[] = ["CANCELLED", "UNCONFIRMED"];
 
 function registrationFields(data: ReturnType<typeof webinarRegistrationSchema.parse>) {
   return {
@@ -343,13 +343,24 @@ export async function registrationCounts(webinarIds: readonly string[]): Promise
 export const seatsLeft = (capacity: number | null, counts: RegistrationCounts) =>
   capacity === null ? null : Math.max(0, capacity - counts.confirmed);
 
-/** The meeting URL for a confirmed registrant of a webinar that still takes place; null otherwise. */
-export async function joinTarget(token: string, now = new Date()) {
+export type JoinAnswer =
+  | { kind: "join"; url: string }
+  | { kind: "cancelled"; webinarId: string; reason: string | null }
+  | { kind: "closed"; webinarId: string };
+
+/**
+ * Where a personal join link leads: the meeting for a confirmed registrant of a webinar still to end; the hub's
+ * own explanation when the webinar was cancelled (or the link's registration no longer holds a seat); null for
+ * a token that names nothing.
+ */
+export async function joinTarget(token: string, now = new Date()): Promise<JoinAnswer | null> {
   const id = verifySignedId("join", token);
   if (!id) return null;
   const reg = await prisma().webinarRegistration.findUnique({ where: { id }, include: { webinar: true } });
-  if (!reg || reg.status !== "CONFIRMED" || reg.webinar.status !== "SCHEDULED" || reg.webinar.endsAt < now) return null;
-  return reg.webinar.meetingUrl;
+  if (!reg) return null;
+  if (reg.webinar.status === "CANCELLED") return { kind: "cancelled", webinarId: reg.webinarId, reason: reg.webinar.cancelReason };
+  if (reg.status !== "CONFIRMED" || reg.webinar.endsAt < now) return { kind: "closed", webinarId: reg.webinarId };
+  return { kind: "join", url: reg.webinar.meetingUrl };
 }
 
 export async function myRegistration(actor: Actor, webinarId: string) {

@@ -50,6 +50,15 @@ function offsetLabel(zone: string, at: Date) {
   return { offset, minutes: (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6))) };
 }
 
+/** "+01:00" at a given instant (so a summer event shows its summer offset). */
+export const utcOffset = (zone: string, at = new Date()) => offsetLabel(zone, at).offset;
+
+/** "Berlin (UTC+01:00)": the zone's city, readable, and its offset at that instant. */
+export function zoneName(zone: string, at = new Date()) {
+  if (zone === "UTC") return "UTC";
+  return `${zone.split("/").at(-1)!.replace(/_/g, " ")} (UTC${utcOffset(zone, at)})`;
+}
+
 export function zoneChoice(zone: string, at = new Date()): ZoneChoice {
   return { id: zone, label: `(UTC${offsetLabel(zone, at).offset}) ${zone.split("/").at(-1)!.replace(/_/g, " ")}` };
 }
