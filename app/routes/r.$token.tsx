@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { formatDateTime, fromDbLanguage } from "../i18n/index.ts";
@@ -14,8 +14,9 @@ import {
 import { webinarText } from "../services/webinars.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Your registration · GenMig Hub" }, { name: "robots", content: "noindex" }];
+export const meta = titled("registration", [{ name: "robots", content: "noindex" }]);
 
 // The link in every webinar email. Like sign-in links, GET only shows buttons: mail scanners change nothing.
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -18,8 +18,11 @@ import { clientIp } from "../utils/session.server.ts";
 import { pageContext } from "../utils/request.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
+import { withPreview } from "../utils/meta.ts";
+import { InLanguage } from "../components/in-language.tsx";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Webinar"} · GenMig Hub` }];
+export const meta: MetaFunction<typeof loader> = (args) =>
+  withPreview(args, args.data ? { title: args.data.title, description: args.data.description, type: "article" } : null, "webinar");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, lang } = await pageContext(request);
@@ -32,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: w.id,
     title: text.title,
     description: text.description,
+    textLang: text.language,
     startsAt: w.startsAt.toISOString(),
     endsAt: w.endsAt.toISOString(),
     timeZone: w.timeZone,
@@ -101,7 +105,9 @@ export default function WebinarPage() {
       <p>
         <Link to="/webinars">{t("webinars_title")}</Link>
       </p>
-      <h1>{w.title}</h1>
+      <InLanguage lang={w.textLang} as="h1">
+        {w.title}
+      </InLanguage>
       <p className="meta">
         {when}
         {zone !== w.timeZone ? ` · ${t("event_zone", { zone: w.timeZone })}` : ` (${w.timeZone})`} ·{" "}
@@ -114,7 +120,9 @@ export default function WebinarPage() {
           {t(result.notice, result.vars)}
         </p>
       ) : null}
-      <p style={{ whiteSpace: "pre-wrap" }}>{w.description}</p>
+      <InLanguage lang={w.textLang} as="div" note className="description">
+        <p style={{ whiteSpace: "pre-wrap" }}>{w.description}</p>
+      </InLanguage>
       {w.speakers.length ? (
         <>
           <h2>{t("speakers")}</h2>
