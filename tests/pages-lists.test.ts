@@ -58,7 +58,7 @@ describe("list pages paginate with plain links, in the reader's language", () =>
     const spanish = new Client("203.0.113.41", { "accept-language": "es" });
     const es = await (await spanish.get(next)).text();
     expect(es).toContain("Anterior");
-    expect(es).toContain("28 en total");
+    expect(es).toContain("28 instituciones");
     expect((await browser.get("/partners?after=garbage")).status).toBe(404);
   });
 
