@@ -137,7 +137,9 @@ export function ErrorBoundary() {
       <p>
         <Link className="button" to="/">
           {t("back_home")}
-        </Link>{" "}
+        </Link>
+      </p>
+      <p>
         <Link to="/webinars">{t("nav_webinars")}</Link> · <Link to="/partners">{t("nav_directory")}</Link>
       </p>
     </section>
