@@ -71,7 +71,7 @@ export default function Directory() {
         <div>
           <label htmlFor="sector">{td("sector_filter")}</label>
           <select id="sector" name="sector" defaultValue={sector}>
-            <option value="">{td("any")}</option>
+            <option value="">{td("any_sector")}</option>
             {SECTORS.map((s) => (
               <option key={s} value={s}>
                 {tc(`sector_${s}`)}
@@ -82,7 +82,7 @@ export default function Directory() {
         <div>
           <label htmlFor="region">{td("region_filter")}</label>
           <select id="region" name="region" defaultValue={region}>
-            <option value="">{td("any")}</option>
+            <option value="">{td("any_region")}</option>
             {REGIONS.map((r) => (
               <option key={r} value={r}>
                 {td(`region_${r}`)}
@@ -93,7 +93,7 @@ export default function Directory() {
         <div>
           <label htmlFor="country">{td("country_filter")}</label>
           <select id="country" name="country" defaultValue={country}>
-            <option value="">{td("any")}</option>
+            <option value="">{td("any_country")}</option>
             {countries.map((c) => (
               <option key={c.code} value={c.code}>
                 {c.name}
