@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { scheduleWebinar } from "../app/services/webinars.server.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
+import { publicContentVersion } from "../app/utils/public-content.server.ts";
 import { focalPointOf, makePartner, makeUser } from "./factories.ts";
 import { Client } from "./helpers/app.ts";
 import { signInAs } from "./helpers/sign-in.ts";
@@ -252,6 +253,23 @@ describe("home page", () => {
     expect(adminHtml).toContain(">1 solicitud por revisar</a>");
     expect(adminHtml).toContain('href="/admin/audit"');
     expect(adminHtml).toContain("No está inscrito/a en ningún seminario web próximo.");
+  });
+});
+
+describe("the home page in the front door's cache", () => {
+  it("anonymous visitors share one cached answer per language; a signed-in person never gets it", async () => {
+    // On PostgreSQL the listener connects on first use; until then nothing is cached.
+    while (publicContentVersion() === null) await new Promise((r) => setTimeout(r, 5));
+    const first = await (await visitor("en").get("/")).text();
+    expect(first).toContain("Care across borders");
+    // A change that fires no trigger: only a cached answer can still show the old title.
+    await prisma().$transaction([
+      prisma().$executeRaw`SET LOCAL session_replication_role = replica`,
+      prisma().$executeRaw`UPDATE "WebinarTranslation" SET title = 'Quietly renamed' WHERE "webinarId" = ${webinars.first.id} AND language = 'EN'`,
+    ]);
+    expect(await (await new Client("198.51.100.76", { "accept-language": "en" }).get("/")).text()).toContain("Care across borders");
+    const signedIn = await signInAs(new Client("198.51.100.77"), staff.email);
+    expect(await (await signedIn.get("/")).text()).toContain("Quietly renamed");
   });
 });
 
