@@ -1,13 +1,29 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, isRouteErrorResponse, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
+import { Wordmark } from "./components/wordmark.tsx";
 import { common } from "./i18n/ui/common.ts";
 import { LANGUAGE_NAMES, LANGUAGES, type Lang } from "./i18n/index.ts";
 import { useT } from "./utils/i18n.ts";
+import { env } from "./utils/env.server.ts";
+import { pageTitle } from "./utils/meta.ts";
 import { pageContext } from "./utils/request.server.ts";
 import styles from "./styles.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "icon", href: "/favicon.ico", sizes: "32x32" },
+  { rel: "apple-touch-icon", href: "/apple-touch-icon.png" },
+];
+
+/** The home page's title, and the 404/error pages' (rendered by this route's boundary) in the reader's language. */
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  const lang = data?.lang ?? "en";
+  if (!error) return [{ title: common[lang].app_name }];
+  const missing = isRouteErrorResponse(error) && (error.status === 404 || error.status === 403);
+  return [{ title: pageTitle(lang, missing ? "not_found" : "error") }, { name: "robots", content: "noindex" }];
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await pageContext(request);
@@ -15,29 +31,41 @@ export async function loader({ request }: LoaderFunctionArgs) {
     actor.kind === "user"
       ? { name: actor.name, role: actor.role, staff: actor.role !== "PARTNER", admin: actor.role === "ADMIN" }
       : null;
-  return { lang, user };
+  // Link previews need absolute URLs; APP_URL, not the Host header, since anonymous pages are shared from a cache.
+  return { lang, user, origin: env().APP_URL };
 }
 
 type RootData = Awaited<ReturnType<typeof loader>>;
 
-function LanguageSwitcher({ lang }: { lang: Lang }) {
+/**
+ * EN · FR · ES as plain links: each is a one-button POST form (the switch changes a cookie and the profile, so
+ * it stays a POST under the same origin rules as every other change), styled as a link.
+ */
+function LanguageLinks({ lang }: { lang: Lang }) {
   const t = useT(common);
   const location = useLocation();
+  const back = location.pathname + location.search;
   return (
-    <Form method="post" action="/lang" className="lang">
-      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      <label>
-        {t("language")}{" "}
-        <select name="lang" defaultValue={lang}>
-          {LANGUAGES.map((l) => (
-            <option key={l} value={l} lang={l}>
-              {LANGUAGE_NAMES[l]}
-            </option>
-          ))}
-        </select>
-      </label>{" "}
-      <button type="submit">{t("change_language")}</button>
-    </Form>
+    <div className="langs" role="group" aria-label={t("language_links")}>
+      {LANGUAGES.map((l, i) => (
+        <Fragment key={l}>
+          {i > 0 ? <span aria-hidden="true"> · </span> : null}
+          {l === lang ? (
+            <strong lang={l} title={LANGUAGE_NAMES[l]} aria-current="true">
+              {l.toUpperCase()}
+            </strong>
+          ) : (
+            <form method="post" action="/lang" className="inline">
+              <input type="hidden" name="lang" value={l} />
+              <input type="hidden" name="redirectTo" value={back} />
+              <button type="submit" className="link" lang={l} title={LANGUAGE_NAMES[l]} aria-label={LANGUAGE_NAMES[l]}>
+                {l.toUpperCase()}
+              </button>
+            </form>
+          )}
+        </Fragment>
+      ))}
+    </div>
   );
 }
 
@@ -59,10 +87,11 @@ export function Layout({ children }: { children: ReactNode }) {
           {t("skip_to_content")}
         </a>
         <header className="top">
-          <Link to="/" className="brand">
-            {t("app_name")}
+          <Link to="/" className="brand" aria-label={t("nav_home")}>
+            <Wordmark name={t("app_name")} />
           </Link>
-          <nav aria-label="Main">
+          <LanguageLinks lang={lang} />
+          <nav aria-label={t("main_nav")}>
             <Link to="/webinars">{t("nav_webinars")}</Link>
             <Link to="/partners">{t("nav_directory")}</Link>
             {user ? (
@@ -82,7 +111,6 @@ export function Layout({ children }: { children: ReactNode }) {
               </>
             )}
           </nav>
-          <LanguageSwitcher lang={lang} />
         </header>
         <main id="main">{children}</main>
         <footer>{t("footer")}</footer>
@@ -100,12 +128,19 @@ export function ErrorBoundary() {
   const t = useT(common);
   const missing = isRouteErrorResponse(error) && (error.status === 404 || error.status === 403);
   if (!isRouteErrorResponse(error)) console.error(error);
+  const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
-    <section>
+    <section className="oops">
+      <p className="meta">{t("error_code", { status })}</p>
       <h1>{missing ? t("not_found_title") : t("error_title")}</h1>
-      {missing ? <p>{t("not_found_body")}</p> : null}
+      <p>{missing ? t("not_found_body") : t("error_body")}</p>
       <p>
-        <Link to="/">{t("back_home")}</Link>
+        <Link className="button" to="/">
+          {t("back_home")}
+        </Link>
+      </p>
+      <p>
+        <Link to="/webinars">{t("nav_webinars")}</Link> · <Link to="/partners">{t("nav_directory")}</Link>
       </p>
     </section>
   );

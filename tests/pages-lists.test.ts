@@ -39,7 +39,7 @@ describe("list pages paginate with plain links, in the reader's language", () =>
     const first = await (await browser.get("/partners?q=Paged")).text();
     expect(first).not.toContain("<script");
     expect(names(first, "Paged")).toHaveLength(24);
-    expect(first).toContain("28 in all");
+    expect(first).toContain("28 institutions");
     expect(prevLink(first)).toBeUndefined();
     const next = nextLink(first)!;
     expect(next).toMatch(/^\/partners\?q=Paged&after=[\w-]+$/);
@@ -58,7 +58,7 @@ describe("list pages paginate with plain links, in the reader's language", () =>
     const spanish = new Client("203.0.113.41", { "accept-language": "es" });
     const es = await (await spanish.get(next)).text();
     expect(es).toContain("Anterior");
-    expect(es).toContain("28 en total");
+    expect(es).toContain("28 instituciones");
     expect((await browser.get("/partners?after=garbage")).status).toBe(404);
   });
 

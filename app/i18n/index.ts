@@ -1,3 +1,5 @@
+import { frenchTypography, plural } from "./format.ts";
+
 export const LANGUAGES = ["en", "fr", "es"] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", fr: "Français", es: "Español" };
@@ -20,11 +22,19 @@ export function toDbLanguage(lang: Lang): "EN" | "FR" | "ES" {
   return lang.toUpperCase() as "EN" | "FR" | "ES";
 }
 
-export function translator<D extends Record<string, string>>(catalog: Catalog<D>, lang: Lang): T<D> {
+/**
+ * `typography` applies the language's punctuation rules to the catalog's template (pages ask for it; emails keep
+ * their text as written). Plurals (`{n, plural, one {…} other {…}}`) are resolved before plain `{name}` variables.
+ */
+export function translator<D extends Record<string, string>>(catalog: Catalog<D>, lang: Lang, opts: { typography?: boolean } = {}): T<D> {
   const dict = catalog[lang];
+  const typeset = opts.typography && lang === "fr" ? frenchTypography : (s: string) => s;
   return (key, vars) => {
-    const template = dict[key] ?? catalog.en[key] ?? key;
-    return vars ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : template;
+    const inLang = dict[key];
+    const template = inLang !== undefined ? typeset(inLang) : (catalog.en[key] ?? key);
+    if (!vars) return template;
+    const tongue = inLang !== undefined ? lang : "en";
+    return plural(template, vars, tongue).replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
   };
 }
 

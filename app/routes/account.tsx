@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "../components/fields.tsx";
 import { fromDbLanguage, LANGUAGE_NAMES } from "../i18n/index.ts";
@@ -21,8 +21,9 @@ import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
 import { sessionSecret } from "../utils/session.server.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "My account · GenMig Hub" }];
+export const meta = titled("account");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await requireSignedIn(request);

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Pager } from "../components/pager.tsx";
 import { common } from "../i18n/ui/common.ts";
@@ -10,8 +10,9 @@ import { auditUi } from "../i18n/ui/audit.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Audit log · GenMig Hub" }];
+export const meta = titled("audit");
 
 const PAGE = 50;
 

@@ -1,12 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { adminUi } from "../i18n/ui/admin.ts";
 import { readMail } from "../services/mail-admin.server.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Mail · GenMig Hub" }, { name: "robots", content: "noindex" }];
+export const meta = titled("mail", [{ name: "robots", content: "noindex" }]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "../components/fields.tsx";
 import { auth } from "../i18n/ui/auth.ts";
@@ -8,8 +8,9 @@ import { useT } from "../utils/i18n.ts";
 import { pageContext, safeRedirect } from "../utils/request.server.ts";
 import { clientIp } from "../utils/session.server.ts";
 import { signInBrowser } from "../utils/sign-in-browser.server.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Sign in · GenMig Hub" }];
+export const meta = titled("sign_in");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { auth } from "../i18n/ui/auth.ts";
@@ -8,8 +8,9 @@ import { useT } from "../utils/i18n.ts";
 import { safeRedirect } from "../utils/request.server.ts";
 import { clientIp, sessionCookie } from "../utils/session.server.ts";
 import { signInBrowser } from "../utils/sign-in-browser.server.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Sign in · GenMig Hub" }, { name: "robots", content: "noindex" }];
+export const meta = titled("sign_in", [{ name: "robots", content: "noindex" }]);
 
 // GET only shows a button: mail scanners that follow links must not consume the single-use token.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { partnersUi } from "../i18n/ui/partners.ts";
@@ -9,8 +9,9 @@ import { useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
 import { clientIp, sessionCookie } from "../utils/session.server.ts";
 import { signInBrowser } from "../utils/sign-in-browser.server.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Invitation · GenMig Hub" }, { name: "robots", content: "noindex" }];
+export const meta = titled("invitation", [{ name: "robots", content: "noindex" }]);
 
 // The link in an invitation email. GET only shows what accepting means; nothing changes until the POST.
 export async function loader({ request, params }: LoaderFunctionArgs) {

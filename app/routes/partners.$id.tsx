@@ -24,8 +24,10 @@ import { can } from "../services/policy.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
+import { institutionSummary, withPreview } from "../utils/meta.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.partner.name ?? "Partner"} · GenMig Hub` }];
+export const meta: MetaFunction<typeof loader> = (args) =>
+  withPreview(args, args.data ? { title: args.data.partner.name, description: institutionSummary(args.data.partner.sector, args.data.partner.country) } : null, "partner");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, lang } = await pageContext(request);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FieldMessage, FormErrors } from "../components/fields.tsx";
 import { LANGUAGE_NAMES, LANGUAGES } from "../i18n/index.ts";
@@ -11,8 +11,9 @@ import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
 import { clientIp } from "../utils/session.server.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Register an institution · GenMig Hub" }];
+export const meta = titled("register");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { lang } = await pageContext(request);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { fromDbLanguage, type Lang } from "../i18n/index.ts";
@@ -21,8 +21,9 @@ import {
 import { webinarText } from "../services/webinars.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Your registration · GenMig Hub" }, { name: "robots", content: "noindex" }];
+export const meta = titled("registration", [{ name: "robots", content: "noindex" }]);
 
 function calendarOf(w: Parameters<typeof webinarText>[0] & { id: string; status: string; startsAt: Date; endsAt: Date }, lang: Lang) {
   if (w.status === "CANCELLED") return null;

@@ -28,8 +28,11 @@ import { pageContext } from "../utils/request.server.ts";
 import { viewerTimeZone, zoneCookie } from "../utils/viewer-time-zone.server.ts";
 import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
 import { inviteAction } from "../services/webinar-invite-page.server.ts";
+import { withPreview } from "../utils/meta.ts";
+import { InLanguage } from "../components/in-language.tsx";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Webinar"} · GenMig Hub` }];
+export const meta: MetaFunction<typeof loader> = (args) =>
+  withPreview(args, args.data ? { title: args.data.title, description: args.data.description, type: "article" } : null, "webinar");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, lang } = await pageContext(request);
@@ -45,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: w.id,
     title: text.title,
     description: text.description,
+    textLang: text.language,
     startsAt: w.startsAt.toISOString(),
     endsAt: w.endsAt.toISOString(),
     timeZone: w.timeZone,
@@ -113,7 +117,9 @@ export default function WebinarPage() {
       <p>
         <Link to="/webinars">{t("webinars_title")}</Link>
       </p>
-      <h1>{w.title}</h1>
+      <InLanguage lang={w.textLang} as="h1">
+        {w.title}
+      </InLanguage>
       <p className="when">
         {w.viewerZone ? formatWhen(startsAt, endsAt, lang, w.viewerZone) : tj("event_time", { when: formatWhen(startsAt, endsAt, lang, w.timeZone) })}{" "}
         <span className="badge">{w.cancelled ? t("cancelled_badge") : t(`audience_${w.audience}`)}</span>
@@ -144,7 +150,9 @@ export default function WebinarPage() {
       ) : checkEmail !== null ? (
         <CheckEmailCard email={checkEmail} webinarId={w.id} resent={Boolean(done?.resent)} />
       ) : null}
-      <RichText text={w.description} />
+      <InLanguage lang={w.textLang} as="div" note className="description">
+        <RichText text={w.description} />
+      </InLanguage>
       {w.speakers.length ? (
         <>
           <h2>{t("speakers")}</h2>

@@ -1,5 +1,6 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { InLanguage } from "../components/in-language.tsx";
 import { TimeZonePicker } from "../components/time-zone-picker.tsx";
 import { formatDateTime } from "../i18n/index.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
@@ -12,8 +13,9 @@ import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
+import { titled } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Webinars · GenMig Hub" }];
+export const meta = titled("webinars");
 
 const PAGE = 20;
 
@@ -30,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       webinars: page.nodes.map((w) => ({
         id: w.id,
         title: webinarText(w, lang).title,
+        titleLang: webinarText(w, lang).language,
         startsAt: w.startsAt.toISOString(),
         timeZone: w.timeZone,
         audience: w.audience,
@@ -76,7 +79,9 @@ export default function Webinars() {
           {webinars.map((w) => (
             <li key={w.id}>
               <Link to={`/webinars/${w.id}`}>
-                <strong>{w.title}</strong>
+                <InLanguage lang={w.titleLang} as="strong" note>
+                  {w.title}
+                </InLanguage>
               </Link>
               <div className="meta">
                 {formatDateTime(new Date(w.startsAt), lang, viewerZone ?? w.timeZone)}

@@ -74,6 +74,8 @@ export interface PartnerFilter {
   status?: readonly ("PENDING" | "APPROVED" | "REJECTED")[] | null;
   sector?: readonly SectorValue[] | null;
   country?: string | null;
+  /** A region's countries (ANDed with `country` when both are given). */
+  countries?: readonly string[] | null;
   search?: string | null;
 }
 
@@ -82,6 +84,16 @@ export interface PartnerFilter {
  * institutions that chose a public listing. Sorted by name, one page at a time.
  */
 export async function listPartners(actor: Actor, filter: PartnerFilter = {}, page?: PageArgs, query: { include?: Prisma.PartnerInclude } = {}) {
+  const where = directoryWhere(actor, filter);
+  const db = prisma();
+  return paginate(
+    page,
+    (q) => db.partner.findMany({ ...query, ...q, where, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    () => db.partner.count({ where }),
+  );
+}
+
+function directoryWhere(actor: Actor, filter: PartnerFilter): Prisma.PartnerWhereInput {
   const where: Prisma.PartnerWhereInput = {};
   if (isStaff(actor)) {
     if (filter.status?.length) where.status = { in: [...filter.status] };
@@ -90,14 +102,17 @@ export async function listPartners(actor: Actor, filter: PartnerFilter = {}, pag
     if (!can(actor, { do: "partner.directory" })) where.publicListing = true;
   }
   if (filter.sector?.length) where.sector = { in: [...filter.sector] };
-  if (filter.country?.trim()) where.country = filter.country.trim().toUpperCase();
+  const country = filter.country?.trim().toUpperCase();
+  if (filter.countries) where.country = { in: country ? filter.countries.filter((c) => c === country) : [...filter.countries] };
+  else if (country) where.country = country;
   if (filter.search?.trim()) where.name = { contains: filter.search.trim(), mode: "insensitive" };
-  const db = prisma();
-  return paginate(
-    page,
-    (q) => db.partner.findMany({ ...query, ...q, where, orderBy: [{ name: "asc" }, { id: "asc" }] }),
-    () => db.partner.count({ where }),
-  );
+  return where;
+}
+
+/** The countries of the institutions this actor may see in the directory, for its country filter. */
+export async function directoryCountries(actor: Actor): Promise<string[]> {
+  const rows = await prisma().partner.groupBy({ by: ["country"], where: directoryWhere(actor, {}), orderBy: { country: "asc" } });
+  return rows.map((r) => r.country);
 }
 
 export async function listPendingPartners(actor: Actor) {

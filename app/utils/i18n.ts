@@ -9,5 +9,5 @@ export function useLang(): Lang {
 
 export function useT<D extends Record<string, string>>(catalog: Catalog<D>): T<D> {
   const lang = useLang();
-  return useMemo(() => translator(catalog, lang), [catalog, lang]);
+  return useMemo(() => translator(catalog, lang, { typography: true }), [catalog, lang]);
 }

@@ -38,6 +38,14 @@ const en = {
   first_page: "First page",
   pagination: "Pages",
   total_count: "{count} in all",
+  error_body: "Please try again in a moment. If it keeps happening, tell the research team.",
+  error_code: "Error {status}",
+  partner_of: "partner of the GenMig Hub network",
+  in_en: "in English",
+  in_fr: "in French",
+  in_es: "in Spanish",
+  language_links: "Language",
+  main_nav: "Main",
 };
 
 export const common = {
@@ -80,6 +88,14 @@ export const common = {
     first_page: "Première page",
     pagination: "Pages",
     total_count: "{count} au total",
+    error_body: "Réessayez dans un instant. Si le problème persiste, prévenez l'équipe de recherche.",
+    error_code: "Erreur {status}",
+    partner_of: "partenaire du réseau GenMig Hub",
+    in_en: "en anglais",
+    in_fr: "en français",
+    in_es: "en espagnol",
+    language_links: "Langue",
+    main_nav: "Principal",
   },
   es: {
     app_name: "GenMig Hub",
@@ -119,5 +135,13 @@ export const common = {
     first_page: "Primera página",
     pagination: "Páginas",
     total_count: "{count} en total",
+    error_body: "Vuelva a intentarlo en un momento. Si el problema continúa, avise al equipo de investigación.",
+    error_code: "Error {status}",
+    partner_of: "socio de la red GenMig Hub",
+    in_en: "en inglés",
+    in_fr: "en francés",
+    in_es: "en español",
+    language_links: "Idioma",
+    main_nav: "Principal",
   },
 } satisfies Catalog<typeof en>;

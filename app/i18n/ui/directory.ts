@@ -1,0 +1,51 @@
+import type { Catalog } from "../index.ts";
+
+const en = {
+  sector_filter: "Sector",
+  region_filter: "Region",
+  country_filter: "Country",
+  any_sector: "All sectors",
+  any_region: "All regions",
+  any_country: "All countries",
+  clear_filters: "Clear filters",
+  region_AFRICA: "Africa",
+  region_AMERICAS: "Americas",
+  region_ASIA: "Asia",
+  region_EUROPE: "Europe",
+  region_OCEANIA: "Oceania",
+  results: "{count, plural, one {# institution} other {# institutions}}",
+};
+
+export const directoryUi = {
+  en,
+  fr: {
+    sector_filter: "Secteur",
+    region_filter: "Région",
+    country_filter: "Pays",
+    any_sector: "Tous les secteurs",
+    any_region: "Toutes les régions",
+    any_country: "Tous les pays",
+    clear_filters: "Effacer les filtres",
+    region_AFRICA: "Afrique",
+    region_AMERICAS: "Amériques",
+    region_ASIA: "Asie",
+    region_EUROPE: "Europe",
+    region_OCEANIA: "Océanie",
+    results: "{count, plural, one {# institution} other {# institutions}}",
+  },
+  es: {
+    sector_filter: "Sector",
+    region_filter: "Región",
+    country_filter: "País",
+    any_sector: "Todos los sectores",
+    any_region: "Todas las regiones",
+    any_country: "Todos los países",
+    clear_filters: "Quitar los filtros",
+    region_AFRICA: "África",
+    region_AMERICAS: "Américas",
+    region_ASIA: "Asia",
+    region_EUROPE: "Europa",
+    region_OCEANIA: "Oceanía",
+    results: "{count, plural, one {# institución} other {# instituciones}}",
+  },
+} satisfies Catalog<typeof en>;
