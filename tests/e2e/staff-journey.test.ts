@@ -140,7 +140,7 @@ describe("research staff in a real browser", () => {
     await shot(page, `confirm-cancel-${run.lang}-${run.width}`);
     await page.fill("#f-reason", "Speaker unavailable");
     await page.click("button[value=cancel-webinar]");
-    await expect.poll(() => page.locator("[role=status]").textContent()).toBe(fr ? "Le webinaire est annulé ; 1 inscrit·e a reçu un e-mail." : "The webinar is cancelled; 1 registrant was emailed.");
+    await expect.poll(() => page.locator("[role=status]").textContent()).toBe(fr ? "Le webinaire est annulé\u202f; 1 inscrit·e a reçu un e-mail." : "The webinar is cancelled; 1 registrant was emailed.");
     expect(await page.locator("h1 .badge").textContent()).toBe(fr ? "Annulé" : "Cancelled");
     await fitsWidth(page, run.width);
     await shot(page, `cancelled-${run.lang}-${run.width}`);
