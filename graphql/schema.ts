@@ -4,6 +4,7 @@ import "./auth.ts";
 import "./partners.ts";
 import "./webinars.ts";
 import "./admin.ts";
+import "./dialogues.ts";
 
 export const schema = builder.toSchema();
 
