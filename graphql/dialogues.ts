@@ -4,7 +4,7 @@ import {
   createDialogue,
   getDialogue,
   listDialogueInvitations,
-  listDialogueMembers,
+  listDialogueMembersOf,
   listDialogues,
   updateDialogue,
   type DialogueMemberView,
@@ -21,6 +21,7 @@ import {
   type ThreadView,
 } from "../app/services/dialogues/threads.server.ts";
 import { builder } from "./builder.ts";
+import { batcher } from "./loaders.ts";
 import { connection, counted, PAGE_RULES } from "./connections.ts";
 import { Language, toLang } from "./enums.ts";
 
@@ -34,6 +35,20 @@ export const DialogueVisibility = builder.enumType("DialogueVisibility", {
 export const DialogueRole = builder.enumType("DialogueRole", { values: ["FACILITATOR", "MEMBER"] as const });
 
 type Lang3 = "EN" | "FR" | "ES";
+
+// A page of dialogues asking for their members costs one query, not one per dialogue.
+const memberLoaders = new WeakMap<object, (d: DialogueView) => Promise<DialogueMemberView[]>>();
+function membersOf(ctx: { actor: Parameters<typeof listDialogueMembersOf>[0] }, dialogue: DialogueView) {
+  let load = memberLoaders.get(ctx);
+  if (!load) {
+    const byId = batcher(async (ds: readonly DialogueView[]) => {
+      const found = await listDialogueMembersOf(ctx.actor, ds);
+      return new Map(ds.map((d) => [d, found.get(d.id) ?? []]));
+    });
+    memberLoaders.set(ctx, (load = byId));
+  }
+  return load(dialogue);
+}
 const lang = (actor: { kind: string; language?: string | null }, asked?: Lang3 | null) =>
   asked ?? (actor.kind === "user" ? actor.language ?? "EN" : "EN");
 
@@ -131,7 +146,7 @@ Dialogue.implement({
     members: t.field({
       type: [DialogueMember],
       description: "Facilitators and staff; members too unless the dialogue is under Chatham House. Empty for others.",
-      resolve: (d, _a, ctx) => listDialogueMembers(ctx.actor, d),
+      resolve: (d, _a, ctx) => membersOf(ctx, d),
     }),
     invitations: t.field({
       type: [DialogueInvitation],

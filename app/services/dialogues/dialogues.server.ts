@@ -89,24 +89,44 @@ export const getDialogue = (actor: Actor, id: string) => visibleDialogue(actor, 
  * members themselves). Email addresses only for those who manage membership.
  */
 export async function listDialogueMembers(actor: Actor, dialogue: DialogueView & { id: string }) {
-  if (!can(actor, { do: "dialogue.viewMembers", dialogue })) return [];
-  const manager = can(actor, { do: "dialogue.manageMembers", dialogue });
-  const rows = await prisma().dialogueMember.findMany({
-    where: { dialogueId: dialogue.id },
-    include: { user: { select: { name: true, email: true, memberships: { select: { partner: { select: { name: true } } } } } } },
-    orderBy: [{ role: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-  });
-  return rows.map((m) => ({
-    id: m.id,
-    userId: m.userId,
-    role: m.role,
-    joinedAt: m.createdAt,
-    name: m.user.name,
-    affiliation: m.user.memberships.map((p) => p.partner.name),
-    email: manager ? m.user.email : null,
-  }));
+  return (await listDialogueMembersOf(actor, [dialogue])).get(dialogue.id) ?? [];
 }
-export type DialogueMemberView = Awaited<ReturnType<typeof listDialogueMembers>>[number];
+
+/** The same for a page of dialogues, in one query (GraphQL batches a list's `members` fields into this). */
+export async function listDialogueMembersOf(actor: Actor, dialogues: readonly (DialogueView & { id: string })[]) {
+  const allowed = dialogues.filter((dialogue) => can(actor, { do: "dialogue.viewMembers", dialogue }));
+  const managed = new Set(allowed.filter((dialogue) => can(actor, { do: "dialogue.manageMembers", dialogue })).map((d) => d.id));
+  const rows = allowed.length
+    ? await prisma().dialogueMember.findMany({
+        where: { dialogueId: { in: allowed.map((d) => d.id) } },
+        include: { user: { select: { name: true, email: true, memberships: { select: { partner: { select: { name: true } } } } } } },
+        orderBy: [{ role: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+      })
+    : [];
+  const byDialogue = new Map(dialogues.map((d) => [d.id, [] as MemberView[]]));
+  for (const m of rows) {
+    byDialogue.get(m.dialogueId)!.push({
+      id: m.id,
+      userId: m.userId,
+      role: m.role,
+      joinedAt: m.createdAt,
+      name: m.user.name,
+      affiliation: m.user.memberships.map((p) => p.partner.name),
+      email: managed.has(m.dialogueId) ? m.user.email : null,
+    });
+  }
+  return byDialogue;
+}
+interface MemberView {
+  id: string;
+  userId: string;
+  role: "FACILITATOR" | "MEMBER";
+  joinedAt: Date;
+  name: string;
+  affiliation: string[];
+  email: string | null;
+}
+export type DialogueMemberView = MemberView;
 
 /** Open invitations, for those who manage membership. */
 export async function listDialogueInvitations(actor: Actor, dialogue: DialogueView & { id: string }, now = new Date()) {
