@@ -4,6 +4,7 @@ import { dialoguesUi } from "../i18n/ui/dialogues.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
 import { pickText } from "../services/dialogues/access.server.ts";
 import { listDialogues } from "../services/dialogues/dialogues.server.ts";
+import { can } from "../services/policy.server.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
@@ -23,12 +24,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
     chathamHouse: d.chathamHouse,
     role: d.viewerRole,
   }));
-  return { mine: rows.filter((d) => d.role), listed: rows.filter((d) => !d.role), next: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null };
+  return {
+    mine: rows.filter((d) => d.role),
+    listed: rows.filter((d) => !d.role),
+    next: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
+    canCreate: can(actor, { do: "dialogue.create" }),
+  };
 }
 
 export default function Dialogues() {
   const t = useT(dialoguesUi);
-  const { mine, listed, next } = useLoaderData<typeof loader>();
+  const { mine, listed, next, canCreate } = useLoaderData<typeof loader>();
   const item = (d: (typeof mine)[number]) => (
     <li key={d.id}>
       <Link to={`/dialogues/${d.id}`}>{d.title}</Link> · {t(d.visibility === "SECRET" ? "secret" : "private")}
@@ -40,6 +46,11 @@ export default function Dialogues() {
     <section>
       <h1>{t("title")}</h1>
       <p>{t("intro")}</p>
+      {canCreate ? (
+        <p>
+          <Link to="/dialogues/new">{t("new_link")}</Link>
+        </p>
+      ) : null}
       <h2>{t("mine")}</h2>
       {mine.length ? <ul>{mine.map(item)}</ul> : <p>{t("none_mine")}</p>}
       <h2>{t("listed")}</h2>

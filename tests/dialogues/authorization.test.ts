@@ -243,4 +243,16 @@ describe("dialogue authorization matrix over GraphQL", () => {
       }
     }
   });
+
+  it("the new-dialogue page is for staff only", async () => {
+    const expected: Record<Who, number> = { anonymous: 302, partner: 403, member: 403, facilitator: 403, staff: 200, admin: 200 };
+    for (const who of WHO) expect((await clients[who].get("/dialogues/new")).status, who).toBe(expected[who]);
+    expect((await clients.partner.post("/dialogues/new", { title_en: "Sneaky", visibility: "PRIVATE" })).status).toBe(403);
+    const created = await clients.staff.post("/dialogues/new", { title_en: "Care work dialogue", title_fr: "Dialogue travail de soin", visibility: "PRIVATE", chathamHouse: "on" });
+    expect(created.status).toBe(302);
+    const page = await clients.staff.fetch(created.headers.get("location")!, { headers: { "accept-language": "fr" } });
+    const html = await page.text();
+    expect(html).toContain("Dialogue travail de soin");
+    expect(html).toContain("règle de Chatham House");
+  });
 });

@@ -45,6 +45,14 @@ const en = {
   accept_button: "Join the dialogue",
   invalid: "This invitation is invalid, expired, replaced by a newer one or already used. Ask the facilitator for a new one.",
   joined: "Welcome: you are now a member of this dialogue.",
+  new_title: "New dialogue",
+  description: "Description (optional)",
+  visibility: "Visibility",
+  secret_hint: "Secret: only members know it exists",
+  private_hint: "Private: listed to partners, content for members only",
+  chatham_house_choice: "Chatham House Rule: no names on posts unless the author agrees; member list for facilitators only",
+  create_button: "Create the dialogue",
+  new_link: "New dialogue",
 };
 
 export const dialoguesUi = {
@@ -94,6 +102,14 @@ export const dialoguesUi = {
     accept_button: "Rejoindre le dialogue",
     invalid: "Cette invitation n'est pas valide, a expiré, a été remplacée ou a déjà été utilisée. Demandez-en une nouvelle à l'animateur·rice.",
     joined: "Bienvenue : vous êtes maintenant membre de ce dialogue.",
+    new_title: "Nouveau dialogue",
+    description: "Description (facultative)",
+    visibility: "Visibilité",
+    secret_hint: "Secret : seuls les membres savent qu'il existe",
+    private_hint: "Privé : visible des partenaires, contenu réservé aux membres",
+    chatham_house_choice: "Règle de Chatham House : aucun nom sur les messages sans l'accord de l'auteur·rice ; liste des membres pour les animateur·rice·s seulement",
+    create_button: "Créer le dialogue",
+    new_link: "Nouveau dialogue",
   },
   es: {
     title: "Diálogos",
@@ -140,5 +156,13 @@ export const dialoguesUi = {
     accept_button: "Unirse al diálogo",
     invalid: "Esta invitación no es válida, caducó, fue sustituida o ya se usó. Pida una nueva a la persona facilitadora.",
     joined: "Bienvenida/o: ahora es miembro de este diálogo.",
+    new_title: "Nuevo diálogo",
+    description: "Descripción (opcional)",
+    visibility: "Visibilidad",
+    secret_hint: "Secreto: solo los miembros saben que existe",
+    private_hint: "Privado: visible para los socios, contenido solo para miembros",
+    chatham_house_choice: "Regla de Chatham House: ningún nombre en los mensajes sin el acuerdo de su autor/a; lista de miembros solo para facilitadores",
+    create_button: "Crear el diálogo",
+    new_link: "Nuevo diálogo",
   },
 } satisfies Catalog<typeof en>;
