@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { acceptDialogueInvite, inviteToDialogue } from "../../app/services/dialogues/invitations.server.ts";
+import { redactSecrets } from "../../app/services/mail-redaction.ts";
 import { ANONYMOUS } from "../../app/services/policy.server.ts";
 import { prisma } from "../../app/utils/db.server.ts";
 import { makeUser } from "../factories.ts";
@@ -28,6 +29,9 @@ describe("dialogue invitation over HTTP", () => {
     expect(mail.text).toContain("Chatham House Rule");
     expect(mail.html).toContain("Chatham House Rule");
     const path = /\/dialogue-invite\/[\w-]+/.exec(mail.text)![0];
+    // Admins reading the mail log cannot use the link: accepting it would sign them in as the invitee.
+    expect(redactSecrets(mail.text)).not.toContain(path);
+    expect(redactSecrets(mail.text)).toContain("/dialogue-invite/[redacted]");
 
     const invitee = new Client("203.0.113.20");
     const page = await invitee.get(path);
