@@ -96,6 +96,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link to="/partners">{t("nav_directory")}</Link>
             {user ? (
               <>
+                <Link to="/dialogues">{t("nav_dialogues")}</Link>
                 <Link to="/account">{t("nav_account")}</Link>
                 {user.staff ? <Link to="/admin">{t("nav_admin")}</Link> : null}
                 <Form method="post" action="/auth/sign-out" className="inline">

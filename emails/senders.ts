@@ -10,6 +10,7 @@ import {
   partnerRejectedEmail,
   signInLinkEmail,
 } from "./templates/partners.tsx";
+import { dialogueInvitedEmail } from "./templates/dialogues.tsx";
 import { webinarEmail, type WebinarEmailContext } from "./templates/webinars.tsx";
 
 // The one facade use cases call: each sender renders in the recipient's language and queues in the caller's
@@ -53,3 +54,9 @@ export const sendWebinarMail = (db: Client, m: WebinarMail) => enqueueEmail(db, 
 
 /** A change that reaches every registrant: rendered one by one, written in batches. */
 export const sendWebinarMails = (db: Client, mails: WebinarMail[]) => enqueueEmails(db, mails.map(webinarMail));
+
+/** Transactional (the default priority): an invitation is waited for like a sign-in link. */
+export const sendDialogueInvited = (
+  db: Client,
+  a: { to: string; lang: Lang; invitationId: string } & Parameters<typeof dialogueInvitedEmail>[1],
+) => queue(db, `dialogue-invited:${a.invitationId}`, a.to, dialogueInvitedEmail(a.lang, a));

@@ -11,7 +11,7 @@ import {
  * Collects every webinar id asked for in the same tick and answers them with one grouped query: a page of
  * 50 webinars asking for their counts costs one statement, not 50. One batcher per request (keyed by its context).
  */
-function batcher<K, V>(load: (keys: readonly K[]) => Promise<Map<K, V>>) {
+export function batcher<K, V>(load: (keys: readonly K[]) => Promise<Map<K, V>>) {
   let pending: { keys: K[]; result: Promise<Map<K, V>> } | undefined;
   return (key: K): Promise<V> => {
     if (!pending) {

@@ -6,6 +6,7 @@ import "./webinars.ts";
 import "./staff-tools.ts";
 import "./webinar-invitations.ts";
 import "./admin.ts";
+import "./dialogues.ts";
 
 export const schema = builder.toSchema();
 

@@ -19,6 +19,12 @@ describe("redactSecrets", () => {
     expect(out).toContain("https://hub.example.org/hub/subscribe?lang=fr&token=[redacted]#top");
   });
 
+  it("hides invitation links, which sign their reader in as the invitee", () => {
+    const out = redactSecrets("Accept: https://hub.example.org/invite/inv-S3cret_1 or https://hub.example.org/dialogue-invite/dlg-S3cret_2");
+    expect(out).not.toMatch(/S3cret/);
+    expect(out).toBe("Accept: https://hub.example.org/invite/[redacted] or https://hub.example.org/dialogue-invite/[redacted]");
+  });
+
   it("leaves ordinary links and text alone", () => {
     const text = "See https://hub.example.org/webinars/ck123 and https://hub.example.org/partners?sector=NGO — r/j are letters.";
     expect(redactSecrets(text)).toBe(text);

@@ -3,7 +3,7 @@ export const REDACTED = "[redacted]";
 // Every one-time or bearer secret the hub puts in a link: sign-in tokens, signed registration and join links,
 // calendar feed secrets, and any future link that carries its secret as a `token`-like query parameter.
 const SECRET_PARAM = /([?&;](?:token|secret|code|key|sig|signature)=)[^&#\s]+/gi;
-const SECRET_PATH = /\/(r|j)\/[^/?#\s]+|\/calendar\/[^/?#\s]+?\.ics/g;
+const SECRET_PATH = /\/(r|j|invite|dialogue-invite)\/[^/?#\s]+|\/calendar\/[^/?#\s]+?\.ics/g;
 const URL_LIKE = /\b(?:https?|webcal):\/\/[^\s<>"'`]+/gi;
 
 function redactUrl(url: string) {

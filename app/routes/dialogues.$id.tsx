@@ -1,0 +1,199 @@
+import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
+import { Field, FormErrors } from "../components/fields.tsx";
+import { dialoguesUi } from "../i18n/ui/dialogues.ts";
+import { pageArgsFromUrl } from "../schemas/page.ts";
+import { pickText } from "../services/dialogues/access.server.ts";
+import { getDialogue, listDialogueInvitations, listDialogueMembers } from "../services/dialogues/dialogues.server.ts";
+import { inviteToDialogue, revokeDialogueInvite } from "../services/dialogues/invitations.server.ts";
+import { leaveDialogue, removeDialogueMember } from "../services/dialogues/membership.server.ts";
+import { listThreads, startThread } from "../services/dialogues/threads.server.ts";
+import { can } from "../services/policy.server.ts";
+import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
+import { useT } from "../utils/i18n.ts";
+import { requireSignedIn } from "../utils/request.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.dialogue.title ?? "Dialogue"} · GenMig Hub` }, { name: "robots", content: "noindex" }];
+export const headers: HeadersFunction = () => ({ "cache-control": "private, no-store" });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor, lang } = await requireSignedIn(request);
+  const d = await orErrorPage(() => getDialogue(actor, params.id!), request);
+  const readable = can(actor, { do: "dialogue.read", dialogue: d });
+  const threads = readable ? await listThreads(actor, d, pageArgsFromUrl(new URL(request.url), 50)) : null;
+  const text = pickText(d, lang);
+  const members = can(actor, { do: "dialogue.viewMembers", dialogue: d }) ? await listDialogueMembers(actor, d) : null;
+  const canManage = can(actor, { do: "dialogue.manageMembers", dialogue: d });
+  return {
+    dialogue: { id: d.id, title: text.title, description: text.description, visibility: d.visibility, chathamHouse: d.chathamHouse, role: d.viewerRole },
+    readable,
+    threads: threads?.nodes.map((th) => ({ id: th.id, title: th.title, lastPostAt: th.lastPostAt.toISOString() })) ?? [],
+    next: threads?.pageInfo.hasNextPage ? threads.pageInfo.endCursor : null,
+    members: members?.map((m) => ({ userId: m.userId, name: m.name, affiliation: m.affiliation.join(", "), email: m.email, role: m.role })) ?? null,
+    invitations: canManage ? (await listDialogueInvitations(actor, d)).map((i) => ({ id: i.id, email: i.email, role: i.role })) : [],
+    canManage,
+    canPost: can(actor, { do: "dialogue.post", dialogue: d }),
+    joined: new URL(request.url).searchParams.has("joined") && d.viewerRole !== null,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireSignedIn(request);
+  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const id = params.id!;
+  return runForm(async () => {
+    switch (form.intent) {
+      case "invite":
+        await inviteToDialogue(actor, id, { email: form.email, role: form.role || "MEMBER" });
+        return { ok: true as const, invited: form.email };
+      case "revoke":
+        await revokeDialogueInvite(actor, form.invitationId ?? "");
+        return { ok: true as const };
+      case "remove":
+        await removeDialogueMember(actor, id, form.userId ?? "");
+        return { ok: true as const };
+      case "leave":
+        await leaveDialogue(actor, id);
+        return redirect("/dialogues");
+      case "thread": {
+        const thread = await startThread(actor, id, { title: form.title, body: form.body, attributable: form.attributable === "on" });
+        return redirect(`/dialogues/${id}/threads/${thread.id}`);
+      }
+      default:
+        throw new Response(null, { status: 400 });
+    }
+  }, form);
+}
+
+export default function DialoguePage() {
+  const t = useT(dialoguesUi);
+  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = isFailure(result) ? result : null;
+  const invited = result && !isFailure(result) && "invited" in result ? result.invited : null;
+  const v = (failure?.values ?? {}) as Record<string, string>;
+  return (
+    <section>
+      <h1>{d.title}</h1>
+      <ChathamHouseBanner on={d.chathamHouse} />
+      {joined ? <p role="status">{t("joined")}</p> : null}
+      <p>
+        {t(d.visibility === "SECRET" ? "secret" : "private")}
+        {d.role ? ` · ${t(d.role === "FACILITATOR" ? "facilitator" : "member")}` : ""}
+      </p>
+      {d.description ? <p style={{ whiteSpace: "pre-line" }}>{d.description}</p> : null}
+      <FormErrors failure={failure} />
+      {!readable ? <p>{t("members_only")}</p> : null}
+      {readable ? (
+        <>
+          <h2>{t("threads")}</h2>
+          {threads.length ? (
+            <ul>
+              {threads.map((th) => (
+                <li key={th.id}>
+                  <Link to={`/dialogues/${d.id}/threads/${th.id}`}>{th.title}</Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{t("no_threads")}</p>
+          )}
+          {next ? <Link to={`?after=${encodeURIComponent(next)}`}>→</Link> : null}
+        </>
+      ) : null}
+      {canPost ? (
+        <Form method="post">
+          <h3>{t("start_thread")}</h3>
+          <input type="hidden" name="intent" value="thread" />
+          <Field name="title" label={t("thread_title")} errors={failure?.fieldErrors}>
+            {(a) => <input {...a} defaultValue={v.title} required maxLength={200} />}
+          </Field>
+          <Field name="body" label={t("body")} errors={failure?.fieldErrors}>
+            {(a) => <textarea {...a} defaultValue={v.body} required rows={6} />}
+          </Field>
+          {d.chathamHouse ? (
+            <label>
+              <input type="checkbox" name="attributable" /> {t("attributable")}
+            </label>
+          ) : null}
+          <button type="submit">{t("post_button")}</button>
+        </Form>
+      ) : null}
+      {readable ? <h2>{t("members")}</h2> : null}
+      {members ? (
+        <ul data-members>
+          {members.map((m) => (
+            <li key={m.userId}>
+              {m.name}
+              {m.affiliation ? ` (${m.affiliation})` : ""} · {t(m.role === "FACILITATOR" ? "facilitator" : "member")}
+              {m.email ? ` · ${m.email}` : ""}
+              {canManage ? (
+                <Form method="post" style={{ display: "inline" }}>
+                  <input type="hidden" name="intent" value="remove" />
+                  <input type="hidden" name="userId" value={m.userId} />
+                  <button type="submit">{t("remove")}</button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : readable ? (
+        <p>{t("members_hidden")}</p>
+      ) : null}
+      {canManage ? (
+        <>
+          <h2>{t("invite")}</h2>
+          {invited ? <p role="status">{t("invited", { email: invited })}</p> : null}
+          <Form method="post">
+            <input type="hidden" name="intent" value="invite" />
+            <Field name="email" label={t("invite_email")} errors={failure?.fieldErrors}>
+              {(a) => <input {...a} type="email" defaultValue={v.email} required />}
+            </Field>
+            <Field name="role" label={t("invite_role")} errors={failure?.fieldErrors}>
+              {(a) => (
+                <select {...a} defaultValue={v.role ?? "MEMBER"}>
+                  <option value="MEMBER">{t("member")}</option>
+                  <option value="FACILITATOR">{t("facilitator")}</option>
+                </select>
+              )}
+            </Field>
+            <button type="submit">{t("invite_button")}</button>
+          </Form>
+          {invitations.length ? (
+            <>
+              <h3>{t("pending")}</h3>
+              <ul>
+                {invitations.map((i) => (
+                  <li key={i.id}>
+                    {i.email} · {t(i.role === "FACILITATOR" ? "facilitator" : "member")}
+                    <Form method="post" style={{ display: "inline" }}>
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="invitationId" value={i.id} />
+                      <button type="submit">{t("revoke")}</button>
+                    </Form>
+                    <Form method="post" style={{ display: "inline" }}>
+                      <input type="hidden" name="intent" value="invite" />
+                      <input type="hidden" name="email" value={i.email} />
+                      <input type="hidden" name="role" value={i.role} />
+                      <button type="submit">{t("resend")}</button>
+                    </Form>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </>
+      ) : null}
+      {d.role ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="leave" />
+          <button type="submit">{t("leave")}</button>
+        </Form>
+      ) : null}
+      <p>
+        <Link to="/dialogues">{t("title")}</Link>
+      </p>
+    </section>
+  );
+}

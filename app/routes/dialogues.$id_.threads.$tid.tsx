@@ -1,0 +1,92 @@
+import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
+import { Field, FormErrors } from "../components/fields.tsx";
+import { formatDateTime } from "../i18n/index.ts";
+import { dialoguesUi } from "../i18n/ui/dialogues.ts";
+import { pageArgsFromUrl } from "../schemas/page.ts";
+import { pickText } from "../services/dialogues/access.server.ts";
+import { listPosts, postInThread, readableThread } from "../services/dialogues/threads.server.ts";
+import { notFound } from "../services/errors.ts";
+import { can } from "../services/policy.server.ts";
+import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
+import { useLang, useT } from "../utils/i18n.ts";
+import { requireSignedIn } from "../utils/request.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.thread.title ?? "Thread"} · GenMig Hub` }, { name: "robots", content: "noindex" }];
+export const headers: HeadersFunction = () => ({ "cache-control": "private, no-store" });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor, lang } = await requireSignedIn(request);
+  const thread = await orErrorPage(async () => {
+    const th = await readableThread(actor, params.tid!);
+    // A thread id under another dialogue's address is not found either.
+    if (th.dialogueId !== params.id) throw notFound();
+    return th;
+  }, request);
+  const posts = await listPosts(actor, thread, pageArgsFromUrl(new URL(request.url), 50));
+  const d = thread.dialogue;
+  return {
+    dialogue: { id: d.id, title: pickText(d, lang).title, chathamHouse: d.chathamHouse },
+    thread: { id: thread.id, title: thread.title },
+    posts: posts.nodes.map((p) => ({ ...p, createdAt: p.createdAt.toISOString(), editedAt: p.editedAt?.toISOString() ?? null })),
+    next: posts.pageInfo.hasNextPage ? posts.pageInfo.endCursor : null,
+    canPost: can(actor, { do: "dialogue.post", dialogue: d }),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireSignedIn(request);
+  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  return runForm(async () => {
+    const th = await readableThread(actor, params.tid!);
+    if (th.dialogueId !== params.id) throw notFound();
+    await postInThread(actor, th.id, { body: form.body, attributable: form.attributable === "on" });
+    return redirect(`/dialogues/${params.id}/threads/${th.id}`);
+  }, form);
+}
+
+export default function ThreadPage() {
+  const t = useT(dialoguesUi);
+  const lang = useLang();
+  const { dialogue: d, thread, posts, next, canPost } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = isFailure(result) ? result : null;
+  return (
+    <section>
+      <p>
+        <Link to={`/dialogues/${d.id}`}>{d.title}</Link>
+      </p>
+      <h1>{thread.title}</h1>
+      <ChathamHouseBanner on={d.chathamHouse} />
+      {posts.map((p) => (
+        <article key={p.id} data-post={p.id}>
+          <p className="hint">
+            <span data-author>{p.isMine ? t("you") : p.author ? `${p.author.name}${p.author.affiliation.length ? ` (${p.author.affiliation.join(", ")})` : ""}` : t("anonymous_author")}</span>
+            {" · "}
+            {formatDateTime(new Date(p.createdAt), lang)}
+            {p.editedAt ? ` · ${t("edited")}` : ""}
+          </p>
+          {/* Rendered by app/services/dialogues/markdown.ts, which escapes everything it does not build itself. */}
+          <div dangerouslySetInnerHTML={{ __html: p.html }} />
+        </article>
+      ))}
+      {next ? <Link to={`?after=${encodeURIComponent(next)}`}>→</Link> : null}
+      {canPost ? (
+        <Form method="post">
+          <h2>{t("reply")}</h2>
+          <FormErrors failure={failure} />
+          <Field name="body" label={t("body")} errors={failure?.fieldErrors}>
+            {(a) => <textarea {...a} required rows={6} defaultValue={(failure?.values as Record<string, string> | undefined)?.body} />}
+          </Field>
+          {d.chathamHouse ? (
+            <label>
+              <input type="checkbox" name="attributable" /> {t("attributable")}
+            </label>
+          ) : null}
+          <button type="submit">{t("post_button")}</button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}

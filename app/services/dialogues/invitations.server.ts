@@ -1,0 +1,142 @@
+import { sendDialogueInvited } from "../../../emails/senders.ts";
+import { fromDbLanguage } from "../../i18n/index.ts";
+import { dialogueInviteSchema } from "../../schemas/dialogue.ts";
+import { parseInput } from "../../schemas/validate.ts";
+import { prisma } from "../../utils/db.server.ts";
+import { env } from "../../utils/env.server.ts";
+import { recordAudit } from "../audit.server.ts";
+import { browserProof, openSession, sameSecret } from "../auth.server.ts";
+import { randomToken, sha256 } from "../crypto.server.ts";
+import { AppError, notFound } from "../errors.ts";
+import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
+import { pickText, visibleDialogue } from "./access.server.ts";
+
+export const DIALOGUE_INVITATION_DAYS = 14;
+
+const acceptUrl = (token: string) => `${env().APP_URL}/dialogue-invite/${token}`;
+const invalid = () => new AppError("BAD_USER_INPUT", "invitation_invalid");
+const visible = <T extends { tokenHash: string }>({ tokenHash: _secret, ...rest }: T) => rest;
+
+/**
+ * A facilitator (or staff) invites an address. Nothing about an existing account is read back: the address gets
+ * a single-use link and membership starts only when its owner accepts. Inviting the same address again revokes
+ * the open invitation and sends a fresh link — that is how an invitation is re-sent.
+ */
+export async function inviteToDialogue(actor: Actor, dialogueId: string, input: unknown, now = new Date()) {
+  const data = parseInput(dialogueInviteSchema, input);
+  const user = requireUser(actor);
+  return prisma().$transaction(async (tx) => {
+    const dialogue = await visibleDialogue(actor, dialogueId, tx);
+    authorize(actor, { do: "dialogue.manageMembers", dialogue });
+    const member = await tx.dialogueMember.findFirst({ where: { dialogueId, user: { email: data.email } }, select: { id: true } });
+    if (member) throw new AppError("CONFLICT", "already_member", { email: { key: "already_member" } });
+    await tx.dialogueInvitation.updateMany({
+      where: { dialogueId, email: data.email, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: now },
+    });
+    const token = randomToken();
+    const invitation = await tx.dialogueInvitation.create({
+      data: {
+        dialogueId,
+        email: data.email,
+        role: data.role,
+        tokenHash: sha256(token),
+        invitedById: user.id,
+        expiresAt: new Date(now.getTime() + DIALOGUE_INVITATION_DAYS * 86400_000),
+      },
+    });
+    await recordAudit(tx, actor, "dialogue.invited", { type: "Dialogue", id: dialogueId }, { invitationId: invitation.id, role: data.role });
+    const known = await tx.user.findUnique({ where: { email: data.email }, select: { language: true } });
+    const lang = fromDbLanguage(known?.language) ?? fromDbLanguage(user.language) ?? "en";
+    await sendDialogueInvited(tx, {
+      to: data.email,
+      lang,
+      invitationId: invitation.id,
+      title: pickText(dialogue, lang).title,
+      inviter: user.name,
+      role: data.role,
+      acceptUrl: acceptUrl(token),
+      days: DIALOGUE_INVITATION_DAYS,
+      chathamHouse: dialogue.chathamHouse,
+    });
+    return visible(invitation);
+  });
+}
+
+/** Revoking answers NOT_FOUND to whoever may not manage the dialogue, so invitation ids cannot be probed. */
+export async function revokeDialogueInvite(actor: Actor, invitationId: string, now = new Date()) {
+  return prisma().$transaction(async (tx) => {
+    const invitation = actor.kind === "user" ? await tx.dialogueInvitation.findUnique({ where: { id: invitationId } }) : null;
+    if (!invitation) throw notFound();
+    const dialogue = await visibleDialogue(actor, invitation.dialogueId, tx);
+    if (!can(actor, { do: "dialogue.manageMembers", dialogue })) throw notFound();
+    if (invitation.acceptedAt) throw new AppError("CONFLICT", "invitation_invalid");
+    const revoked = invitation.revokedAt ? invitation : await tx.dialogueInvitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
+    await recordAudit(tx, actor, "dialogue.inviteRevoked", { type: "Dialogue", id: invitation.dialogueId }, { invitationId });
+    return visible(revoked);
+  });
+}
+
+async function openInvitation(token: string, now: Date) {
+  const invitation = await prisma().dialogueInvitation.findUnique({ where: { tokenHash: sha256(token) }, include: { dialogue: { include: { translations: true } } } });
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) throw invalid();
+  return invitation;
+}
+
+/** What the accept page shows; GET changes nothing, so mail scanners cannot accept. */
+export async function dialogueInvitationPreview(token: string, browser: string, lang: string, now = new Date()) {
+  const invitation = await openInvitation(token, now);
+  return {
+    email: invitation.email,
+    title: pickText(invitation.dialogue, lang).title,
+    chathamHouse: invitation.dialogue.chathamHouse,
+    proof: browserProof("invitation", invitation.tokenHash, browser),
+  };
+}
+
+/**
+ * Accepting: the account is found by the invited address (or created) and becomes a member. From the page, the
+ * proof ties the POST to the browser that was shown the invitation, and that browser is signed in as the invitee
+ * because the emailed link proves they own the address. Over the API (no browser), the caller must already be
+ * signed in as the invited address.
+ */
+export async function acceptDialogueInvite(input: {
+  token: string;
+  actor: Actor;
+  browser?: { value: string; proof: string };
+  userAgent?: string;
+  ip?: string;
+  now?: Date;
+}) {
+  const now = input.now ?? new Date();
+  const invitation = await openInvitation(input.token, now);
+  if (input.browser) {
+    if (!sameSecret(input.browser.proof, browserProof("invitation", invitation.tokenHash, input.browser.value))) throw invalid();
+  } else {
+    const user = requireUser(input.actor);
+    if (user.email !== invitation.email) throw invalid();
+  }
+  return prisma().$transaction(async (tx) => {
+    const taken = await tx.dialogueInvitation.updateMany({
+      where: { id: invitation.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      data: { acceptedAt: now },
+    });
+    if (taken.count !== 1) throw invalid();
+    const user = await tx.user.upsert({
+      where: { email: invitation.email },
+      create: { email: invitation.email, name: invitation.email.split("@")[0] },
+      update: {},
+    });
+    await tx.dialogueMember.upsert({
+      where: { dialogueId_userId: { dialogueId: invitation.dialogueId, userId: user.id } },
+      create: { dialogueId: invitation.dialogueId, userId: user.id, role: invitation.role },
+      update: {},
+    });
+    await tx.auditEntry.create({
+      data: { actorId: user.id, action: "dialogue.joined", targetType: "Dialogue", targetId: invitation.dialogueId, data: { invitationId: invitation.id } },
+    });
+    const already = input.actor.kind === "user" && input.actor.id === user.id;
+    const sessionSecret = already || !input.browser ? null : await openSession(tx, user.id, input, now);
+    return { dialogueId: invitation.dialogueId, userId: user.id, sessionSecret };
+  });
+}

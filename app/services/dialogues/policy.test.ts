@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { ANONYMOUS, can, type Actor, type ActorMembership } from "../policy.server.ts";
+import type { DialogueRef } from "./policy.ts";
+
+const person = (role: "ADMIN" | "STAFF" | "PARTNER", partnerStatus?: ActorMembership["partnerStatus"]): Actor => ({
+  kind: "user",
+  id: `u-${role}-${partnerStatus ?? "none"}`,
+  email: "p@example.org",
+  name: "P",
+  role,
+  language: null,
+  memberships: partnerStatus ? [{ partnerId: "p1", partnerName: "Inst", role: "MEMBER", partnerStatus }] : [],
+});
+const ref = (visibility: "SECRET" | "PRIVATE", viewerRole: DialogueRef["viewerRole"], chathamHouse = false): DialogueRef => ({ visibility, chathamHouse, viewerRole });
+
+describe("dialogue policy", () => {
+  it("lists private dialogues to approved partners only, secret ones to members and staff only", () => {
+    const see = (a: Actor, d: DialogueRef) => can(a, { do: "dialogue.see", dialogue: d });
+    expect(see(ANONYMOUS, ref("PRIVATE", null))).toBe(false);
+    expect(see(person("PARTNER"), ref("PRIVATE", null))).toBe(false);
+    expect(see(person("PARTNER", "PENDING"), ref("PRIVATE", null))).toBe(false);
+    expect(see(person("PARTNER", "APPROVED"), ref("PRIVATE", null))).toBe(true);
+    expect(see(person("PARTNER", "APPROVED"), ref("SECRET", null))).toBe(false);
+    expect(see(person("PARTNER"), ref("SECRET", "MEMBER"))).toBe(true);
+    expect(see(person("STAFF"), ref("SECRET", null))).toBe(true);
+    // Listed is not readable.
+    expect(can(person("PARTNER", "APPROVED"), { do: "dialogue.read", dialogue: ref("PRIVATE", null) })).toBe(false);
+  });
+
+  it("Chatham House hides authors from everyone but the author, unless the post is attributable", () => {
+    const d = ref("SECRET", "FACILITATOR", true);
+    const author = (a: Actor, attributable: boolean, authorId: string | null = "someone") =>
+      can(a, { do: "dialogue.viewAuthor", dialogue: d, post: { attributable, authorId } });
+    for (const a of [person("PARTNER"), person("STAFF"), person("ADMIN")]) {
+      expect(author(a, false)).toBe(false);
+      expect(author(a, true)).toBe(true);
+      expect(author(a, false, a.kind === "user" ? a.id : null)).toBe(true);
+    }
+    expect(author(person("PARTNER"), false, null)).toBe(false);
+    expect(can(ANONYMOUS, { do: "dialogue.viewAuthor", dialogue: ref("PRIVATE", null), post: { attributable: true, authorId: null } })).toBe(false);
+  });
+
+  it("member lists: facilitators and staff always, members only without Chatham House", () => {
+    const members = (a: Actor, d: DialogueRef) => can(a, { do: "dialogue.viewMembers", dialogue: d });
+    expect(members(person("PARTNER"), ref("SECRET", "MEMBER", true))).toBe(false);
+    expect(members(person("PARTNER"), ref("SECRET", "MEMBER", false))).toBe(true);
+    expect(members(person("PARTNER"), ref("SECRET", "FACILITATOR", true))).toBe(true);
+    expect(members(person("STAFF"), ref("SECRET", null, true))).toBe(true);
+    expect(members(person("PARTNER", "APPROVED"), ref("PRIVATE", null, false))).toBe(false);
+    expect(can(person("PARTNER"), { do: "dialogue.manageMembers", dialogue: ref("SECRET", "MEMBER") })).toBe(false);
+    expect(can(person("PARTNER"), { do: "dialogue.manageMembers", dialogue: ref("SECRET", "FACILITATOR") })).toBe(true);
+    expect(can(person("PARTNER"), { do: "dialogue.update", dialogue: ref("SECRET", "FACILITATOR") })).toBe(false);
+    expect(can(person("PARTNER"), { do: "dialogue.create" })).toBe(false);
+    expect(can(person("STAFF"), { do: "dialogue.create" })).toBe(true);
+  });
+});

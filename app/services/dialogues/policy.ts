@@ -1,0 +1,58 @@
+import type { Actor } from "../policy.server.ts";
+
+export type DialogueRole = "FACILITATOR" | "MEMBER";
+
+/** What the policy needs to know about a dialogue: its rules and the asking person's place in it. */
+export interface DialogueRef {
+  visibility: "SECRET" | "PRIVATE";
+  chathamHouse: boolean;
+  /** The actor's membership role in this dialogue, or null when they are not a member. */
+  viewerRole: DialogueRole | null;
+}
+
+export type DialogueAction =
+  | { do: "dialogue.create" }
+  | { do: "dialogue.update"; dialogue: DialogueRef }
+  /** Knowing the dialogue exists: its title and description. */
+  | { do: "dialogue.see"; dialogue: DialogueRef }
+  /** Its content: threads and posts. */
+  | { do: "dialogue.read"; dialogue: DialogueRef }
+  | { do: "dialogue.post"; dialogue: DialogueRef }
+  | { do: "dialogue.leave"; dialogue: DialogueRef }
+  | { do: "dialogue.manageMembers"; dialogue: DialogueRef }
+  | { do: "dialogue.viewMembers"; dialogue: DialogueRef }
+  | { do: "dialogue.viewAuthor"; dialogue: DialogueRef; post: { attributable: boolean; authorId: string | null } };
+
+const staff = (a: Actor) => a.kind === "user" && (a.role === "STAFF" || a.role === "ADMIN");
+const approvedPartner = (a: Actor) => a.kind === "user" && a.memberships.some((m) => m.partnerStatus === "APPROVED");
+
+/**
+ * The dialogue rules (docs/decisions/0015-dialogues.md). Called only through `can` in policy.server.ts, so every
+ * surface asks one question. Staff run dialogues and see all of them, but Chatham House binds them too: a post's
+ * author is shown to nobody but the author unless the post is marked attributable.
+ */
+export function canDialogue(actor: Actor, action: DialogueAction): boolean {
+  if (actor.kind !== "user") return false;
+  if (action.do === "dialogue.create") return staff(actor);
+  const d = action.dialogue;
+  const member = d.viewerRole !== null;
+  const facilitator = d.viewerRole === "FACILITATOR";
+  switch (action.do) {
+    case "dialogue.update":
+      return staff(actor);
+    case "dialogue.see":
+      return member || staff(actor) || (d.visibility === "PRIVATE" && approvedPartner(actor));
+    case "dialogue.read":
+    case "dialogue.post":
+      return member || staff(actor);
+    case "dialogue.leave":
+      return member;
+    case "dialogue.manageMembers":
+      return facilitator || staff(actor);
+    case "dialogue.viewMembers":
+      return facilitator || staff(actor) || (member && !d.chathamHouse);
+    case "dialogue.viewAuthor":
+      if (!(member || staff(actor))) return false;
+      return !d.chathamHouse || action.post.attributable || (action.post.authorId !== null && action.post.authorId === actor.id);
+  }
+}

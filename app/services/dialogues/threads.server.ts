@@ -1,0 +1,98 @@
+import { postSchema, threadSchema } from "../../schemas/dialogue.ts";
+import type { PageArgs } from "../../schemas/page.ts";
+import { parseInput } from "../../schemas/validate.ts";
+import { prisma, type Client } from "../../utils/db.server.ts";
+import { recordAudit } from "../audit.server.ts";
+import { notFound } from "../errors.ts";
+import { paginate } from "../pagination.server.ts";
+import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
+import { readableDialogue, type DialogueView } from "./access.server.ts";
+import { renderMarkdown } from "./markdown.ts";
+
+const authorSelect = { select: { id: true, name: true, memberships: { select: { partner: { select: { name: true } } } } } } as const;
+const postInclude = { author: authorSelect } as const;
+
+type PostRow = Awaited<ReturnType<typeof loadPost>>;
+const loadPost = (db: Client, id: string) => db.dialoguePost.findUniqueOrThrow({ where: { id }, include: postInclude });
+
+/**
+ * A post as this reader may see it: the author's name and institutions only where the policy allows (never to
+ * others under Chatham House unless the author marked the post attributable). Rows never leave this module with
+ * their author attached.
+ */
+export function postView(actor: Actor, dialogue: DialogueView, { author, authorId, ...post }: PostRow) {
+  const named = can(actor, { do: "dialogue.viewAuthor", dialogue, post: { attributable: post.attributable, authorId } });
+  return {
+    id: post.id,
+    threadId: post.threadId,
+    body: post.body,
+    html: post.html,
+    attributable: post.attributable,
+    createdAt: post.createdAt,
+    editedAt: post.editedAt,
+    isMine: actor.kind === "user" && authorId === actor.id,
+    author: named && author ? { name: author.name, affiliation: author.memberships.map((m) => m.partner.name) } : null,
+  };
+}
+export type PostView = ReturnType<typeof postView>;
+
+export async function startThread(actor: Actor, dialogueId: string, input: unknown) {
+  const data = parseInput(threadSchema, input);
+  const user = requireUser(actor);
+  return prisma().$transaction(async (tx) => {
+    const dialogue = await readableDialogue(actor, dialogueId, tx);
+    authorize(actor, { do: "dialogue.post", dialogue });
+    const thread = await tx.dialogueThread.create({ data: { dialogueId, title: data.title, createdById: user.id } });
+    await tx.dialoguePost.create({
+      data: { threadId: thread.id, authorId: user.id, body: data.body, html: renderMarkdown(data.body), attributable: data.attributable },
+    });
+    await recordAudit(tx, actor, "dialogue.threadStarted", { type: "DialogueThread", id: thread.id }, { dialogueId });
+    return { ...thread, dialogue };
+  });
+}
+
+export async function postInThread(actor: Actor, threadId: string, input: unknown) {
+  const data = parseInput(postSchema, input);
+  const user = requireUser(actor);
+  return prisma().$transaction(async (tx) => {
+    const thread = await readableThread(actor, threadId, tx);
+    authorize(actor, { do: "dialogue.post", dialogue: thread.dialogue });
+    const created = await tx.dialoguePost.create({
+      data: { threadId, authorId: user.id, body: data.body, html: renderMarkdown(data.body), attributable: data.attributable },
+    });
+    await tx.dialogueThread.update({ where: { id: threadId }, data: { lastPostAt: created.createdAt } });
+    return postView(actor, thread.dialogue, await loadPost(tx, created.id));
+  });
+}
+
+/** A thread with its dialogue, or NOT_FOUND for whoever may not read that dialogue's content. */
+export async function readableThread(actor: Actor, threadId: string, db: Client = prisma()) {
+  const thread = actor.kind === "user" ? await db.dialogueThread.findUnique({ where: { id: threadId } }) : null;
+  if (!thread) throw notFound();
+  return { ...thread, dialogue: await readableDialogue(actor, thread.dialogueId, db) };
+}
+
+/** Threads of a dialogue, most recently active first; an empty list for whoever may not read its content. */
+export async function listThreads(actor: Actor, dialogue: DialogueView & { id: string }, page?: PageArgs) {
+  const where = can(actor, { do: "dialogue.read", dialogue }) ? { dialogueId: dialogue.id } : { id: { in: [] } };
+  const result = await paginate(
+    page,
+    (q) => prisma().dialogueThread.findMany({ where, orderBy: [{ lastPostAt: "desc" }, { id: "asc" }], ...q }),
+    () => prisma().dialogueThread.count({ where }),
+  );
+  const edges = result.edges.map((e) => ({ ...e, node: { ...e.node, dialogue } }));
+  return { ...result, edges, nodes: edges.map((e) => e.node) };
+}
+export type ThreadView = Awaited<ReturnType<typeof readableThread>>;
+
+/** Posts of a thread, oldest first, each with its author shown or hidden by the policy. */
+export async function listPosts(actor: Actor, thread: ThreadView, page?: PageArgs) {
+  const where = can(actor, { do: "dialogue.read", dialogue: thread.dialogue }) ? { threadId: thread.id } : { id: { in: [] } };
+  const result = await paginate(
+    page,
+    (q) => prisma().dialoguePost.findMany({ where, include: postInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }], ...q }),
+    () => prisma().dialoguePost.count({ where }),
+  );
+  const edges = result.edges.map((e) => ({ ...e, node: postView(actor, thread.dialogue, e.node) }));
+  return { ...result, edges, nodes: edges.map((e) => e.node) };
+}
