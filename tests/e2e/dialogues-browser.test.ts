@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, signInTokenFor, startHub, type Hub } from "../helpers/hub-process.ts";
+import { launchChromium, linkInMail, signInTokenFor, startHub, type Hub } from "../helpers/hub-process.ts";
 
 // The real hub in its own process (seeded staff, in-process worker, file mailbox) driven by Debian's Chromium.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-dialogues-e2e-"));
@@ -19,20 +19,6 @@ afterAll(async () => {
   await browser?.close();
   hub?.stop();
 });
-
-/** The dialogue invitation link in the newest mailbox file to `to`, waiting for the worker to write it. */
-async function invitationPath(to: string) {
-  const dir = path.join(dataDir, "mail");
-  for (let i = 0; i < 60; i++) {
-    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : []) {
-      const raw = fs.readFileSync(path.join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-      const found = /\/dialogue-invite\/[\w-]+/.exec(raw)?.[0];
-      if (raw.includes(`To: ${to}`) && found) return found;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no dialogue invitation for ${to}`);
-}
 
 describe("dialogues in a real browser", () => {
   it("a facilitator invites, the invitee accepts and posts", async () => {
@@ -54,7 +40,7 @@ describe("dialogues in a real browser", () => {
     await expect.poll(() => staff.locator("main").textContent()).toContain("An invitation was emailed to invitee@example.org");
 
     const invitee = await (await browser.newContext({ locale: "en-GB", javaScriptEnabled: false })).newPage();
-    await invitee.goto(`${hub.base}${await invitationPath("invitee@example.org")}`);
+    await invitee.goto(`${hub.base}${await linkInMail(dataDir, "invitee@example.org", /\/dialogue-invite\/[\w-]+/)}`);
     expect(await invitee.locator("[data-chatham-house]").count()).toBe(1);
     await invitee.click("button:has-text('Join the dialogue')");
     await expect.poll(() => invitee.locator("h1").textContent()).toBe("Care chains roundtable");

@@ -1,59 +1,23 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, linkInMail, startHub, type Hub } from "../helpers/hub-process.ts";
 
 // People's journeys on the real, compiled server (seeded demo data, file mailbox) in Debian's Chromium, at a
 // phone's width and on a desktop, asserting what the person sees after each step.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-journeys-"));
 let base = "";
-let server: ChildProcess;
+let hub: Hub;
 let browser: Browser;
 const webinars: Record<string, string> = {};
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** The newest link matching `pattern` in a mail to `to` (the file mailbox keeps quoted-printable bodies). */
-async function linkFromMail(to: string, pattern: RegExp) {
-  const dir = path.join(dataDir, "mail");
-  for (let i = 0; i < 60; i++) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
-    for (const f of files) {
-      const raw = fs.readFileSync(path.join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-      const m = pattern.exec(raw);
-      if (raw.includes(`To: ${to}`) && m) return m[0].replace(/&amp;/g, "&");
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no mail for ${to} matching ${pattern}`);
-}
+const linkFromMail = (to: string, pattern: RegExp) => linkInMail(dataDir, to, pattern);
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
-  delete env.DATABASE_URL;
-  delete env.SMTP_URL;
-  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
-  server = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", log, log], detached: true });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  hub = await startHub({ dataDir, compiled: true });
+  base = hub.base;
   const list = await fetch(`${base}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -62,15 +26,12 @@ beforeAll(async () => {
   for (const { node } of ((await list.json()) as { data: { webinars: { edges: { node: { id: string; audience: string } }[] } } }).data.webinars.edges) {
     webinars[node.audience] ??= node.id;
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  hub?.stop();
 });
 
 const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };

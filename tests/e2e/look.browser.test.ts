@@ -1,51 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, signInTokenFor, startHub, type Hub } from "../helpers/hub-process.ts";
 
 // The compiled server with its demo data, in Chromium at a phone's width (390 px), in French.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PHONE = { width: 390, height: 844 };
 let base = "";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-look-"));
-let server: ChildProcess;
+let hub: Hub;
 let browser: Browser;
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function waitForHealth() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not start");
-}
-
-async function signInToken(to: string) {
-  const dir = path.join(dataDir, "mail");
-  for (let i = 0; i < 60; i++) {
-    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : []) {
-      const raw = fs.readFileSync(path.join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-      const token = /\/auth\/verify\?token=([\w-]+)/.exec(raw)?.[1];
-      if (raw.includes(`To: ${to}`) && token) return token;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no sign-in mail for ${to}`);
-}
 
 /** No sideways scrolling, and every control in the page lies within the screen's width. */
 async function fitsTheScreen(page: Page) {
@@ -65,24 +30,14 @@ async function fitsTheScreen(page: Page) {
 const log = () => fs.readFileSync(path.join(dataDir, "server.log"), "utf8");
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
-  delete env.DATABASE_URL;
-  delete env.SMTP_URL;
-  const out = fs.openSync(path.join(dataDir, "server.log"), "w");
-  // Own process group, so stopping it also stops anything it started.
-  server = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", out, out], detached: true });
-  await waitForHealth();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  hub = await startHub({ dataDir, compiled: true });
+  base = hub.base;
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  hub?.stop();
 });
 
 describe("at 390 px, in French, without JavaScript", () => {
@@ -132,7 +87,7 @@ describe("at 390 px, in French, without JavaScript", () => {
     await page.fill("#f-email", "admin@example.org");
     await page.click("main button[type=submit]");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Consultez votre messagerie");
-    await page.goto(`${base}/auth/verify?token=${await signInToken("admin@example.org")}`);
+    await page.goto(`${base}/auth/verify?token=${await signInTokenFor(dataDir, "admin@example.org")}`);
     await page.click("main button[type=submit]");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Mon compte");
     // the seeded institution with a focal point and a member: its members table has Remove buttons

@@ -1,64 +1,27 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, mailSeen, signInTokenFor, startHub, type Hub } from "../helpers/hub-process.ts";
 
 // Research staff on the compiled server in Chromium: schedule → manage → message → cancel with confirmation,
 // at desktop width in English and at 390 px in French, without JavaScript. SCREENSHOT_DIR keeps the screenshots.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const shots = process.env.SCREENSHOT_DIR;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-staff-e2e-"));
 let base = "";
-let server: ChildProcess;
+let hub: Hub;
 let browser: Browser;
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function signInToken(to: string, after: Set<string>) {
-  const dir = path.join(dataDir, "mail");
-  for (let i = 0; i < 60; i++) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !after.has(f)) : [];
-    for (const f of files) {
-      const raw = fs.readFileSync(path.join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-      const token = /\/auth\/verify\?token=([\w-]+)/.exec(raw)?.[1];
-      if (raw.includes(`To: ${to}`) && token) return token;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no sign-in mail for ${to}`);
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, APP_URL: base, NODE_ENV: "production" };
-  delete env.DATABASE_URL;
-  delete env.SMTP_URL;
-  const log = fs.openSync(path.join(dataDir, "server.log"), "w");
-  server = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", log, log], detached: true });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"] });
+  hub = await startHub({ dataDir, compiled: true });
+  base = hub.base;
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  hub?.stop();
 });
 
 /** Nothing sticks out sideways, and every button and link of the main area can be reached without scrolling sideways. */
@@ -83,11 +46,11 @@ describe("research staff in a real browser", () => {
     const context = await browser.newContext({ locale: run.locale, viewport: { width: run.width, height: run.height }, javaScriptEnabled: false });
     const page = await context.newPage();
     const fr = run.lang === "fr";
-    const before = new Set(fs.existsSync(path.join(dataDir, "mail")) ? fs.readdirSync(path.join(dataDir, "mail")) : []);
+    const before = mailSeen(dataDir);
     await page.goto(`${base}/auth/sign-in`);
     await page.fill("#f-email", "research@example.org");
     await page.click("main button[type=submit]");
-    const token = await signInToken("research@example.org", before);
+    const token = await signInTokenFor(dataDir, "research@example.org", before);
     await page.goto(`${base}/auth/verify?token=${token}`);
     await page.click("main button[type=submit]");
     await page.waitForURL(/\/account/);

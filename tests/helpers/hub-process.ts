@@ -66,20 +66,39 @@ export async function startHub(opts: { dataDir: string; host?: string; env?: Rec
   return { base, port, child, stop };
 }
 
-/** The sign-in token of the newest mailbox file to `to` written after `after` (ms), waiting for the worker. */
-export async function signInTokenFor(dataDir: string, to: string, after = 0) {
+/**
+ * The first match of `pattern` in the newest mailbox file to `to`, waiting for the worker to write it. `after`
+ * skips older mail: files written before that time (ms), or the file names already seen (a set taken earlier).
+ */
+export async function mailMatch(dataDir: string, to: string, pattern: RegExp, after: number | ReadonlySet<string> = 0) {
   const dir = path.join(dataDir, "mail");
   for (let i = 0; i < 60; i++) {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
     for (const f of files) {
       const file = path.join(dir, f);
-      if (fs.statSync(file).mtimeMs < after) continue;
-      const raw = fs.readFileSync(file, "utf8");
+      if (typeof after === "number" ? fs.statSync(file).mtimeMs < after : after.has(f)) continue;
       // quoted-printable: soft line breaks and "=3D" for "="
-      const token = /\/auth\/verify\?token=([\w-]+)/.exec(raw.replace(/=\r?\n/g, "").replace(/=3D/g, "="))?.[1];
-      if (raw.includes(`To: ${to}`) && token) return token;
+      const raw = fs.readFileSync(file, "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+      const found = pattern.exec(raw);
+      if (raw.includes(`To: ${to}`) && found) return found;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`no sign-in mail for ${to}`);
+  throw new Error(`no mail to ${to} matching ${pattern}`);
+}
+
+/** A link from the newest mail to `to` (the HTML part escapes "&" in query strings). */
+export async function linkInMail(dataDir: string, to: string, pattern: RegExp, after: number | ReadonlySet<string> = 0) {
+  return (await mailMatch(dataDir, to, pattern, after))[0].replace(/&amp;/g, "&");
+}
+
+/** The names of the mailbox files so far, to pass as `after` and read only mail written since. */
+export function mailSeen(dataDir: string): Set<string> {
+  const dir = path.join(dataDir, "mail");
+  return new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : []);
+}
+
+/** The sign-in token of the newest mail to `to` written after `after` (see `mailMatch`). */
+export async function signInTokenFor(dataDir: string, to: string, after: number | ReadonlySet<string> = 0) {
+  return (await mailMatch(dataDir, to, /\/auth\/verify\?token=([\w-]+)/, after))[1];
 }
