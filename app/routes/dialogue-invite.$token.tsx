@@ -1,45 +1,26 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
 import { FormErrors } from "../components/fields.tsx";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
 import { acceptDialogueInvite, dialogueInvitationPreview } from "../services/dialogues/invitations.server.ts";
-import { AppError } from "../services/errors.ts";
-import { isFailure, runForm } from "../utils/forms.server.ts";
+import { isFailure } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
-import { clientIp, sessionCookie } from "../utils/session.server.ts";
-import { signInBrowser } from "../utils/sign-in-browser.server.ts";
+import { acceptInvitationLink, invitationLinkPage } from "../utils/invitation-link.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · GenMig Hub" }, { name: "robots", content: "noindex" }];
 
 // The link in a dialogue invitation email: GET only shows what accepting means; nothing changes until the POST.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const browser = signInBrowser(request);
   const { lang } = await pageContext(request);
-  const headers: Record<string, string> = { "cache-control": "private, no-store" };
-  if (browser.setCookie) headers["set-cookie"] = browser.setCookie;
-  try {
-    return data({ invitation: await dialogueInvitationPreview(params.token ?? "", browser.value, lang) }, { headers });
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return data({ invitation: null }, { headers, status: 400 });
-  }
+  return invitationLinkPage(request, (browser) => dialogueInvitationPreview(params.token ?? "", browser, lang), { "cache-control": "private, no-store" });
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const { actor } = await pageContext(request);
-  return runForm(async () => {
-    const accepted = await acceptDialogueInvite({
-      token: params.token ?? "",
-      actor,
-      browser: { value: signInBrowser(request).value, proof: String(form.get("proof") ?? "") },
-      userAgent: request.headers.get("user-agent") ?? undefined,
-      ip: clientIp(context),
-    });
-    const headers = accepted.sessionSecret ? { "set-cookie": sessionCookie(request, accepted.sessionSecret) } : undefined;
-    return redirect(`/dialogues/${accepted.dialogueId}?joined=1`, { headers });
+export function action({ request, params, context }: ActionFunctionArgs) {
+  return acceptInvitationLink(request, context, async ({ browser, proof, ...who }) => {
+    const accepted = await acceptDialogueInvite({ token: params.token ?? "", browser: { value: browser, proof }, ...who });
+    return { to: `/dialogues/${accepted.dialogueId}?joined=1`, sessionSecret: accepted.sessionSecret };
   });
 }
 
