@@ -55,6 +55,8 @@ async function waitFor(url: string) {
 }
 
 /** 20 upcoming webinars with three speakers each, 40 listed partners; returns a staff token and a webinar id. */
+const BENCH_BROWSER = crypto.randomBytes(32).toString("base64url");
+
 async function seed() {
   const { migrate } = await import("../app/utils/migrate.server.ts");
   const { prisma, closeDatabase } = await import("../app/utils/db.server.ts");
@@ -100,7 +102,8 @@ async function seed() {
   const token = (await createApiToken(staff, { name: "bench" })).token;
   const { randomToken, sha256 } = await import("../app/services/crypto.server.ts");
   const signIn = randomToken();
-  await prisma().signInToken.create({ data: { email: "bench@example.org", tokenHash: sha256(signIn), expiresAt: new Date(Date.now() + 600_000) } });
+  // Bound to the benchmark's own browser cookie, as a link asked for from the sign-in page is.
+  await prisma().signInToken.create({ data: { email: "bench@example.org", tokenHash: sha256(signIn), browserHash: sha256(BENCH_BROWSER), expiresAt: new Date(Date.now() + 600_000) } });
   await closeDatabase();
   return { token, signIn, webinarId: firstId };
 }
@@ -181,7 +184,12 @@ try {
 
   const bearer = { authorization: `Bearer ${token}` };
   // A browser session through the real sign-in page.
-  const verified = await fetch(`${hubBase}/auth/verify`, { method: "POST", body: new URLSearchParams({ token: signIn }), redirect: "manual" });
+  const verified = await fetch(`${hubBase}/auth/verify`, {
+    method: "POST",
+    body: new URLSearchParams({ token: signIn }),
+    headers: { origin: hubBase, cookie: `gmh_signin=${BENCH_BROWSER}` },
+    redirect: "manual",
+  });
   const session = { cookie: verified.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
   if (!session.cookie.includes("gmh_session=")) throw new Error(`sign-in failed: ${verified.status}`);
   const targets: Target[] = [
