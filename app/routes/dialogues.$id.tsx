@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
+import { DialoguePostFields } from "../components/dialogue-post-fields.tsx";
 import { Field, FormErrors } from "../components/fields.tsx";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
@@ -109,15 +110,7 @@ export default function DialoguePage() {
           <Field name="title" label={t("thread_title")} errors={failure?.fieldErrors}>
             {(a) => <input {...a} defaultValue={v.title} required maxLength={200} />}
           </Field>
-          <Field name="body" label={t("body")} errors={failure?.fieldErrors}>
-            {(a) => <textarea {...a} defaultValue={v.body} required rows={6} />}
-          </Field>
-          {d.chathamHouse ? (
-            <label>
-              <input type="checkbox" name="attributable" /> {t("attributable")}
-            </label>
-          ) : null}
-          <button type="submit">{t("post_button")}</button>
+          <DialoguePostFields failure={failure} body={v.body} chathamHouse={d.chathamHouse} />
         </Form>
       ) : null}
       {readable ? <h2>{t("members")}</h2> : null}

@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
-import { Field, FormErrors } from "../components/fields.tsx";
+import { DialoguePostFields } from "../components/dialogue-post-fields.tsx";
+import { FormErrors } from "../components/fields.tsx";
 import { formatDateTime } from "../i18n/index.ts";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
@@ -76,15 +77,7 @@ export default function ThreadPage() {
         <Form method="post">
           <h2>{t("reply")}</h2>
           <FormErrors failure={failure} />
-          <Field name="body" label={t("body")} errors={failure?.fieldErrors}>
-            {(a) => <textarea {...a} required rows={6} defaultValue={(failure?.values as Record<string, string> | undefined)?.body} />}
-          </Field>
-          {d.chathamHouse ? (
-            <label>
-              <input type="checkbox" name="attributable" /> {t("attributable")}
-            </label>
-          ) : null}
-          <button type="submit">{t("post_button")}</button>
+          <DialoguePostFields failure={failure} body={(failure?.values as Record<string, string> | undefined)?.body} chathamHouse={d.chathamHouse} />
         </Form>
       ) : null}
     </section>
