@@ -121,8 +121,8 @@ async function countStored() {
 describe("configuration", () => {
   it("uses the disk unless FILE_STORE=database, which needs PostgreSQL", () => {
     expect(fileStore()).toBeInstanceOf(DiskFileStore);
-    expect(() => parseEnv({ DATA_DIR: env().DATA_DIR, FILE_STORE: "database" })).toThrow(/FILE_STORE: database needs DATABASE_URL=postgres/);
-    expect(() => parseEnv({ DATA_DIR: env().DATA_DIR, FILE_STORE: "s3" })).toThrow(/FILE_STORE: must be disk or database/);
-    expect(parseEnv({ DATA_DIR: env().DATA_DIR, FILE_STORE: "database", DATABASE_URL: "postgres://db/hub" }).FILE_STORE).toBe("database");
+    expect(() => parseEnv({ NODE_ENV: "test", DATA_DIR: env().DATA_DIR, FILE_STORE: "database" })).toThrow(/FILE_STORE: database needs DATABASE_URL=postgres/);
+    expect(() => parseEnv({ NODE_ENV: "test", DATA_DIR: env().DATA_DIR, FILE_STORE: "s3" })).toThrow(/FILE_STORE: must be disk or database/);
+    expect(parseEnv({ NODE_ENV: "test", DATA_DIR: env().DATA_DIR, FILE_STORE: "database", DATABASE_URL: "postgres://db/hub" }).FILE_STORE).toBe("database");
   });
 });
