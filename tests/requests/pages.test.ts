@@ -68,6 +68,19 @@ describe("asking from the form", () => {
     expect(page.headers.get("cache-control")).toContain("no-store");
   });
 
+  it("keeps the form, the account page and the queue under 100 KB", async () => {
+    for (const [client, path] of [
+      [web.requester, "/requests/new?type=field"],
+      [web.requester, "/requests/new?type=event"],
+      [web.requester, "/account"],
+      [web.staff, "/admin/requests"],
+    ] as const) {
+      const response = await client.get(path);
+      expect(response.status, path).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, path).toBeLessThan(100 * 1024);
+    }
+  });
+
   it("refuses a cross-origin POST and creates nothing", async () => {
     const before = await prisma().supportRequest.count();
     const response = await web.requester.fetch("/requests/new?type=field", {
