@@ -11,6 +11,7 @@ import {
   signInLinkEmail,
 } from "./templates/partners.tsx";
 import { dialogueInvitedEmail } from "./templates/dialogues.tsx";
+import { requestMessageEmail, requestStatusEmail } from "./templates/requests.tsx";
 import { webinarEmail, type WebinarEmailContext } from "./templates/webinars.tsx";
 
 // The one facade use cases call: each sender renders in the recipient's language and queues in the caller's
@@ -60,3 +61,11 @@ export const sendDialogueInvited = (
   db: Client,
   a: { to: string; lang: Lang; invitationId: string } & Parameters<typeof dialogueInvitedEmail>[1],
 ) => queue(db, `dialogue-invited:${a.invitationId}`, a.to, dialogueInvitedEmail(a.lang, a));
+
+/** Transactional: the requester waits for the decision. One mail per status change (its history row's id). */
+export const sendRequestStatus = (db: Client, a: { to: string; lang: Lang; key: string } & Parameters<typeof requestStatusEmail>[1]) =>
+  queue(db, `request-status:${a.key}`, a.to, requestStatusEmail(a.lang, a));
+
+/** One mail per staff message (its row's id). */
+export const sendRequestMessage = (db: Client, a: { to: string; lang: Lang; key: string } & Parameters<typeof requestMessageEmail>[1]) =>
+  queue(db, `request-message:${a.key}`, a.to, requestMessageEmail(a.lang, a));

@@ -1,6 +1,7 @@
 import { COUNTRY_CODES } from "../app/schemas/countries.ts";
 import { SPEAKER_GENDERS, type SpeakerGenderChoice } from "../app/schemas/gender.ts";
 import { SECTORS } from "../app/schemas/partner.ts";
+import { REGIONS } from "../app/schemas/regions.ts";
 import type { Lang } from "../app/i18n/index.ts";
 import { builder } from "./builder.ts";
 
@@ -10,6 +11,7 @@ export const PartnerStatus = builder.enumType("PartnerStatus", { values: ["PENDI
 export const MemberRole = builder.enumType("MemberRole", { values: ["FOCAL_POINT", "MEMBER"] as const });
 export const Role = builder.enumType("Role", { values: ["ADMIN", "STAFF", "PARTNER"] as const });
 export const Language = builder.enumType("Language", { values: ["EN", "FR", "ES"] as const });
+export const Region = builder.enumType("Region", { description: "UN M49 continental region.", values: REGIONS });
 export const CountryCode = builder.enumType("CountryCode", {
   description: "ISO 3166-1 alpha-2 country code (XK: Kosovo).",
   values: [...COUNTRY_CODES].sort() as [string, ...string[]],

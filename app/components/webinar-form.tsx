@@ -13,7 +13,18 @@ import { TimeZoneOptions } from "./time-zone-options.tsx";
  * Schedule and edit share one form, in sections; values are the saved webinar, or what was just submitted after
  * an error. Optional parts (other languages, more speakers) stay folded until used, and open on an error.
  */
-export function WebinarForm({ values, failure, zoneHint = false }: { values: Record<string, string>; failure: FormFailure | null; zoneHint?: boolean }) {
+export function WebinarForm({
+  values,
+  failure,
+  zoneHint = false,
+  hidden = {},
+}: {
+  values: Record<string, string>;
+  failure: FormFailure | null;
+  zoneHint?: boolean;
+  /** Carried through the post as is (the request a webinar is scheduled from). */
+  hidden?: Record<string, string>;
+}) {
   const t = useT(webinarsUi);
   const tm = useT(manageUi);
   const v = failure?.values ?? values;
@@ -75,6 +86,9 @@ export function WebinarForm({ values, failure, zoneHint = false }: { values: Rec
   );
   return (
     <Form method="post" className="webinar-form">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <FormErrors failure={failure} />
       <fieldset>
         <legend>{tm("form_what")}</legend>

@@ -22,6 +22,9 @@ import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
 import { sessionSecret } from "../utils/session.server.ts";
 import { titled } from "../utils/meta.ts";
+import { AccountRequests } from "../components/account-requests.tsx";
+import { requestLabel } from "../services/requests/access.server.ts";
+import { listSupportRequests } from "../services/requests/requests.server.ts";
 
 export const meta = titled("account");
 
@@ -44,12 +47,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const secret = sessionSecret(request);
   const current = secret ? sessionIdFor(secret) : null;
   const tokensAllowed = can(actor, { do: "apiToken.manage" });
+  // The person's institutions' requests (the latest 20; each links to its page). Staff work them in /admin/requests.
+  const requests = actor.memberships.length ? (await listSupportRequests(actor, { mine: true }, { first: 20 })).nodes : [];
   const body = {
     zone,
     webinars: { upcoming: await Promise.all(mine.upcoming.map(row)), past: await Promise.all(mine.past.map(row)) },
     feedUrl: await calendarFeedUrl(actor),
     me: { name: actor.name, email: actor.email, role: actor.role, language: fromDbLanguage(actor.language) ?? null },
     institutions: actor.memberships,
+    requests: requests.map((r) => ({ id: r.id, label: requestLabel(r), type: r.type, status: r.status, institution: r.partner.name, createdAt: r.createdAt.toISOString() })),
+    canAskSupport: actor.memberships.some((m) => m.partnerStatus === "APPROVED"),
     sessions: (await listSessions(actor)).map((s) => ({
       id: s.id,
       current: s.id === current,
@@ -99,7 +106,7 @@ export default function Account() {
   const tw = useT(webinarsUi);
   const lang = useLang();
   const tj = useT(journeysUi);
-  const { me, institutions, sessions, tokens, feedUrl, webinars, zone } = useLoaderData<typeof loader>();
+  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   // Never UTC by default: the person's zone, or their browser's once they apply it (the picker is pre-filled).
@@ -153,6 +160,7 @@ export default function Account() {
           </div>
         ) : null,
       )}
+      {institutions.length ? <AccountRequests rows={requests} canAsk={canAskSupport} /> : null}
       <h2>{t("profile")}</h2>
       <p>
         {me.name} — {me.email} · {t("role")}: {tc(`role_${me.role}`)}

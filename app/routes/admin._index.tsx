@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { requestsUi } from "../i18n/ui/requests.ts";
 import { formatDateTime } from "../i18n/index.ts";
 import { adminUi } from "../i18n/ui/admin.ts";
 import { common } from "../i18n/ui/common.ts";
@@ -37,11 +38,15 @@ export default function Admin() {
   const t = useT(adminUi);
   const tc = useT(common);
   const ts = useT(partnerStaffUi);
+  const tr = useT(requestsUi);
   const lang = useLang();
   const { pending, admin } = useLoaderData<typeof loader>();
   return (
     <section>
       <h1>{t("admin_title")}</h1>
+      <p>
+        <Link to="/admin/requests">{tr("queue_link")}</Link>
+      </p>
       {admin ? (
         <p>
           <Link to="/admin/audit">{t("audit_title")}</Link> · <Link to="/admin/mail">{t("mail_title")}</Link>

@@ -9,6 +9,7 @@ export interface Limit {
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /**
  * Every abuse limit in one table, so the numbers can be read and tuned in one place. "Silent" buckets stop
@@ -31,6 +32,12 @@ export const LIMITS = {
   webinarRegistration: {
     perIp: { max: 10, windowMs: HOUR },
     perAddress: { max: 5, windowMs: HOUR },
+    global: { max: 200, windowMs: HOUR },
+  },
+  // Each request lands in the research team's queue: a signed-in person cannot flood it.
+  supportRequest: {
+    perUser: { max: 5, windowMs: HOUR },
+    perInstitution: { max: 20, windowMs: DAY },
     global: { max: 200, windowMs: HOUR },
   },
 } satisfies Record<string, Record<string, Limit>>;

@@ -4,7 +4,7 @@ import { toDbLanguage } from "../i18n/index.ts";
 import { optionalMultiline } from "../schemas/fields.ts";
 import { scheduleWebinarSchema, updateWebinarSchema } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
-import { prisma } from "../utils/db.server.ts";
+import { prisma, type Tx } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
@@ -27,6 +27,8 @@ function speakerRows(speakers: { name: string; affiliation?: string; role: "SPEA
 export interface ScheduleOptions {
   refusePast?: boolean;
   now?: Date;
+  /** More work in the same transaction (linking the webinar to the request it comes from): it fails, nothing is saved. */
+  within?: (tx: Tx, webinar: { id: string }) => Promise<void>;
 }
 
 const assertFuture = (startsAt: Date, opts: ScheduleOptions) => {
@@ -59,6 +61,7 @@ export async function scheduleWebinar(actor: Actor, input: unknown, opts: Schedu
       include: withText,
     });
     await recordAudit(tx, actor, "webinar.scheduled", { type: "Webinar", id: webinar.id });
+    await opts.within?.(tx, webinar);
     return webinar;
   });
 }
