@@ -11,6 +11,7 @@ import {
   signInLinkEmail,
 } from "./templates/partners.tsx";
 import { dialogueInvitedEmail } from "./templates/dialogues.tsx";
+import { dialogueSessionEmail, type SessionMailContext, type SessionMailKind } from "./templates/dialogue-sessions.tsx";
 import { webinarEmail, type WebinarEmailContext } from "./templates/webinars.tsx";
 
 // The one facade use cases call: each sender renders in the recipient's language and queues in the caller's
@@ -60,3 +61,20 @@ export const sendDialogueInvited = (
   db: Client,
   a: { to: string; lang: Lang; invitationId: string } & Parameters<typeof dialogueInvitedEmail>[1],
 ) => queue(db, `dialogue-invited:${a.invitationId}`, a.to, dialogueInvitedEmail(a.lang, a));
+
+export interface DialogueSessionMail {
+  key: string;
+  to: string;
+  kind: SessionMailKind;
+  context: SessionMailContext;
+  ical?: { method: "REQUEST" | "CANCEL"; content: string };
+}
+
+const sessionMail = (m: DialogueSessionMail): OutgoingEmail => ({ key: m.key, to: m.to, ...dialogueSessionEmail(m.kind, m.context), ical: m.ical });
+
+/**
+ * Session invites and cancellations are TRANSACTIONAL, like webinar invites (people wait for them); outcome notes
+ * are BULK, a distribution that must never delay a sign-in link.
+ */
+export const sendDialogueSessionMails = (db: Client, mails: DialogueSessionMail[], priority: "TRANSACTIONAL" | "BULK") =>
+  enqueueEmails(db, mails.map(sessionMail), { priority });

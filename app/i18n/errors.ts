@@ -50,6 +50,10 @@ const en = {
   message_required: "Write the message in at least one language.",
   date_in_past: "Choose a date and time in the future.",
   confirm_required: "Confirm this step first.",
+  session_cancelled: "This session was cancelled.",
+  session_not_ended: "The outcome note can be published once the session has ended.",
+  outcome_published: "The outcome note of this session is already published.",
+  document_removed: "This document was removed.",
 };
 
 export const errorMessages = {
@@ -103,6 +107,10 @@ export const errorMessages = {
     message_required: "Rédigez le message dans au moins une langue.",
     date_in_past: "Choisissez une date et une heure à venir.",
     confirm_required: "Confirmez d'abord cette étape.",
+    session_cancelled: "Cette séance a été annulée.",
+    session_not_ended: "La note de conclusions peut être publiée une fois la séance terminée.",
+    outcome_published: "La note de conclusions de cette séance est déjà publiée.",
+    document_removed: "Ce document a été retiré.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -153,6 +161,10 @@ export const errorMessages = {
     message_required: "Escriba el mensaje en al menos un idioma.",
     date_in_past: "Elija una fecha y hora futuras.",
     confirm_required: "Confirme primero este paso.",
+    session_cancelled: "Esta sesión fue cancelada.",
+    session_not_ended: "La nota de conclusiones se puede publicar cuando la sesión haya terminado.",
+    outcome_published: "La nota de conclusiones de esta sesión ya está publicada.",
+    document_removed: "Este documento fue retirado.",
   },
 } satisfies Catalog<typeof en>;
 
