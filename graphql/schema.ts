@@ -8,6 +8,7 @@ import "./webinar-invitations.ts";
 import "./admin.ts";
 import "./dialogues.ts";
 import "./dialogue-sessions.ts";
+import "./dialogue-documents.ts";
 
 export const schema = builder.toSchema();
 

@@ -54,6 +54,9 @@ const en = {
   session_not_ended: "The outcome note can be published once the session has ended.",
   outcome_published: "The outcome note of this session is already published.",
   document_removed: "This document was removed.",
+  file_missing: "Choose a file to upload.",
+  file_too_large: "The file is larger than 25 MB.",
+  file_type: "Only PDF, Word (DOCX), OpenDocument text (ODT) and Excel (XLSX) files can be shared.",
 };
 
 export const errorMessages = {
@@ -111,6 +114,9 @@ export const errorMessages = {
     session_not_ended: "La note de conclusions peut être publiée une fois la séance terminée.",
     outcome_published: "La note de conclusions de cette séance est déjà publiée.",
     document_removed: "Ce document a été retiré.",
+    file_missing: "Choisissez un fichier à envoyer.",
+    file_too_large: "Le fichier dépasse 25 Mo.",
+    file_type: "Seuls les fichiers PDF, Word (DOCX), OpenDocument texte (ODT) et Excel (XLSX) peuvent être partagés.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -165,6 +171,9 @@ export const errorMessages = {
     session_not_ended: "La nota de conclusiones se puede publicar cuando la sesión haya terminado.",
     outcome_published: "La nota de conclusiones de esta sesión ya está publicada.",
     document_removed: "Este documento fue retirado.",
+    file_missing: "Elija un archivo para subir.",
+    file_too_large: "El archivo supera los 25 MB.",
+    file_type: "Solo se pueden compartir archivos PDF, Word (DOCX), OpenDocument de texto (ODT) y Excel (XLSX).",
   },
 } satisfies Catalog<typeof en>;
 

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFun
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
 import { DialogueSessionsList } from "../components/dialogue-sessions-list.tsx";
+import { DialogueDocumentsSummary } from "../components/dialogue-documents-summary.tsx";
 import { DialoguePostFields } from "../components/dialogue-post-fields.tsx";
 import { Field, FormErrors } from "../components/fields.tsx";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
@@ -12,6 +13,7 @@ import { inviteToDialogue, revokeDialogueInvite } from "../services/dialogues/in
 import { leaveDialogue, removeDialogueMember } from "../services/dialogues/membership.server.ts";
 import { listThreads, startThread } from "../services/dialogues/threads.server.ts";
 import { listSessions } from "../services/dialogues/sessions.server.ts";
+import { documentRows, listDocuments } from "../services/dialogues/documents.server.ts";
 import { can } from "../services/policy.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
@@ -29,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const members = can(actor, { do: "dialogue.viewMembers", dialogue: d }) ? await listDialogueMembers(actor, d) : null;
   const canManage = can(actor, { do: "dialogue.manageMembers", dialogue: d });
   const sessions = readable ? await listSessions(actor, d, { first: 50 }) : null;
+  const documents = readable ? await listDocuments(actor, d, { first: 5 }) : null;
   return {
     dialogue: { id: d.id, title: text.title, description: text.description, visibility: d.visibility, chathamHouse: d.chathamHouse, role: d.viewerRole },
     readable,
@@ -40,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canPost: can(actor, { do: "dialogue.post", dialogue: d }),
     sessions: (sessions?.nodes ?? []).map((s) => ({ id: s.id, title: s.title, startsAt: s.startsAt.toISOString(), timeZone: s.timeZone, status: s.status, hasOutcome: !!s.outcomePublishedAt })),
     canSchedule: can(actor, { do: "dialogue.manageSessions", dialogue: d }),
+    documents: documentRows(documents?.nodes ?? []),
+    moreDocuments: documents?.pageInfo.hasNextPage ?? false,
     joined: new URL(request.url).searchParams.has("joined") && d.viewerRole !== null,
   };
 }
@@ -74,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function DialoguePage() {
   const t = useT(dialoguesUi);
-  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined, sessions, canSchedule } = useLoaderData<typeof loader>();
+  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined, sessions, canSchedule, documents, moreDocuments } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const invited = result && !isFailure(result) && "invited" in result ? result.invited : null;
@@ -119,6 +124,7 @@ export default function DialoguePage() {
         </Form>
       ) : null}
       {readable ? <DialogueSessionsList dialogueId={d.id} sessions={sessions} canSchedule={canSchedule} /> : null}
+      {readable ? <DialogueDocumentsSummary dialogueId={d.id} documents={documents} more={moreDocuments} /> : null}
       {readable ? <h2>{t("members")}</h2> : null}
       {members ? (
         <ul data-members>

@@ -78,12 +78,24 @@ export async function sessionDocuments(actor: Actor, session: { id: string; dial
 }
 
 /**
- * The document row behind `/dialogues/<id>/files/<fileId>`, or NOT_FOUND — the same for a missing id, another
+ * The document row behind `/dialogues/<id>/files/<fileId>` (null: any dialogue, for the API), or NOT_FOUND — the same for a missing id, another
  * dialogue's id, a removed document and a reader the policy refuses (a removed member included).
  */
-export async function readableDocument(actor: Actor, dialogueId: string, documentId: string, db: Client = prisma()) {
+export async function readableDocument(actor: Actor, dialogueId: string | null, documentId: string, db: Client = prisma()) {
   const row = actor.kind === "user" ? await db.dialogueDocument.findUnique({ where: { id: documentId } }) : null;
-  if (!row || row.dialogueId !== dialogueId || row.removedAt) throw notFound();
+  if (!row || (dialogueId !== null && row.dialogueId !== dialogueId) || row.removedAt) throw notFound();
   const dialogue = await readableDialogue(actor, row.dialogueId, db);
   return { row, dialogue };
 }
+
+/** What pages show of a document: the uploader as one line, or null (Chatham House, or unknown). */
+export const documentRows = (views: DocumentView[]) =>
+  views.map((f) => ({
+    id: f.id,
+    fileName: f.fileName,
+    size: f.size,
+    createdAt: f.createdAt.toISOString(),
+    href: f.downloadPath,
+    isMine: f.isMine,
+    uploader: f.uploader ? `${f.uploader.name}${f.uploader.affiliation.length ? ` (${f.uploader.affiliation.join(", ")})` : ""}` : null,
+  }));
