@@ -61,4 +61,4 @@ export const sampleOdt = () =>
   ]);
 
 /** A form File as a browser would send it. */
-export const upload = (bytes: Uint8Array, name: string, type = "application/octet-stream") => new File([bytes], name, { type });
+export const upload = (bytes: Uint8Array, name: string, type = "application/octet-stream") => new File([Buffer.from(bytes)], name, { type });

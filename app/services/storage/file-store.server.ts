@@ -60,7 +60,7 @@ export class DiskFileStore implements FileStore {
 export class DatabaseFileStore implements FileStore {
   async put(key: string, bytes: Uint8Array) {
     checkKey(key);
-    await prisma().storedFile.create({ data: { key, bytes, size: bytes.byteLength } });
+    await prisma().storedFile.create({ data: { key, bytes: new Uint8Array(bytes), size: bytes.byteLength } });
   }
 
   async get(key: string) {

@@ -62,7 +62,7 @@ export async function fileResponse(
 ): Promise<Response> {
   const bytes = await store.get(file.key);
   if (!bytes) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-  return new Response(bytes, {
+  return new Response(new Uint8Array(bytes), {
     headers: {
       "content-type": file.contentType,
       "content-length": String(bytes.byteLength),
