@@ -13,8 +13,10 @@ export interface DocumentRow {
   uploader: string | null;
 }
 
-const sizeText = (bytes: number, lang: string) =>
-  bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} KB` : `${(bytes / 1024 / 1024).toLocaleString(lang, { maximumFractionDigits: 1 })} MB`;
+const sizeText = (bytes: number, lang: string, unit: (u: "kb" | "mb") => string) =>
+  bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)}\u00a0${unit("kb")}`
+    : `${(bytes / 1024 / 1024).toLocaleString(lang, { maximumFractionDigits: 1 })}\u00a0${unit("mb")}`;
 
 /**
  * Shared documents as a table that stacks on narrow screens. Under Chatham House `uploader` is null for everyone
@@ -40,7 +42,7 @@ export function DialogueDocumentsTable({ documents, canRemove }: { documents: Do
             <td data-label={t("file")}>
               <a href={f.href}>{f.fileName}</a>
             </td>
-            <td data-label={t("size")}>{sizeText(f.size, lang)}</td>
+            <td data-label={t("size")}>{sizeText(f.size, lang, t)}</td>
             <td data-label={t("added")}>{formatDateTime(new Date(f.createdAt), lang)}</td>
             <td data-label={t("by")} data-uploader>
               {f.isMine ? t("you") : (f.uploader ?? t("someone"))}

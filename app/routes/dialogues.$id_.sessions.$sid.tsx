@@ -115,7 +115,12 @@ export default function SessionPage() {
         </a>
       </p>
       {/* Rendered by app/services/dialogues/markdown.ts, which escapes everything it does not build itself. */}
-      {s.agendaHtml ? <div data-agenda dangerouslySetInnerHTML={{ __html: s.agendaHtml }} /> : null}
+      {s.agendaHtml ? (
+        <>
+          <h2>{t("agenda_heading")}</h2>
+          <div data-agenda dangerouslySetInnerHTML={{ __html: s.agendaHtml }} />
+        </>
+      ) : null}
       {canCancel ? (
         <Form method="post">
           <input type="hidden" name="intent" value="cancel" />

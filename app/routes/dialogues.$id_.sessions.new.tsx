@@ -60,7 +60,7 @@ export default function ScheduleSession() {
       <Form method="post">
         <FormErrors failure={failure} />
         <Field name="title" label={t("session_title")} errors={errors}>
-          {(a) => <input {...a} defaultValue={v.title} required maxLength={200} />}
+          {(a) => <input {...a} type="text" defaultValue={v.title} required maxLength={200} />}
         </Field>
         <Field name="agenda" label={t("agenda")} errors={errors} hint={t("agenda_hint")}>
           {(a) => <textarea {...a} rows={6} maxLength={20000} defaultValue={v.agenda} />}
@@ -82,7 +82,7 @@ export default function ScheduleSession() {
           )}
         </Field>
         <Field name="location" label={t("location")} errors={errors}>
-          {(a) => <input {...a} defaultValue={v.location} maxLength={300} />}
+          {(a) => <input {...a} type="text" defaultValue={v.location} maxLength={300} />}
         </Field>
         <Field name="meetingUrl" label={t("meeting_url")} errors={errors}>
           {(a) => <input {...a} type="url" defaultValue={v.meetingUrl} maxLength={500} />}
