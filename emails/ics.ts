@@ -11,6 +11,8 @@ export interface IcsEvent {
   description: string;
   url: string;
   cancelled: boolean;
+  /** Where people meet (a room, or the meeting link); the event's page URL when not given. */
+  location?: string;
 }
 
 export interface IcsOrganizer {
@@ -25,14 +27,15 @@ const METHOD: Record<IcsMethod, ICalCalendarMethod> = {
 };
 
 /**
- * The only place calendars are built (RFC 5545/5546): UTC times, the webinar's lifelong UID and current SEQUENCE,
+ * The only place calendars are built (RFC 5545/5546), for webinars and dialogue sessions: UTC times, the event's lifelong UID and current SEQUENCE,
  * CANCEL always with STATUS:CANCELLED, and at most one ATTENDEE — the recipient — so no invite leaks other emails.
  */
 export function buildCalendar(opts: {
   method: IcsMethod;
   organizer: IcsOrganizer;
   events: IcsEvent[];
-  attendee?: { email: string; name: string };
+  /** The recipient alone. Without a name (Chatham House) the line carries the address only. */
+  attendee?: { email: string; name?: string };
   name?: string;
 }): string {
   const calendar = ical({ method: METHOD[opts.method], prodId: { company: "GenMig Hub", product: "Webinars", language: "EN" }, name: opts.name });
@@ -48,14 +51,14 @@ export function buildCalendar(opts: {
       summary: e.title,
       description: e.description,
       url: e.url,
-      location: e.url,
+      location: e.location ?? e.url,
       status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
       organizer: opts.organizer,
       attendees: opts.attendee
         ? [
             {
               email: opts.attendee.email,
-              name: opts.attendee.name,
+              ...(opts.attendee.name ? { name: opts.attendee.name } : {}),
               role: ICalAttendeeRole.REQ,
               status: cancelled ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.ACCEPTED,
             },

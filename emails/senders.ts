@@ -12,6 +12,7 @@ import {
 } from "./templates/partners.tsx";
 import { dialogueInvitedEmail } from "./templates/dialogues.tsx";
 import { requestMessageEmail, requestStatusEmail } from "./templates/requests.tsx";
+import { dialogueSessionEmail, type SessionMailContext, type SessionMailKind } from "./templates/dialogue-sessions.tsx";
 import { webinarEmail, type WebinarEmailContext } from "./templates/webinars.tsx";
 
 // The one facade use cases call: each sender renders in the recipient's language and queues in the caller's
@@ -69,3 +70,19 @@ export const sendRequestStatus = (db: Client, a: { to: string; lang: Lang; key: 
 /** One mail per staff message (its row's id). */
 export const sendRequestMessage = (db: Client, a: { to: string; lang: Lang; key: string } & Parameters<typeof requestMessageEmail>[1]) =>
   queue(db, `request-message:${a.key}`, a.to, requestMessageEmail(a.lang, a));
+export interface DialogueSessionMail {
+  key: string;
+  to: string;
+  kind: SessionMailKind;
+  context: SessionMailContext;
+  ical?: { method: "REQUEST" | "CANCEL"; content: string };
+}
+
+const sessionMail = (m: DialogueSessionMail): OutgoingEmail => ({ key: m.key, to: m.to, ...dialogueSessionEmail(m.kind, m.context), ical: m.ical });
+
+/**
+ * Session invites and cancellations are TRANSACTIONAL, like webinar invites (people wait for them); outcome notes
+ * are BULK, a distribution that must never delay a sign-in link.
+ */
+export const sendDialogueSessionMails = (db: Client, mails: DialogueSessionMail[], priority: "TRANSACTIONAL" | "BULK") =>
+  enqueueEmails(db, mails.map(sessionMail), { priority });

@@ -62,7 +62,7 @@ const DialogueTranslation = builder
     }),
   });
 
-const DialogueAuthor = builder.objectRef<NonNullable<PostView["author"]>>("DialogueAuthor").implement({
+export const DialogueAuthor = builder.objectRef<NonNullable<PostView["author"]>>("DialogueAuthor").implement({
   description: "Shown only where the policy allows: never to others under Chatham House unless the post is attributable.",
   fields: (t) => ({ name: t.exposeString("name"), affiliation: t.exposeStringList("affiliation", { description: "Institutions." }) }),
 });
@@ -109,7 +109,7 @@ const DialoguePost = builder.objectRef<PostView>("DialoguePost").implement({
 });
 
 const DialogueThread = builder.objectRef<ThreadView>("DialogueThread");
-const Dialogue = builder.objectRef<DialogueView>("Dialogue");
+export const Dialogue = builder.objectRef<DialogueView>("Dialogue");
 
 DialogueThread.implement({
   fields: (t) => ({

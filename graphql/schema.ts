@@ -8,6 +8,8 @@ import "./webinar-invitations.ts";
 import "./admin.ts";
 import "./dialogues.ts";
 import "./requests.ts";
+import "./dialogue-sessions.ts";
+import "./dialogue-documents.ts";
 
 export const schema = builder.toSchema();
 

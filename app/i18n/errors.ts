@@ -63,6 +63,13 @@ const en = {
   partner_required: "Choose the institution this request is for.",
   request_not_schedulable: "Only an accepted event-support request can become a webinar.",
   request_already_scheduled: "A webinar was already scheduled for this request.",
+  session_cancelled: "This session was cancelled.",
+  session_not_ended: "The outcome note can be published once the session has ended.",
+  outcome_published: "The outcome note of this session is already published.",
+  document_removed: "This document was removed.",
+  file_missing: "Choose a file to upload.",
+  file_too_large: "The file is larger than 25 MB.",
+  file_type: "Only PDF, Word (DOCX), OpenDocument text (ODT) and Excel (XLSX) files can be shared.",
 };
 
 export const errorMessages = {
@@ -129,6 +136,13 @@ export const errorMessages = {
     partner_required: "Choisissez l'institution pour laquelle vous faites cette demande.",
     request_not_schedulable: "Seule une demande de soutien à un événement acceptée peut devenir un webinaire.",
     request_already_scheduled: "Un webinaire a déjà été programmé pour cette demande.",
+    session_cancelled: "Cette séance a été annulée.",
+    session_not_ended: "La note de conclusions peut être publiée une fois la séance terminée.",
+    outcome_published: "La note de conclusions de cette séance est déjà publiée.",
+    document_removed: "Ce document a été retiré.",
+    file_missing: "Choisissez un fichier à envoyer.",
+    file_too_large: "Le fichier dépasse 25 Mo.",
+    file_type: "Seuls les fichiers PDF, Word (DOCX), OpenDocument texte (ODT) et Excel (XLSX) peuvent être partagés.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -192,6 +206,13 @@ export const errorMessages = {
     partner_required: "Elija la institución para la que hace esta solicitud.",
     request_not_schedulable: "Solo una solicitud de apoyo a un evento aceptada puede convertirse en un seminario web.",
     request_already_scheduled: "Ya se programó un seminario web para esta solicitud.",
+    session_cancelled: "Esta sesión fue cancelada.",
+    session_not_ended: "La nota de conclusiones se puede publicar cuando la sesión haya terminado.",
+    outcome_published: "La nota de conclusiones de esta sesión ya está publicada.",
+    document_removed: "Este documento fue retirado.",
+    file_missing: "Elija un archivo para subir.",
+    file_too_large: "El archivo supera los 25 MB.",
+    file_type: "Solo se pueden compartir archivos PDF, Word (DOCX), OpenDocument de texto (ODT) y Excel (XLSX).",
   },
 } satisfies Catalog<typeof en>;
 

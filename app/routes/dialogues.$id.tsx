@@ -1,6 +1,8 @@
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
+import { DialogueSessionsList } from "../components/dialogue-sessions-list.tsx";
+import { DialogueDocumentsSummary } from "../components/dialogue-documents-summary.tsx";
 import { DialoguePostFields } from "../components/dialogue-post-fields.tsx";
 import { Field, FormErrors } from "../components/fields.tsx";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
@@ -10,6 +12,8 @@ import { getDialogue, listDialogueInvitations, listDialogueMembers } from "../se
 import { inviteToDialogue, revokeDialogueInvite } from "../services/dialogues/invitations.server.ts";
 import { leaveDialogue, removeDialogueMember } from "../services/dialogues/membership.server.ts";
 import { listThreads, startThread } from "../services/dialogues/threads.server.ts";
+import { listSessions } from "../services/dialogues/sessions.server.ts";
+import { documentRows, listDocuments } from "../services/dialogues/documents.server.ts";
 import { can } from "../services/policy.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
@@ -26,6 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const text = pickText(d, lang);
   const members = can(actor, { do: "dialogue.viewMembers", dialogue: d }) ? await listDialogueMembers(actor, d) : null;
   const canManage = can(actor, { do: "dialogue.manageMembers", dialogue: d });
+  const sessions = readable ? await listSessions(actor, d, { first: 50 }) : null;
+  const documents = readable ? await listDocuments(actor, d, { first: 5 }) : null;
   return {
     dialogue: { id: d.id, title: text.title, description: text.description, visibility: d.visibility, chathamHouse: d.chathamHouse, role: d.viewerRole },
     readable,
@@ -35,6 +41,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     invitations: canManage ? (await listDialogueInvitations(actor, d)).map((i) => ({ id: i.id, email: i.email, role: i.role })) : [],
     canManage,
     canPost: can(actor, { do: "dialogue.post", dialogue: d }),
+    sessions: (sessions?.nodes ?? []).map((s) => ({ id: s.id, title: s.title, startsAt: s.startsAt.toISOString(), timeZone: s.timeZone, status: s.status, hasOutcome: !!s.outcomePublishedAt })),
+    canSchedule: can(actor, { do: "dialogue.manageSessions", dialogue: d }),
+    documents: documentRows(documents?.nodes ?? []),
+    moreDocuments: documents?.pageInfo.hasNextPage ?? false,
     joined: new URL(request.url).searchParams.has("joined") && d.viewerRole !== null,
   };
 }
@@ -69,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function DialoguePage() {
   const t = useT(dialoguesUi);
-  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined } = useLoaderData<typeof loader>();
+  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined, sessions, canSchedule, documents, moreDocuments } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const invited = result && !isFailure(result) && "invited" in result ? result.invited : null;
@@ -113,6 +123,8 @@ export default function DialoguePage() {
           <DialoguePostFields failure={failure} body={v.body} chathamHouse={d.chathamHouse} />
         </Form>
       ) : null}
+      {readable ? <DialogueSessionsList dialogueId={d.id} sessions={sessions} canSchedule={canSchedule} /> : null}
+      {readable ? <DialogueDocumentsSummary dialogueId={d.id} documents={documents} more={moreDocuments} /> : null}
       {readable ? <h2>{t("members")}</h2> : null}
       {members ? (
         <ul data-members>

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { email, language, multilineText, text } from "./fields.ts";
+import { email, isSingleLine, language, multilineText, optionalText, text } from "./fields.ts";
+import { timeZone } from "./webinar.ts";
 
 const translation = z.object({ language, title: text(200), description: multilineText(5000).default("") });
 
@@ -28,3 +29,31 @@ const body = z
 
 export const postSchema = z.object({ body, attributable: z.boolean().default(false) });
 export const threadSchema = z.object({ title: text(200), body, attributable: z.boolean().default(false) });
+
+const date = z.date({ required_error: "required", invalid_type_error: "invalid_date" });
+const meetingUrl = z
+  .string()
+  .trim()
+  .max(500, "too_long")
+  .optional()
+  .transform((v) => (v ? v : undefined))
+  .refine((v) => !v || (isSingleLine(v) && /^https:\/\/[^\s/$.?#].[^\s]*$/i.test(v)), "invalid_meeting_url");
+
+/** A session has one Markdown agenda, written in the language the dialogue works in (ADR 0020). */
+export const dialogueSessionSchema = z
+  .object({
+    title: text(200),
+    agenda: multilineText(20_000).default(""),
+    startsAt: date,
+    endsAt: date,
+    timeZone,
+    location: optionalText(300),
+    meetingUrl,
+  })
+  .refine((v) => v.endsAt > v.startsAt, { message: "end_before_start", path: ["endsAt"] });
+export type DialogueSessionInput = z.input<typeof dialogueSessionSchema>;
+
+export const outcomeSchema = z.object({
+  body,
+  documentIds: z.array(z.string().max(64)).max(20).default([]),
+});

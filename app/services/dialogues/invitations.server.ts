@@ -10,6 +10,7 @@ import { randomToken, sha256 } from "../crypto.server.ts";
 import { AppError, notFound } from "../errors.ts";
 import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
 import { pickText, visibleDialogue } from "./access.server.ts";
+import { inviteNewMember } from "./session-notices.server.ts";
 
 export const DIALOGUE_INVITATION_DAYS = 14;
 
@@ -127,11 +128,12 @@ export async function acceptDialogueInvite(input: {
       create: { email: invitation.email, name: invitation.email.split("@")[0] },
       update: {},
     });
-    await tx.dialogueMember.upsert({
-      where: { dialogueId_userId: { dialogueId: invitation.dialogueId, userId: user.id } },
-      create: { dialogueId: invitation.dialogueId, userId: user.id, role: invitation.role },
-      update: {},
-    });
+    const existing = await tx.dialogueMember.findUnique({ where: { dialogueId_userId: { dialogueId: invitation.dialogueId, userId: user.id } } });
+    if (!existing) {
+      const member = await tx.dialogueMember.create({ data: { dialogueId: invitation.dialogueId, userId: user.id, role: invitation.role } });
+      // A new member is invited to the sessions still to come, like everyone already there.
+      await inviteNewMember(tx, invitation.dialogueId, member.id, now);
+    }
     await tx.auditEntry.create({
       data: { actorId: user.id, action: "dialogue.joined", targetType: "Dialogue", targetId: invitation.dialogueId, data: { invitationId: invitation.id } },
     });

@@ -3,6 +3,7 @@ import { recordAudit } from "../audit.server.ts";
 import { AppError, notFound } from "../errors.ts";
 import { authorize, type Actor } from "../policy.server.ts";
 import { visibleDialogue } from "./access.server.ts";
+import { cancelForDeparting } from "./session-notices.server.ts";
 
 /** A member leaves; the last facilitator must hand over first, so a dialogue is never left unmanaged. */
 export async function leaveDialogue(actor: Actor, dialogueId: string) {
@@ -12,7 +13,10 @@ export async function leaveDialogue(actor: Actor, dialogueId: string) {
     if (dialogue.viewerRole === null || actor.kind !== "user") throw notFound();
     authorize(actor, { do: "dialogue.leave", dialogue });
     await ensureAnotherFacilitator(tx, dialogueId, actor.id);
-    await tx.dialogueMember.delete({ where: { dialogueId_userId: { dialogueId, userId: actor.id } } });
+    const member = await tx.dialogueMember.findUniqueOrThrow({ where: { dialogueId_userId: { dialogueId, userId: actor.id } } });
+    // Sessions still to come leave the person's calendar with them.
+    await cancelForDeparting(tx, dialogueId, member.id);
+    await tx.dialogueMember.delete({ where: { id: member.id } });
     await recordAudit(tx, actor, "dialogue.left", { type: "Dialogue", id: dialogueId });
     return true;
   });
@@ -26,6 +30,7 @@ export async function removeDialogueMember(actor: Actor, dialogueId: string, use
     const member = await tx.dialogueMember.findUnique({ where: { dialogueId_userId: { dialogueId, userId } } });
     if (!member) throw notFound();
     await ensureAnotherFacilitator(tx, dialogueId, userId);
+    await cancelForDeparting(tx, dialogueId, member.id);
     await tx.dialogueMember.delete({ where: { id: member.id } });
     await recordAudit(tx, actor, "dialogue.memberRemoved", { type: "Dialogue", id: dialogueId }, { userId });
     return dialogue;

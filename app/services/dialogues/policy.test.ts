@@ -53,4 +53,20 @@ describe("dialogue policy", () => {
     expect(can(person("PARTNER"), { do: "dialogue.create" })).toBe(false);
     expect(can(person("STAFF"), { do: "dialogue.create" })).toBe(true);
   });
+
+  it("sessions and document removal for facilitators and staff; uploads for members; uploaders never named under Chatham House", () => {
+    const may = (a: Actor, what: "dialogue.manageSessions" | "dialogue.upload" | "dialogue.removeDocument" | "dialogue.viewUploader", d: DialogueRef) =>
+      can(a, { do: what, dialogue: d });
+    for (const what of ["dialogue.manageSessions", "dialogue.removeDocument"] as const) {
+      expect(may(person("PARTNER"), what, ref("SECRET", "MEMBER"))).toBe(false);
+      expect(may(person("PARTNER"), what, ref("SECRET", "FACILITATOR"))).toBe(true);
+      expect(may(person("STAFF"), what, ref("SECRET", null))).toBe(true);
+      expect(may(person("PARTNER", "APPROVED"), what, ref("PRIVATE", null))).toBe(false);
+      expect(may(ANONYMOUS, what, ref("PRIVATE", null))).toBe(false);
+    }
+    expect(may(person("PARTNER"), "dialogue.upload", ref("SECRET", "MEMBER"))).toBe(true);
+    expect(may(person("PARTNER", "APPROVED"), "dialogue.upload", ref("PRIVATE", null))).toBe(false);
+    expect(may(person("PARTNER"), "dialogue.viewUploader", ref("SECRET", "MEMBER"))).toBe(true);
+    for (const a of [person("PARTNER"), person("STAFF"), person("ADMIN")]) expect(may(a, "dialogue.viewUploader", ref("SECRET", "FACILITATOR", true))).toBe(false);
+  });
 });

@@ -21,7 +21,14 @@ export type DialogueAction =
   | { do: "dialogue.leave"; dialogue: DialogueRef }
   | { do: "dialogue.manageMembers"; dialogue: DialogueRef }
   | { do: "dialogue.viewMembers"; dialogue: DialogueRef }
-  | { do: "dialogue.viewAuthor"; dialogue: DialogueRef; post: { attributable: boolean; authorId: string | null } };
+  | { do: "dialogue.viewAuthor"; dialogue: DialogueRef; post: { attributable: boolean; authorId: string | null } }
+  /** Schedule and cancel sessions, publish their outcome notes. */
+  | { do: "dialogue.manageSessions"; dialogue: DialogueRef }
+  /** Share a document with the dialogue. */
+  | { do: "dialogue.upload"; dialogue: DialogueRef }
+  | { do: "dialogue.removeDocument"; dialogue: DialogueRef }
+  /** Who shared a document: never under Chatham House. */
+  | { do: "dialogue.viewUploader"; dialogue: DialogueRef };
 
 const staff = (a: Actor) => a.kind === "user" && (a.role === "STAFF" || a.role === "ADMIN");
 const approvedPartner = (a: Actor) => a.kind === "user" && a.memberships.some((m) => m.partnerStatus === "APPROVED");
@@ -44,7 +51,13 @@ export function canDialogue(actor: Actor, action: DialogueAction): boolean {
       return member || staff(actor) || (d.visibility === "PRIVATE" && approvedPartner(actor));
     case "dialogue.read":
     case "dialogue.post":
+    case "dialogue.upload":
       return member || staff(actor);
+    case "dialogue.manageSessions":
+    case "dialogue.removeDocument":
+      return facilitator || staff(actor);
+    case "dialogue.viewUploader":
+      return (member || staff(actor)) && !d.chathamHouse;
     case "dialogue.leave":
       return member;
     case "dialogue.manageMembers":
