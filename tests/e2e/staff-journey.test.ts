@@ -67,7 +67,7 @@ describe("research staff in a real browser", () => {
     await page.selectOption("#f-timeZone", "Europe/Madrid");
     await page.fill("#f-meetingUrl", "https://meet.example.org/care");
     await page.fill("#f-capacity", "30");
-    await page.fill("#f-question_q1", "Which corridor do you work on?");
+    await page.fill("#f-question_q1_en", "Which corridor do you work on?");
     await page.click("main button[type=submit]");
     await page.waitForURL(/\/manage\?saved=scheduled/);
     await expect.poll(() => page.locator("[role=status]").textContent()).toContain(fr ? "Le webinaire est programmé" : "The webinar is scheduled");
