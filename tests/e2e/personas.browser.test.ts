@@ -1,13 +1,13 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectFitsTheScreen, signIn, unlabelledCells, useBrowserHub, type BrowserHub } from "../helpers/browser-journey.ts";
+import { expectFitsTheScreen, signIn, SIZES, unlabelledCells, useBrowserHub, type BrowserHub } from "../helpers/browser-journey.ts";
 import { linkInMail, mailSeen } from "../helpers/hub-process.ts";
 
 // Personas the other journey files do not cover, on the compiled server with its demo data, in Chromium without
 // JavaScript, at a desktop's width and at 390 px, in French and Spanish: a focal point looking after their
-// institution, the research team inviting people to an invited-only webinar, and every staff page at a phone's
-// width. SCREENSHOT_DIR keeps a screenshot of each staff page (never committed).
+// institution, the research team inviting people to an invited-only webinar, an administrator deciding an
+// application, and every staff page at both widths. SCREENSHOT_DIR keeps a screenshot of each staff page (never committed).
 const hub: BrowserHub = useBrowserHub("personas");
 const shots = process.env.SCREENSHOT_DIR;
 const status = (page: Page) => page.locator("[role=status]").first().textContent();
@@ -103,27 +103,55 @@ describe("the research team invites people to an invited-only webinar (Spanish, 
   }, 120_000);
 });
 
+describe("an administrator reviews an application (French, 390 px, then a desktop)", () => {
+  it("opens it from the admin page, approves it, and finds the decision in the audit log by name", async () => {
+    const page = await hub.open("phone", "fr-FR");
+    await signIn(page, hub, "admin@example.org");
+    await page.goto(`${hub.base}/admin`);
+    expect(await page.locator("main h2").first().textContent()).toBe("Demandes en attente d'examen");
+    await expectFitsTheScreen(page, "admin, phone");
+    await page.click("main .cards li:has-text('Diaspora Skills Exchange') a:has-text('Ouvrir')");
+    expect(await page.locator("h1").textContent()).toBe("Diaspora Skills Exchange");
+    await expectFitsTheScreen(page, "application, phone");
+    await page.click("main button[value=approve]");
+    expect(await status(page)).toBe("Approuvée\u202f: le point focal a été prévenu.");
+    await expectFitsTheScreen(page, "application approved, phone");
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${hub.base}/admin/audit?action=partner.approved`);
+    const row = page.locator("table.audit tbody tr", { hasText: "Diaspora Skills Exchange" });
+    expect(await row.locator("td[data-label='Quoi']").textContent()).toBe("a approuvé l'institution");
+    expect(await row.locator("td[data-label='Qui']").textContent()).toContain("Amina Diallo");
+    expect(await row.locator("td[data-label='Objet'] a").getAttribute("href")).toMatch(/^\/partners\/\w+$/);
+    await expectFitsTheScreen(page, "audit, desktop");
+    await page.context().close();
+  }, 120_000);
+});
+
 describe("every staff page at a phone's width and on a desktop, in Spanish and French", () => {
-  it.each(["phone", "desktop"] as const)("%s: nothing off-screen, every table cell names its column", async (size) => {
-    const page = await hub.open(size, "es-ES");
+  it("nothing off-screen, every table cell names its column", async () => {
+    const page = await hub.open("phone", "es-ES");
     await signIn(page, hub, "admin@example.org");
     await page.goto(`${hub.base}/webinars`);
     const webinar = (await page.locator("main .cards a").first().getAttribute("href"))!;
     const institution = await institutionPage(page).then((u) => new URL(u).pathname);
     const pages = ["/", "/account", "/admin", "/admin/audit", "/admin/mail", "/webinars/new", `${webinar}/manage`, `${webinar}/edit`, `${webinar}/manage?confirm=cancel-webinar`, institution];
-    for (const lang of ["es", "fr"] as const) {
-      // the header's language links (the current one is not a button)
-      if ((await page.locator("html").getAttribute("lang")) !== lang) await page.click(`header .langs button:has-text('${lang.toUpperCase()}')`);
-      await expect.poll(() => page.locator("html").getAttribute("lang")).toBe(lang);
-      for (const p of pages) {
-        const response = await page.goto(hub.base + p);
-        expect(response!.status(), `${p}\n${hub.log().slice(-2000)}`).toBe(200);
-        expect(await page.locator("html").getAttribute("lang")).toBe(lang);
-        await expectFitsTheScreen(page, `${p} (${size}, ${lang})`);
-        expect(await unlabelledCells(page), p).toEqual([]);
-        if (shots) await page.screenshot({ path: path.join(shots, `${lang}-${size}-${p.replace(/\W+/g, "_")}.png`), fullPage: true });
+    for (const size of ["phone", "desktop"] as const) {
+      await page.setViewportSize(SIZES[size]);
+      for (const lang of ["es", "fr"] as const) {
+        // the header's language links (the current one is not a button)
+        if ((await page.locator("html").getAttribute("lang")) !== lang) await page.click(`header .langs button:has-text('${lang.toUpperCase()}')`);
+        await expect.poll(() => page.locator("html").getAttribute("lang")).toBe(lang);
+        for (const p of pages) {
+          const response = await page.goto(hub.base + p);
+          expect(response!.status(), `${p}\n${hub.log().slice(-2000)}`).toBe(200);
+          expect(await page.locator("html").getAttribute("lang")).toBe(lang);
+          await expectFitsTheScreen(page, `${p} (${size}, ${lang})`);
+          expect(await unlabelledCells(page), p).toEqual([]);
+          if (shots) await page.screenshot({ path: path.join(shots, `${lang}-${size}-${p.replace(/\W+/g, "_")}.png`), fullPage: true });
+        }
       }
     }
     await page.context().close();
-  }, 240_000);
+  }, 300_000);
 });
