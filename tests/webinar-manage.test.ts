@@ -45,6 +45,11 @@ describe("the Manage view of a webinar", () => {
       expect(await text(await c.get(`/webinars/${w.id}`))).not.toContain(`/webinars/${w.id}/manage`);
     }
     expect((await prisma().webinar.findUniqueOrThrow({ where: { id: w.id } })).status).toBe("SCHEDULED");
+    // Cancelling a webinar nobody is confirmed for says so, rather than "0 person receives…"
+    expect(await text(await browser.get(`/webinars/${w.id}/manage?confirm=cancel-webinar`))).toContain("Nobody is confirmed yet, so nobody is emailed");
+    browser.cookies.set("gmh_lang", "fr");
+    expect(await text(await browser.get(`/webinars/${w.id}/manage?confirm=cancel-webinar`))).toContain("Personne n'est encore confirmé, donc personne ne reçoit d'e-mail\u202f; la page");
+    browser.cookies.delete("gmh_lang");
     const publicPage = await text(await browser.get(`/webinars/${w.id}`));
     expect(publicPage).toContain(`href="/webinars/${w.id}/manage"`);
     // The staff tools left the public page.

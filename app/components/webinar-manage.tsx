@@ -271,7 +271,7 @@ export function ConfirmCancelWebinar({ id, title, confirmed, errors }: { id: str
   return (
     <Form method="post" action={`/webinars/${id}/manage`}>
       <h2>{t("confirm_cancel_webinar", { title })}</h2>
-      <p>{t(plural("confirm_cancel_webinar_text", confirmed, lang), { count: confirmed })}</p>
+      <p>{confirmed === 0 ? t("confirm_cancel_webinar_text_none") : t(plural("confirm_cancel_webinar_text", confirmed, lang), { count: confirmed })}</p>
       <Field name="reason" label={t("cancel_reason")} errors={errors}>
         {(a) => <textarea {...a} rows={3} maxLength={2000} />}
       </Field>
