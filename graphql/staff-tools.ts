@@ -2,13 +2,38 @@ import type { Prisma } from "../app/generated/prisma/client.ts";
 import { setMemberRole, updatePartnerDetails } from "../app/services/partners.server.ts";
 import { messageRegistrants, questionsOf } from "../app/services/webinar-manage.server.ts";
 import { builder } from "./builder.ts";
+import { LANGUAGES, toDbLanguage, type Lang } from "../app/i18n/index.ts";
+import type { WebinarQuestion as WebinarQuestionRow } from "../app/schemas/webinar.ts";
+import { questionLabel } from "../app/services/webinar-text.ts";
 import { Language, MemberRole, RegistrationStatus, Sector, toLang } from "./enums.ts";
 
 // The research team's and focal points' tools (ADR 0013), on the same use cases as the pages.
 
-const WebinarQuestion = builder.objectRef<{ id: string; label: string }>("WebinarQuestion").implement({
-  description: "A question of the organiser's own, asked on the registration form after the fixed ones.",
-  fields: (t) => ({ id: t.exposeString("id"), label: t.exposeString("label") }),
+const QuestionLabel = builder.objectRef<{ language: Lang; label: string }>("WebinarQuestionLabel").implement({
+  fields: (t) => ({ language: t.field({ type: Language, resolve: (l) => toDbLanguage(l.language) }), label: t.exposeString("label") }),
+});
+
+const WebinarQuestion = builder.objectRef<WebinarQuestionRow>("WebinarQuestion").implement({
+  description: "A question of the organiser's own, asked on the registration form after the fixed ones, worded in one to three languages.",
+  fields: (t) => ({
+    id: t.exposeString("id", { description: "Keys the answers (RegistrationAnswer.questionId); keep it when editing so answers stay with their question." }),
+    label: t.string({
+      args: { language: t.arg({ type: Language, defaultValue: "EN" }) },
+      description: "In the language asked for, else English, else the first one written (see labelLanguage).",
+      resolve: (q, a) => questionLabel(q, toLang(a.language ?? "EN")).label,
+    }),
+    labelLanguage: t.field({
+      type: Language,
+      args: { language: t.arg({ type: Language, defaultValue: "EN" }) },
+      description: "The language `label` is in for the same argument: differs from it when the wording falls back.",
+      resolve: (q, a) => toDbLanguage(questionLabel(q, toLang(a.language ?? "EN")).language),
+    }),
+    labels: t.field({
+      type: [QuestionLabel],
+      description: "Every wording, in EN, FR, ES order.",
+      resolve: (q) => LANGUAGES.filter((l) => q.labels[l]).map((language) => ({ language, label: q.labels[language]! })),
+    }),
+  }),
 });
 
 const RegistrationAnswer = builder.objectRef<{ questionId: string; answer: string }>("RegistrationAnswer").implement({

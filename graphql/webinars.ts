@@ -181,6 +181,16 @@ const SpeakerInput = builder.inputType("WebinarSpeakerInput", {
     genderDescription: t.string({ description: "The person's own words, with SELF_DESCRIBED." }),
   }),
 });
+const QuestionLabelInput = builder.inputType("WebinarQuestionLabelInput", {
+  fields: (t) => ({ language: t.field({ type: Language, required: true }), label: t.string({ required: true }) }),
+});
+const QuestionInput = builder.inputType("WebinarQuestionInput", {
+  description: "A question of the organiser's own, asked after the fixed ones; answers are optional for registrants.",
+  fields: (t) => ({
+    id: t.string({ required: true, description: "q1 to q9, unique within the webinar; keep a question's id when editing so its answers stay with it." }),
+    labels: t.field({ type: [QuestionLabelInput], required: true, description: "One to three wordings, one per language; readers without theirs see English, else the first." }),
+  }),
+});
 const fields = (required: boolean) => (t: Parameters<Parameters<typeof builder.inputType>[1]["fields"]>[0]) => ({
   translations: t.field({ type: [TranslationInput], required }),
   startsAt: t.field({ type: "DateTime", required }),
@@ -194,6 +204,7 @@ const fields = (required: boolean) => (t: Parameters<Parameters<typeof builder.i
   askCountry: t.boolean(),
   askAccessNeeds: t.boolean(),
   speakers: t.field({ type: [SpeakerInput] }),
+  questions: t.field({ type: [QuestionInput], description: `At most 5. On update, the list given replaces the webinar's questions ([] removes them).` }),
 });
 const ScheduleWebinarInput = builder.inputType("ScheduleWebinarInput", { fields: fields(true) });
 const UpdateWebinarInput = builder.inputType("UpdateWebinarInput", { fields: fields(false) });
@@ -223,6 +234,11 @@ const normalise = (input: object | null | undefined) => {
   if (Array.isArray(o.translations)) o.translations = o.translations.map((t: { language: "EN" | "FR" | "ES" }) => ({ ...compact(t), language: toLang(t.language) }));
   if (typeof o.language === "string") o.language = toLangOrUndefined(o.language as "EN" | "FR" | "ES");
   if (Array.isArray(o.speakers)) o.speakers = o.speakers.map((s: object) => compact(s));
+  if (Array.isArray(o.questions))
+    o.questions = o.questions.map((q: { id: string; labels: { language: "EN" | "FR" | "ES"; label: string }[] }) => ({
+      id: q.id,
+      labels: q.labels.map((l) => ({ label: l.label, language: toLang(l.language) })),
+    }));
   if (input && "capacity" in input && (input as { capacity: unknown }).capacity === null) o.capacity = null;
   return o;
 };
@@ -249,12 +265,14 @@ builder.mutationFields((t) => ({
   scheduleWebinar: t.prismaField({
     type: "Webinar",
     args: { input: t.arg({ type: ScheduleWebinarInput, required: true }) },
-    resolve: (_q, _r, a, ctx) => scheduleWebinar(ctx.actor, normalise(a.input)),
+    description: "Research team. A start in the past is BAD_USER_INPUT (fields.startsAt: date_in_past), as on the schedule form.",
+    resolve: (_q, _r, a, ctx) => scheduleWebinar(ctx.actor, normalise(a.input), { refusePast: true }),
   }),
   updateWebinar: t.prismaField({
     type: "Webinar",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWebinarInput, required: true }) },
-    resolve: (_q, _r, a, ctx) => updateWebinar(ctx.actor, String(a.id), normalise(a.input)),
+    description: "Research team. Moving the start into the past is BAD_USER_INPUT (fields.startsAt: date_in_past), as on the edit form.",
+    resolve: (_q, _r, a, ctx) => updateWebinar(ctx.actor, String(a.id), normalise(a.input), { refusePast: true }),
   }),
   cancelWebinar: t.prismaField({
     type: "Webinar",

@@ -226,12 +226,14 @@ describe("invited-only webinars", () => {
     const partner = await makePartner();
     const member = await addMember(partner.id, await focalPointOf(partner));
     const client = await signInAs(visitor(), staff.email);
-    const page = text(await (await client.get(`/webinars/${w.id}`)).text());
-    expect(page).toContain("Invite people");
-    const bad = await client.post(`/webinars/${w.id}`, { intent: "invite", emails: "ok@example.org, not-an-address" });
+    // the invite list is a staff tool: on the Manage view, never on the public page
+    expect(text(await (await client.get(`/webinars/${w.id}`)).text())).not.toContain("Invite people");
+    expect((await client.post(`/webinars/${w.id}`, { intent: "invite", emails: "nobody@example.org" })).status).toBe(400);
+    expect(text(await (await client.get(`/webinars/${w.id}/manage`)).text())).toContain("Invite people");
+    const bad = await client.post(`/webinars/${w.id}/manage`, { intent: "invite", emails: "ok@example.org, not-an-address" });
     expect(bad.status).toBe(400);
-    const done = text(await (await client.post(`/webinars/${w.id}`, { intent: "invite", emails: "guest1@example.org\nGuest2@Example.org; guest1@example.org", partnerId: partner.id, language: "fr" })).text());
-    expect(done).toMatch(/4 invited; 0 already registered/);
+    const done = text(await (await client.post(`/webinars/${w.id}/manage`, { intent: "invite", emails: "guest1@example.org\nGuest2@Example.org; guest1@example.org", partnerId: partner.id, language: "fr" })).text());
+    expect(done).toMatch(/4 people invited; nobody was already registered/);
     const regs = await prisma().webinarRegistration.findMany({ where: { webinarId: w.id }, orderBy: { email: "asc" } });
     expect(regs.map((r) => [r.email, r.status])).toEqual(
       expect.arrayContaining([["guest1@example.org", "CONFIRMED"], ["guest2@example.org", "CONFIRMED"], [member.email, "CONFIRMED"]]),

@@ -10,7 +10,7 @@ const HOUR = 3600_000;
 const decode = (html: string) => html.replace(/&amp;/g, "&").replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"');
 const text = async (r: Response) => decode(await r.text());
 
-async function webinar(opts: { startsIn?: number; capacity?: number | null; questions?: { id: string; label: string }[]; requiresApproval?: boolean } = {}) {
+async function webinar(opts: { startsIn?: number; capacity?: number | null; questions?: { id: string; labels: { language: "en" | "fr" | "es"; label: string }[] }[]; requiresApproval?: boolean } = {}) {
   const staff = await makeUser({ role: "STAFF" });
   const start = new Date(Date.now() + (opts.startsIn ?? 48 * HOUR));
   const w = await scheduleWebinar(staff, {
@@ -45,6 +45,11 @@ describe("the Manage view of a webinar", () => {
       expect(await text(await c.get(`/webinars/${w.id}`))).not.toContain(`/webinars/${w.id}/manage`);
     }
     expect((await prisma().webinar.findUniqueOrThrow({ where: { id: w.id } })).status).toBe("SCHEDULED");
+    // Cancelling a webinar nobody is confirmed for says so, rather than "0 person receives…"
+    expect(await text(await browser.get(`/webinars/${w.id}/manage?confirm=cancel-webinar`))).toContain("Nobody is confirmed yet, so nobody is emailed");
+    browser.cookies.set("gmh_lang", "fr");
+    expect(await text(await browser.get(`/webinars/${w.id}/manage?confirm=cancel-webinar`))).toContain("Personne n'est encore confirmé, donc personne ne reçoit d'e-mail\u202f; la page");
+    browser.cookies.delete("gmh_lang");
     const publicPage = await text(await browser.get(`/webinars/${w.id}`));
     expect(publicPage).toContain(`href="/webinars/${w.id}/manage"`);
     // The staff tools left the public page.
@@ -55,7 +60,7 @@ describe("the Manage view of a webinar", () => {
   });
 
   it("counts against capacity, lists registrations under headers with per-row actions, filters, and exports CSV without sensitive fields", async () => {
-    const { w, browser } = await webinar({ capacity: 2, questions: [{ id: "q1", label: "Your research question" }] });
+    const { w, browser } = await webinar({ capacity: 2, questions: [{ id: "q1", labels: [{ language: "en", label: "Your research question" }, { language: "fr", label: "Votre question de recherche" }] }] });
     const anon = new Client();
     await people(w.id, 3);
     const reg = await registerForWebinar(await makeUser({ name: "=Formula Person" }), w.id, { timeZone: "UTC", answers: { q1: "Remittances, and care" } });
@@ -83,6 +88,14 @@ describe("the Manage view of a webinar", () => {
     const lines = csv.replace(/^\uFEFF/, "").trim().split("\r\n");
     expect(lines[0]).toBe("name,email,status,registered_at,institution,country,language,time_zone,captions,sign_language,interpretation,attended,Your research question");
     expect(lines).toHaveLength(3);
+    // Question columns are headed in the exporter's language; a wording that falls back says so.
+    browser.cookies.set("gmh_lang", "fr");
+    const fr = (await (await browser.get(`/webinars/${w.id}/registrations.csv?rstatus=WAITLISTED`)).text()).replace(/^\uFEFF/, "").split("\r\n")[0];
+    expect(fr.endsWith(",Votre question de recherche")).toBe(true);
+    browser.cookies.set("gmh_lang", "es");
+    const es = (await (await browser.get(`/webinars/${w.id}/registrations.csv?rstatus=WAITLISTED`)).text()).replace(/^\uFEFF/, "").split("\r\n")[0];
+    expect(es.endsWith(",Your research question (en inglés)")).toBe(true);
+    browser.cookies.delete("gmh_lang");
     expect(csv).toContain(`'=Formula Person`);
     expect(csv).toContain('"Remittances, and care"');
     expect(csv).not.toMatch(/\/j\/|\/r\/|meet\.example\.org|denial/i);
@@ -193,7 +206,8 @@ describe("the schedule and edit forms", () => {
     meetingUrl: "https://meet.example.org/x",
     capacity: "20",
     audience: "PUBLIC",
-    question_q1: "What would you like to ask the speakers?",
+    question_q1_en: "What would you like to ask the speakers?",
+    question_q1_fr: "Que voulez-vous demander aux intervenants ?",
     ...over,
   });
 
@@ -202,7 +216,7 @@ describe("the schedule and edit forms", () => {
     const browser = await signInAs(new Client(), staff.email);
     const blank = await text(await browser.get("/webinars/new"));
     expect(blank).toContain("<legend>When</legend>");
-    expect(blank).toContain('name="question_q1"');
+    for (const l of ["en", "fr", "es"]) expect(blank).toContain(`name="question_q1_${l}"`);
     // Nothing known about this organiser yet: the form asks instead of assuming UTC.
     expect(blank).toContain('<option value="" selected="">Choose your time zone…</option>');
     expect(blank).not.toMatch(/<option value="UTC" selected/);
@@ -224,6 +238,11 @@ describe("the schedule and edit forms", () => {
     const visitor = new Client();
     const pub = await text(await visitor.get(`/webinars/${id}`));
     expect(pub).toContain("What would you like to ask the speakers?");
+    // Each reader gets the question in their language; without a wording of theirs, the English one, marked and tagged.
+    const fr = await text(await new Client("203.0.113.8", { "accept-language": "fr" }).get(`/webinars/${id}`));
+    expect(fr).toContain('<label for="f-answer_q1"><span>Que voulez-vous demander aux intervenants ?</span></label>');
+    const es = await text(await new Client("203.0.113.9", { "accept-language": "es" }).get(`/webinars/${id}`));
+    expect(es).toMatch(/<label for="f-answer_q1"><span lang="en">What would you like to ask the speakers\?<\/span> <span class="badge other-lang">en inglés<\/span><\/label>/);
     const person = await signInAs(new Client(), (await makeUser({ name: "Asker" })).email);
     expect((await person.post(`/webinars/${id}`, { intent: "register", name: "Asker", timeZone: "UTC", answer_q1: "How do remittances change care?" })).status).toBe(200);
     const reg = await prisma().webinarRegistration.findFirstOrThrow({ where: { webinarId: id } });
@@ -239,6 +258,7 @@ describe("the schedule and edit forms", () => {
     // Editing says who was told.
     const edit = await text(await browser.get(`/webinars/${id}/edit`));
     expect(edit).toContain('value="What would you like to ask the speakers?"');
+    expect(edit).toContain('value="Que voulez-vous demander aux intervenants ?"');
     const moved = await browser.post(`/webinars/${id}/edit`, form({ startsAt: "2031-03-30T12:00", endsAt: "2031-03-30T13:00" }));
     expect(moved.headers.get("location")).toBe(`/webinars/${id}/manage?saved=updated&notified=2`);
     expect(await text(await browser.get(moved.headers.get("location")!))).toContain("Saved. 2 confirmed registrants received an updated invitation.");
@@ -251,7 +271,7 @@ void addMember;
 
 describe("the same tools over GraphQL", () => {
   it("messages registrants (research team only), shows questions and answers, and lets focal points edit details and roles", async () => {
-    const { w, browser } = await webinar({ questions: [{ id: "q1", label: "Your corridor?" }] });
+    const { w, browser } = await webinar({ questions: [{ id: "q1", labels: [{ language: "en", label: "Your corridor?" }, { language: "es", label: "¿Su corredor?" }] }] });
     await registerForWebinar(await makeUser({ name: "Answering" }), w.id, { timeZone: "UTC", answers: { q1: "Sahel" } });
     const message = `mutation($id: ID!) { messageWebinarRegistrants(webinarId: $id, input: { groups: [CONFIRMED], messageEn: "Hello" }) { sent } }`;
     const partner = await makePartner({ name: "Api Institute" });
@@ -259,10 +279,12 @@ describe("the same tools over GraphQL", () => {
     expect((await focal.graphql(message, { id: w.id })).errors?.[0].extensions?.code).toBe("FORBIDDEN");
     expect((await browser.graphql(message, { id: w.id })).data).toEqual({ messageWebinarRegistrants: { sent: 1 } });
     const read = await browser.graphql<{ webinar: { questions: unknown[]; registrations: { edges: { node: { answers: unknown[] } }[] } } }>(
-      `query($id: ID!) { webinar(id: $id) { questions { id label } registrations(first: 5) { edges { node { answers { questionId answer } } } } } }`,
+      `query($id: ID!) { webinar(id: $id) { questions { id label fr: label(language: FR) frIn: labelLanguage(language: FR) es: label(language: ES) labels { language label } } registrations(first: 5) { edges { node { answers { questionId answer } } } } } }`,
       { id: w.id },
     );
-    expect(read.data?.webinar.questions).toEqual([{ id: "q1", label: "Your corridor?" }]);
+    expect(read.data?.webinar.questions).toEqual([
+      { id: "q1", label: "Your corridor?", fr: "Your corridor?", frIn: "EN", es: "¿Su corredor?", labels: [{ language: "EN", label: "Your corridor?" }, { language: "ES", label: "¿Su corredor?" }] },
+    ]);
     expect(read.data?.webinar.registrations.edges[0].node.answers).toEqual([{ questionId: "q1", answer: "Sahel" }]);
     const details = await focal.graphql<{ updatePartnerDetails: { website: string } }>(
       `mutation($id: ID!) { updatePartnerDetails(partnerId: $id, input: { sector: NGO, website: "https://api.example.org", focalPointName: "Ana", focalPointEmail: "ana@example.org", language: FR, publicListing: true }) { website } }`,

@@ -47,6 +47,12 @@ describe("scheduling over GraphQL", () => {
       [{ capacity: -1 }, "capacity", "invalid_capacity"],
       [{ meetingUrl: "http://insecure.example.org" }, "meetingUrl", "invalid_meeting_url"],
       [{ translations: [] }, "translations", "required"],
+      // the schedule form's rule, from the same schema
+      [{ startsAt: new Date(Date.now() - HOUR).toISOString(), endsAt: new Date(Date.now() + HOUR).toISOString() }, "startsAt", "date_in_past"],
+      [{ questions: [{ id: "q1", labels: [] }] }, "questions", "required"],
+      [{ questions: [{ id: "q1", labels: [{ language: "EN", label: "A" }, { language: "EN", label: "B" }] }] }, "questions", "duplicate_language"],
+      [{ questions: [{ id: "q1", labels: [{ language: "EN", label: "A" }] }, { id: "q1", labels: [{ language: "FR", label: "B" }] }] }, "questions", "duplicate_question"],
+      [{ questions: [{ id: "x", labels: [{ language: "EN", label: "A" }] }] }, "questions", "invalid_input"],
     ];
     for (const [patch, field, key] of cases) {
       const r = await api(SCHEDULE, { input: apiInput(patch) });
@@ -56,6 +62,22 @@ describe("scheduling over GraphQL", () => {
     expect(await prisma().webinar.count()).toBe(before);
     const anonymous = await new Client().graphql(SCHEDULE, { input: apiInput() });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("takes custom questions in EN/FR/ES and refuses moving a webinar into the past, changing nothing", async () => {
+    const { api } = await staffApi();
+    const questions = [{ id: "q1", labels: [{ language: "FR", label: "Votre corridor ?" }, { language: "EN", label: "Your corridor?" }] }];
+    const made = await api(`mutation($input: ScheduleWebinarInput!) { scheduleWebinar(input: $input) { id startsAt questions { id label(language: ES) labelLanguage(language: ES) labels { language label } } } }`, {
+      input: apiInput({ questions }),
+    });
+    const w = (made.data as { scheduleWebinar: { id: string; startsAt: string; questions: unknown } }).scheduleWebinar;
+    expect(w.questions).toEqual([{ id: "q1", label: "Your corridor?", labelLanguage: "EN", labels: [{ language: "EN", label: "Your corridor?" }, { language: "FR", label: "Votre corridor ?" }] }]);
+    const UPDATE = `mutation($id: ID!, $input: UpdateWebinarInput!) { updateWebinar(id: $id, input: $input) { sequence questions { id } } }`;
+    const past = await api(UPDATE, { id: w.id, input: { startsAt: new Date(Date.now() - 2 * HOUR).toISOString(), endsAt: new Date(Date.now() - HOUR).toISOString() } });
+    expect(past.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: { startsAt: "date_in_past" } });
+    expect((await prisma().webinar.findUniqueOrThrow({ where: { id: w.id } })).startsAt.toISOString()).toBe(w.startsAt);
+    // the list given replaces the questions; [] removes them
+    expect((await api(UPDATE, { id: w.id, input: { questions: [] } })).data).toEqual({ updateWebinar: { sequence: 0, questions: [] } });
   });
 
   it("refuses double, cancelled, past and partners-only registrations with clear codes", async () => {

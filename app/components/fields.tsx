@@ -17,7 +17,8 @@ export function FormErrors({ failure }: { failure?: FormFailure | null }) {
 
 export function Field(props: {
   name: string;
-  label: string;
+  /** A node when part of it is in another language (InLanguage). */
+  label: ReactNode;
   errors?: FieldErrors;
   hint?: string;
   children: (a11y: { id: string; name: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => ReactNode;

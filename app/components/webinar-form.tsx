@@ -154,11 +154,23 @@ export function WebinarForm({
         {box("askAccessNeeds", t("ask_access_needs"))}
         <p className="hint">{tm("custom_questions_hint")}</p>
         <FieldMessage id="f-questions-error" error={errors?.questions} />
-        {Array.from({ length: QUESTION_ROWS }, (_, i) => (
-          <Field key={i} name={`question_q${i + 1}`} label={tm("custom_question", { n: i + 1 })} errors={errors}>
-            {(a) => <input {...a} type="text" maxLength={200} defaultValue={v[`question_q${i + 1}`]} />}
-          </Field>
-        ))}
+        {Array.from({ length: QUESTION_ROWS }, (_, i) => `q${i + 1}`).map((id, i) => {
+          const wording = (l: Lang) => (
+            <Field key={l} name={`question_${id}_${l}`} label={tm("question_in", { language: tm(`lang_${l}`) })}>
+              {(a) => <input {...a} type="text" maxLength={200} lang={l} defaultValue={v[`question_${id}_${l}`]} />}
+            </Field>
+          );
+          return (
+            <fieldset key={id}>
+              <legend>{tm("custom_question", { n: i + 1 })}</legend>
+              {wording("en")}
+              <details open={others.some((l) => v[`question_${id}_${l}`])}>
+                <summary>{tm("other_languages")}</summary>
+                {others.map(wording)}
+              </details>
+            </fieldset>
+          );
+        })}
       </fieldset>
       <fieldset>
         <legend>{tm("form_speakers")}</legend>

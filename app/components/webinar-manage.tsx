@@ -1,7 +1,9 @@
+import type { ReactNode } from "react";
 import { Form, Link } from "@remix-run/react";
 import { Field } from "./fields.tsx";
 import { Pager, type PagerInfo } from "./pager.tsx";
-import { LANGUAGES } from "../i18n/index.ts";
+import { LANGUAGES, type Lang } from "../i18n/index.ts";
+import { InLanguage } from "./in-language.tsx";
 import { manageUi, plural } from "../i18n/ui/webinar-manage.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import type { FieldErrors } from "../services/errors.ts";
@@ -15,7 +17,7 @@ export interface ManageView {
   capacity: number | null;
   counts: { confirmed: number; waitlisted: number; pending: number; attended: number };
   balance: { panel: Counts; moderators: Counts; singleGender: string | null };
-  questions: { id: string; label: string }[];
+  questions: { id: string; label: string; language: Lang }[];
   filter: { status: string; q: string };
   pageInfo: PagerInfo;
   registrations: { id: string; name: string; email: string; status: string; details: string; attended: boolean | null; answers: Record<string, string> }[];
@@ -111,7 +113,10 @@ function RegistrationsTable({ view, errors }: { view: ManageView; errors?: Field
                       {view.questions.map((q) =>
                         r.answers[q.id] ? (
                           <div key={q.id}>
-                            <span className="meta">{q.label}</span> {r.answers[q.id]}
+                            <InLanguage lang={q.language} className="meta">
+                              {q.label}
+                            </InLanguage>{" "}
+                            {r.answers[q.id]}
                           </div>
                         ) : null,
                       )}
@@ -218,8 +223,11 @@ function FollowUpPanel({ errors }: { errors?: FieldErrors }) {
   );
 }
 
-/** The Manage view: seats, panel balance, registrations, messages, follow-up, and the way to cancel. */
-export function ManagePanels({ view, errors }: { view: ManageView; errors?: FieldErrors }) {
+/**
+ * The Manage view: seats, panel balance, registrations, ways to invite people (invited-only webinars; each
+ * its own component, given by the route), messages, follow-up, and the way to cancel.
+ */
+export function ManagePanels({ view, errors, invite }: { view: ManageView; errors?: FieldErrors; invite?: ReactNode }) {
   const t = useT(manageUi);
   const tw = useT(webinarsUi);
   return (
@@ -239,6 +247,7 @@ export function ManagePanels({ view, errors }: { view: ManageView; errors?: Fiel
         </p>
       ) : null}
       <RegistrationsTable view={view} errors={errors} />
+      {invite}
       {view.cancelled ? null : <MessagePanel errors={errors} />}
       {view.started ? <FollowUpPanel errors={errors} /> : view.cancelled ? null : <p className="hint">{t("followup_after_start")}</p>}
       {view.cancelled ? null : (
@@ -262,7 +271,7 @@ export function ConfirmCancelWebinar({ id, title, confirmed, errors }: { id: str
   return (
     <Form method="post" action={`/webinars/${id}/manage`}>
       <h2>{t("confirm_cancel_webinar", { title })}</h2>
-      <p>{t(plural("confirm_cancel_webinar_text", confirmed, lang), { count: confirmed })}</p>
+      <p>{confirmed === 0 ? t("confirm_cancel_webinar_text_none") : t(plural("confirm_cancel_webinar_text", confirmed, lang), { count: confirmed })}</p>
       <Field name="reason" label={t("cancel_reason")} errors={errors}>
         {(a) => <textarea {...a} rows={3} maxLength={2000} />}
       </Field>

@@ -1,5 +1,7 @@
 import { Form } from "@remix-run/react";
 import { Field } from "./fields.tsx";
+import { InLanguage } from "./in-language.tsx";
+import type { Lang } from "../i18n/index.ts";
 import { TimeZoneOptions } from "./time-zone-options.tsx";
 import { BrowserZoneScript } from "./browser-zone.tsx";
 import { journeysUi } from "../i18n/ui/journeys.ts";
@@ -11,7 +13,7 @@ export interface RegisterFormProps {
   signedInAs: string | null;
   ask: { institution: boolean; country: boolean; accessNeeds: boolean };
   /** The organiser's own questions (optional to answer), after the fixed ones. */
-  questions?: { id: string; label: string }[];
+  questions?: { id: string; label: string; language: Lang }[];
   countries: { code: string; name: string }[];
   /** The person's known zone; null asks them (and lets the browser-zone script fill it in). */
   defaultZone: string | null;
@@ -78,7 +80,16 @@ export function WebinarRegisterForm(p: RegisterFormProps) {
         </fieldset>
       ) : null}
       {p.questions?.map((q) => (
-        <Field key={q.id} name={`answer_${q.id}`} label={q.label} errors={errors}>
+        <Field
+          key={q.id}
+          name={`answer_${q.id}`}
+          label={
+            <InLanguage lang={q.language} note>
+              {q.label}
+            </InLanguage>
+          }
+          errors={errors}
+        >
           {(a) => <textarea {...a} rows={2} maxLength={1000} defaultValue={v[`answer_${q.id}`]} />}
         </Field>
       ))}

@@ -92,7 +92,7 @@ export default function Audit() {
                   </ul>
                 ) : null}
               </td>
-              <td data-label={t("target")}>{e.target.href ? <a href={e.target.href}>{e.target.label}</a> : e.target.label}</td>
+              <td data-label={t("target")}>{e.target.href ? <a href={e.target.href}>{e.target.label}</a> : e.target.label === e.target.type ? (label(`target_${e.target.type}`) ?? e.target.label) : e.target.label}</td>
             </tr>
           ))}
         </tbody>

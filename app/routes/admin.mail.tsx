@@ -55,15 +55,26 @@ export default function Mail() {
             <input type="hidden" name="intent" value="retry-all" />
             <button type="submit">{t("retry_all")}</button>
           </Form>
-          <table>
+          <table className="mail">
+            <thead>
+              <tr>
+                <th scope="col">{t("col_when")}</th>
+                <th scope="col">{t("to")}</th>
+                <th scope="col">{t("subject")}</th>
+                <th scope="col">{t("error")}</th>
+                <th scope="col">{t("col_action")}</th>
+              </tr>
+            </thead>
             <tbody>
               {failed.map((f) => (
                 <tr key={f.id}>
-                  <td>{formatDateTime(new Date(f.createdAt), lang, zone)}</td>
-                  <td>{f.toAddress}</td>
-                  <td>{f.subject}</td>
-                  <td className="meta">{f.lastError}</td>
-                  <td>
+                  <td data-label={t("col_when")}>{formatDateTime(new Date(f.createdAt), lang, zone)}</td>
+                  <td data-label={t("to")}>{f.toAddress}</td>
+                  <td data-label={t("subject")}>{f.subject}</td>
+                  <td data-label={t("error")} className="meta">
+                    {f.lastError}
+                  </td>
+                  <td data-label={t("col_action")}>
                     <Form method="post">
                       <input type="hidden" name="intent" value="retry" />
                       <input type="hidden" name="id" value={f.id} />
@@ -78,19 +89,28 @@ export default function Mail() {
       ) : null}
       <h2>{t("mailbox_title")}</h2>
       {mailbox.length === 0 ? <p>{t("mailbox_empty")}</p> : null}
-      <table>
-        <tbody>
-          {mailbox.map((m) => (
-            <tr key={m.file}>
-              <td>{m.date ? formatDateTime(new Date(m.date), lang, zone) : ""}</td>
-              <td>{m.to}</td>
-              <td>
-                <Link to={`/admin/mail/${encodeURIComponent(m.file)}`}>{m.subject}</Link>
-              </td>
+      {mailbox.length ? (
+        <table className="mail">
+          <thead>
+            <tr>
+              <th scope="col">{t("col_when")}</th>
+              <th scope="col">{t("to")}</th>
+              <th scope="col">{t("subject")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {mailbox.map((m) => (
+              <tr key={m.file}>
+                <td data-label={t("col_when")}>{m.date ? formatDateTime(new Date(m.date), lang, zone) : ""}</td>
+                <td data-label={t("to")}>{m.to}</td>
+                <td data-label={t("subject")}>
+                  <Link to={`/admin/mail/${encodeURIComponent(m.file)}`}>{m.subject}</Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </section>
   );
 }

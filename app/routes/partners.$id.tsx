@@ -291,18 +291,21 @@ export default function PartnerPage() {
                   <td data-label={ts("col_email")}>{m.email}</td>
                   <td data-label={ts("col_role")}>{tc(`role_${m.role}`)}</td>
                   {canManage ? (
-                    <td data-label={ts("col_actions")}>
-                      {m.role === "MEMBER" || focalPoints > 1 ? (
+                    // The last focal point has no actions: the cell stays empty (and hidden when stacked).
+                    m.role === "MEMBER" || focalPoints > 1 ? (
+                      <td data-label={ts("col_actions")}>
                         <Form method="post" action={`/partners/${p.id}`} className="inline">
                           <input type="hidden" name="userId" value={m.userId} />
                           <input type="hidden" name="role" value={m.role === "FOCAL_POINT" ? "MEMBER" : "FOCAL_POINT"} />
                           <button type="submit" name="intent" value="role" className="secondary">
                             {m.role === "FOCAL_POINT" ? ts("make_member") : ts("make_focal")}
                           </button>
-                        </Form>
-                      ) : null}{" "}
-                      {m.role === "MEMBER" || focalPoints > 1 ? <a href={`/partners/${p.id}?remove=${m.userId}`}>{t("remove")}…</a> : null}
-                    </td>
+                        </Form>{" "}
+                        <a href={`/partners/${p.id}?remove=${m.userId}`}>{t("remove")}…</a>
+                      </td>
+                    ) : (
+                      <td />
+                    )
                   ) : null}
                 </tr>
               ))}

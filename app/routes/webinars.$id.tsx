@@ -5,19 +5,17 @@ import { manageUi } from "../i18n/ui/webinar-manage.ts";
 import { RegistrationCard, CalendarLine, CheckEmailCard } from "../components/registration-card.tsx";
 import { RichText } from "../components/rich-text.tsx";
 import { ResendLinkForm, WebinarRegisterForm } from "../components/webinar-register-form.tsx";
-import { WebinarInviteForm } from "../components/webinar-invite-form.tsx";
 import { TimeZonePicker } from "../components/time-zone-picker.tsx";
 import { journeysUi, type JourneysKey } from "../i18n/ui/journeys.ts";
 import { lastChosenZone, registrationCard, resendRegistrationLink } from "../services/my-registrations.server.ts";
 import { cancelWebinarRegistration } from "../services/webinar-registrations.server.ts";
-import { listPartnersForInvite } from "../services/webinar-invite-page.server.ts";
 import { isTimeZone } from "../utils/time-zones.ts";
 import { formatWhen } from "../utils/zone-display.ts";
 import { runForm } from "../utils/forms.server.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { countryOptions } from "../schemas/countries.ts";
 import { can } from "../services/policy.server.ts";
-import { questionsOf } from "../services/webinar-manage.server.ts";
+import { questionsFor } from "../services/webinar-manage.server.ts";
 import { myRegistration } from "../services/webinar-registrations.server.ts";
 import { getWebinar, webinarPageUrl, webinarText } from "../services/webinars.server.ts";
 import { calendarLinks } from "../utils/calendar-links.ts";
@@ -27,7 +25,6 @@ import { clientIp } from "../utils/session.server.ts";
 import { pageContext } from "../utils/request.server.ts";
 import { viewerTimeZone, zoneCookie } from "../utils/viewer-time-zone.server.ts";
 import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
-import { inviteAction } from "../services/webinar-invite-page.server.ts";
 import { withPreview } from "../utils/meta.ts";
 import { InLanguage } from "../components/in-language.tsx";
 
@@ -61,13 +58,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     links: calendarLinks({ title: text.title, description: text.description, startsAt: w.startsAt, endsAt: w.endsAt, url: webinarPageUrl(w.id) }),
     card: mine ? await registrationCard(mine, w) : null,
     askCancel: url.searchParams.get("cancel") === "1",
-    invite: staff && w.audience === "INVITED" && open ? { partners: await listPartnersForInvite(actor) } : null,
     // a cancelled registration may register again, as the use case allows
     canRegister: open && (!mine || mine.status === "CANCELLED") && can(actor, { do: "webinar.register", webinar: w }),
     needsSignIn: open && actor.kind === "anonymous" && w.audience === "PARTNERS",
     signedInAs: actor.kind === "user" ? actor.name : null,
     ask: { institution: w.askInstitution, country: w.askCountry, accessNeeds: w.askAccessNeeds },
-    questions: questionsOf(w),
+    questions: questionsFor(w, lang),
     countries: countryOptions(lang),
     staff,
   };
@@ -88,7 +84,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return { ok: true as const, notice: "cancelled_notice" as const };
     });
   }
-  if (intent === "invite") return inviteAction(actor, params.id!, form);
   const result = await webinarPageAction(actor, params.id!, form, requester);
   // The zone picked while registering becomes the one pages show this person from now on.
   const zone = String(form.get("timeZone") ?? "");
@@ -150,9 +145,11 @@ export default function WebinarPage() {
       ) : checkEmail !== null ? (
         <CheckEmailCard email={checkEmail} webinarId={w.id} resent={Boolean(done?.resent)} />
       ) : null}
-      <InLanguage lang={w.textLang} as="div" note className="description">
-        <RichText text={w.description} />
-      </InLanguage>
+      {w.description.trim() ? (
+        <InLanguage lang={w.textLang} as="div" note className="description">
+          <RichText text={w.description} />
+        </InLanguage>
+      ) : null}
       {w.speakers.length ? (
         <>
           <h2>{t("speakers")}</h2>
@@ -193,7 +190,6 @@ export default function WebinarPage() {
           {w.signedInAs ? null : <ResendLinkForm webinarId={w.id} failure={failure?.values?.intent === "resend" ? failure : null} />}
         </>
       ) : null}
-      {w.invite ? <WebinarInviteForm partners={w.invite.partners} failure={failure?.values?.intent === "invite" ? failure : null} /> : null}
       {w.staff ? (
         <p>
           <Link to={`/webinars/${w.id}/manage`} className="button">

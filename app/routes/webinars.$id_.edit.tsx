@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values[`title_${l}`] = tr.title;
     values[`description_${l}`] = tr.description;
   }
-  for (const q of questionsOf(w)) values[`question_${q.id}`] = q.label;
+  for (const q of questionsOf(w)) for (const [l, label] of Object.entries(q.labels)) values[`question_${q.id}_${l}`] = label ?? "";
   w.speakers.forEach((s, i) => {
     Object.assign(values, { [`speaker_${i}_name`]: s.name, [`speaker_${i}_affiliation`]: s.affiliation ?? "", [`speaker_${i}_role`]: s.role, ...genderFields(i, s.gender) });
   });

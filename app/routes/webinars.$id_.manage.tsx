@@ -6,8 +6,11 @@ import { manageUi, plural, pluralFor } from "../i18n/ui/webinar-manage.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
 import { can, type Actor } from "../services/policy.server.ts";
 import { webinarManageAction } from "../services/webinar-manage-actions.server.ts";
-import { manageCounts, pageOfRegistrations, questionsOf, registrationOf } from "../services/webinar-manage.server.ts";
+import { manageCounts, pageOfRegistrations, questionsFor, registrationOf } from "../services/webinar-manage.server.ts";
 import { getWebinar, panelBalance, webinarText } from "../services/webinars.server.ts";
+import { WebinarInviteForm } from "../components/webinar-invite-form.tsx";
+import { inviteAction, listPartnersForInvite } from "../services/webinar-invite-page.server.ts";
+import { journeysUi } from "../i18n/ui/journeys.ts";
 import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
@@ -34,6 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const cancelId = url.searchParams.get("cancel");
   const cancelling = cancelId ? await registrationOf(actor, w.id, cancelId) : null;
   const notified = Number(url.searchParams.get("notified"));
+  // Invited-only webinars are joined through the invite list, while people can still come.
+  const invitable = w.audience === "INVITED" && w.status === "SCHEDULED" && w.endsAt > new Date();
   return {
     id: w.id,
     title: webinarText(w, lang).title,
@@ -42,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     capacity: w.capacity,
     counts,
     balance: panelBalance(w.speakers),
-    questions: questionsOf(w),
+    questions: questionsFor(w, lang),
     filter: { status: status ?? "", q },
     pageInfo: page.pageInfo,
     registrations: page.nodes.map((r) => ({
@@ -58,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     cancelling: cancelling && !["CANCELLED", "DENIED"].includes(cancelling.status) ? { id: cancelling.id, name: cancelling.name, email: cancelling.email } : null,
     // Set by the schedule and edit forms after they saved.
     saved: url.searchParams.get("saved"),
+    invite: invitable ? { partners: await listPartnersForInvite(actor) } : null,
     notified: Number.isFinite(notified) ? notified : 0,
   };
 }
@@ -65,11 +71,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await pageContext(request);
   staffOnly(actor);
-  return webinarManageAction(actor, params.id!, await request.formData());
+  const form = await request.formData();
+  if (form.get("intent") === "invite") return inviteAction(actor, params.id!, form);
+  return webinarManageAction(actor, params.id!, form);
 }
 
 export default function ManageWebinar() {
   const t = useT(manageUi);
+  const tj = useT(journeysUi);
   const lang = useLang();
   const view = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -87,7 +96,7 @@ export default function ManageWebinar() {
       <FormErrors failure={failure} />
       {result && !isFailure(result) ? (
         <p className="notice" role="status">
-          {t(pluralFor(result.notice, result.vars?.count, lang), result.vars)}
+          {result.notice === "invite_done" ? tj("invite_done", result.vars) : t(pluralFor(result.notice, result.vars?.count, lang), result.vars)}
         </p>
       ) : savedNotice ? (
         <p className="notice" role="status">
@@ -99,7 +108,11 @@ export default function ManageWebinar() {
       ) : view.cancelling && !(result && !isFailure(result)) ? (
         <ConfirmCancelRegistration id={view.id} reg={view.cancelling} />
       ) : (
-        <ManagePanels view={view} errors={failure?.fieldErrors} />
+        <ManagePanels
+          view={view}
+          errors={failure?.fieldErrors}
+          invite={view.invite ? <WebinarInviteForm partners={view.invite.partners} failure={failure?.values?.intent === "invite" ? failure : null} /> : null}
+        />
       )}
     </section>
   );

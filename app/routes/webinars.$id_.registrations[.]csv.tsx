@@ -8,11 +8,11 @@ const STATUSES = ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", 
 
 /** The Manage view's table as CSV, with the same filters; the research team only (404 for anyone else). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { actor } = await pageContext(request);
+  const { actor, lang } = await pageContext(request);
   if (!can(actor, { do: "webinar.exportRegistrations" })) throw new Response(null, { status: 404 });
   const url = new URL(request.url);
   const status = STATUSES.find((s) => s === url.searchParams.get("rstatus"));
-  const csv = await orErrorPage(() => registrationsCsv(actor, params.id!, { status: status ? [status] : undefined, search: url.searchParams.get("rq") }), request);
+  const csv = await orErrorPage(() => registrationsCsv(actor, params.id!, { status: status ? [status] : undefined, search: url.searchParams.get("rq") }, lang), request);
   return new Response(csv, {
     headers: {
       "content-type": "text/csv; charset=utf-8",

@@ -33,7 +33,10 @@ export function webinarInputFromForm(form: FormData) {
       genderDescription: s(`speaker_${i}_genderDescription`),
     })).filter((sp) => sp.name),
     // Each row keeps its id, so answers already given stay with their question when another row is emptied.
-    questions: Array.from({ length: QUESTION_ROWS }, (_, i) => ({ id: `q${i + 1}`, label: s(`question_q${i + 1}`) })).filter((q) => q.label),
+    questions: Array.from({ length: QUESTION_ROWS }, (_, i) => ({
+      id: `q${i + 1}`,
+      labels: LANGUAGES.filter((l) => s(`question_q${i + 1}_${l}`)).map((language) => ({ language, label: s(`question_q${i + 1}_${language}`) })),
+    })).filter((q) => q.labels.length),
   };
 }
 

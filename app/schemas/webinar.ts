@@ -41,11 +41,36 @@ const capacity = z
   .default(null);
 
 export const MAX_QUESTIONS = 5;
-/** A question of the organiser's own, asked after the fixed ones; its id keys the answers, so it stays put. */
-const question = z.object({ id: z.string().regex(/^q[1-9]$/, "invalid_input"), label: text(200) });
-export type WebinarQuestion = z.infer<typeof question>;
+/**
+ * A question of the organiser's own, asked after the fixed ones, worded in one to three languages (readers get
+ * theirs, else English, else the first written). Its id keys the answers, so it stays put when others change.
+ * Stored as `{ id, labels: { en, fr, es } }`.
+ */
+const question = z
+  .object({
+    id: z.string().regex(/^q[1-9]$/, "invalid_input"),
+    labels: z
+      .array(z.object({ language, label: text(200) }))
+      .min(1, "required")
+      .max(3)
+      .refine((ls) => new Set(ls.map((l) => l.language)).size === ls.length, "duplicate_language"),
+  })
+  .transform(({ id, labels }) => ({ id, labels: Object.fromEntries(labels.map((l) => [l.language, l.label])) as QuestionLabels }));
+export type QuestionLabels = Partial<Record<z.infer<typeof language>, string>>;
+export type WebinarQuestion = z.output<typeof question>;
 
 const date = z.date({ required_error: "required", invalid_type_error: "invalid_date" });
+
+/**
+ * Wherever a person schedules or moves a webinar (the forms and the API), a start in the past is refused, in the
+ * same parse as every other field so all messages come at once. Imports, the seed and tests record past events
+ * by leaving the rule off.
+ */
+export interface PastRule {
+  refusePast?: boolean;
+  now?: Date;
+}
+export const startsAtFor = ({ refusePast, now }: PastRule) => (refusePast ? date.refine((d) => d > (now ?? new Date()), "date_in_past") : date);
 
 const webinarFields = {
   translations: z
@@ -64,17 +89,21 @@ const webinarFields = {
   askCountry: z.boolean().default(true),
   askAccessNeeds: z.boolean().default(true),
   speakers: z.array(speaker).max(30).default([]),
-  questions: z.array(question).max(MAX_QUESTIONS, "too_long").default([]),
+  questions: z
+    .array(question)
+    .max(MAX_QUESTIONS, "too_long")
+    .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, "duplicate_question")
+    .default([]),
 };
 
 const endAfterStart = (v: { startsAt?: Date; endsAt?: Date }) => !v.startsAt || !v.endsAt || v.endsAt > v.startsAt;
 
-export const scheduleWebinarSchema = z
-  .object(webinarFields)
-  .refine(endAfterStart, { message: "end_before_start", path: ["endsAt"] });
-export type ScheduleWebinarInput = z.input<typeof scheduleWebinarSchema>;
+/** The schedule form and the API's scheduleWebinar parse with this one schema (`refusePast: true` for both). */
+export const scheduleWebinarSchema = (rule: PastRule = {}) =>
+  z.object({ ...webinarFields, startsAt: startsAtFor(rule) }).refine(endAfterStart, { message: "end_before_start", path: ["endsAt"] });
+export type ScheduleWebinarInput = z.input<ReturnType<typeof scheduleWebinarSchema>>;
 
-/** Every field optional: only what is given changes. */
+/** Every field optional: only what is given changes. A past start is checked once the change of time is known. */
 export const updateWebinarSchema = z
   .object(webinarFields)
   .partial()

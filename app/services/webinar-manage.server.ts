@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { Prisma, RegistrationStatus } from "../generated/prisma/client.ts";
-import { fromDbLanguage, LANGUAGES, type Lang } from "../i18n/index.ts";
+import { fromDbLanguage, LANGUAGES, translator, type Lang } from "../i18n/index.ts";
 import { optionalMultiline } from "../schemas/fields.ts";
 import type { WebinarQuestion } from "../schemas/webinar.ts";
 import { prisma } from "../utils/db.server.ts";
@@ -10,9 +10,13 @@ import { authorize, type Actor } from "./policy.server.ts";
 import { listRegistrations, registrationCounts, type RegistrationFilter } from "./webinar-registrations.server.ts";
 import { messageRecipients } from "./webinar-notices.server.ts";
 import { lockWebinar } from "./webinars.server.ts";
+import { questionLabel } from "./webinar-text.ts";
+import { common } from "../i18n/ui/common.ts";
 import type { PageArgs } from "../schemas/page.ts";
 
 export const questionsOf = (w: { questions: Prisma.JsonValue | null }) => (w.questions as WebinarQuestion[] | null) ?? [];
+/** The questions as a reader sees them: `language` differs from theirs when the wording falls back. */
+export const questionsFor = (w: { questions: Prisma.JsonValue | null }, lang: Lang) => questionsOf(w).map((q) => ({ id: q.id, ...questionLabel(q, lang) }));
 
 /** Seats against capacity for the Manage view: confirmed, waiting, pending approval, and who attended. */
 export async function manageCounts(actor: Actor, webinarId: string) {
@@ -40,19 +44,25 @@ const cell = (v: string) => {
 
 /**
  * The registrations as CSV for the research team: contact and logistics fields and the answers to the
- * webinar's own questions. Nothing sensitive leaves: no denial messages, no links, no tokens.
+ * webinar's own questions (headed in the exporter's language). Nothing sensitive leaves: no denial messages, no links, no tokens.
  */
-export async function registrationsCsv(actor: Actor, webinarId: string, filter: RegistrationFilter = {}) {
+export async function registrationsCsv(actor: Actor, webinarId: string, filter: RegistrationFilter = {}, lang: Lang = "en") {
   authorize(actor, { do: "webinar.exportRegistrations" });
   const webinar = await prisma().webinar.findUnique({ where: { id: webinarId } });
   if (!webinar) throw notFound();
   const questions = questionsOf(webinar);
+  // Question columns in the exporter's language; a wording that falls back says which language it is in.
+  const inLang = translator(common, lang);
+  const questionHeader = (q: WebinarQuestion) => {
+    const { label, language } = questionLabel(q, lang);
+    return language === lang ? label : `${label} (${inLang(`in_${language}`)})`;
+  };
   const where: Prisma.WebinarRegistrationWhereInput = { webinarId };
   if (filter.status?.length) where.status = { in: [...filter.status] };
   const q = filter.search?.trim();
   if (q) where.OR = [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q, mode: "insensitive" } }];
   const rows = await prisma().webinarRegistration.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-  const header = ["name", "email", "status", "registered_at", "institution", "country", "language", "time_zone", "captions", "sign_language", "interpretation", "attended", ...questions.map((x) => x.label)];
+  const header = ["name", "email", "status", "registered_at", "institution", "country", "language", "time_zone", "captions", "sign_language", "interpretation", "attended", ...questions.map(questionHeader)];
   const lines = rows.map((r) => {
     const answers = (r.answers as Record<string, string> | null) ?? {};
     return [

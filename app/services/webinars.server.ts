@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import { Prisma, type Webinar, WebinarSpeaker, WebinarTranslation } from "../generated/prisma/client.ts";
 import { toDbLanguage } from "../i18n/index.ts";
 import { optionalMultiline } from "../schemas/fields.ts";
-import { scheduleWebinarSchema, updateWebinarSchema } from "../schemas/webinar.ts";
+import { z } from "zod";
+import { scheduleWebinarSchema, startsAtFor, updateWebinarSchema, type PastRule } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
 import { prisma, type Tx } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
@@ -23,22 +24,18 @@ function speakerRows(speakers: { name: string; affiliation?: string; role: "SPEA
   return speakers.map((s, position) => ({ ...s, position }));
 }
 
-/** The schedule form refuses a start in the past; imports and tests may record past webinars. */
-export interface ScheduleOptions {
-  refusePast?: boolean;
-  now?: Date;
-  /** More work in the same transaction (linking the webinar to the request it comes from): it fails, nothing is saved. */
+/**
+ * The forms and the API refuse a start in the past (`refusePast`); imports, the seed and tests may record past
+ * webinars. `within` does more work in the same transaction (linking the webinar to the request it comes from):
+ * when it fails, nothing is saved.
+ */
+export interface ScheduleOptions extends PastRule {
   within?: (tx: Tx, webinar: { id: string }) => Promise<void>;
 }
 
-const assertFuture = (startsAt: Date, opts: ScheduleOptions) => {
-  if (opts.refusePast && startsAt <= (opts.now ?? new Date())) throw new AppError("BAD_USER_INPUT", "invalid_input", { startsAt: { key: "date_in_past" } });
-};
-
 export async function scheduleWebinar(actor: Actor, input: unknown, opts: ScheduleOptions = {}) {
   authorize(actor, { do: "webinar.manage" });
-  const data = parseInput(scheduleWebinarSchema, input);
-  assertFuture(data.startsAt, opts);
+  const data = parseInput(scheduleWebinarSchema(opts), input);
   return prisma().$transaction(async (tx) => {
     const webinar = await tx.webinar.create({
       data: {
@@ -80,7 +77,8 @@ export async function updateWebinar(actor: Actor, id: string, input: unknown, op
     const endsAt = data.endsAt ?? current.endsAt;
     if (endsAt <= startsAt) throw new AppError("BAD_USER_INPUT", "invalid_input", { endsAt: { key: "end_before_start" } });
     const timeChanged = startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime();
-    if (timeChanged) assertFuture(startsAt, opts);
+    // The same rule as scheduling, applied only when the time moves: a past webinar's wording can still be fixed.
+    if (timeChanged) parseInput(z.object({ startsAt: startsAtFor(opts) }), { startsAt });
     const linkChanged = data.meetingUrl !== undefined && data.meetingUrl !== current.meetingUrl;
     const textKey = (ts: { language: string; title: string; description: string }[]) =>
       JSON.stringify(ts.map((t) => [t.language.toUpperCase(), t.title, t.description]).sort());
