@@ -50,6 +50,10 @@ const en = {
   message_required: "Write the message in at least one language.",
   date_in_past: "Choose a date and time in the future.",
   confirm_required: "Confirm this step first.",
+  invalid_notify: "Choose immediately, daily, weekly or never.",
+  no_focal_point: "This institution has no focal point address to invite.",
+  not_author: "Only the author can edit a post.",
+  webinar_not_invited_audience: "Only a webinar for invited participants can invite a dialogue.",
 };
 
 export const errorMessages = {
@@ -103,6 +107,10 @@ export const errorMessages = {
     message_required: "Rédigez le message dans au moins une langue.",
     date_in_past: "Choisissez une date et une heure à venir.",
     confirm_required: "Confirmez d'abord cette étape.",
+    invalid_notify: "Choisissez immédiatement, chaque jour, chaque semaine ou jamais.",
+    no_focal_point: "Cette institution n'a pas d'adresse de point focal à inviter.",
+    not_author: "Seul·e l'auteur·rice peut modifier un message.",
+    webinar_not_invited_audience: "Seul un webinaire sur invitation peut inviter un dialogue.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -153,6 +161,10 @@ export const errorMessages = {
     message_required: "Escriba el mensaje en al menos un idioma.",
     date_in_past: "Elija una fecha y hora futuras.",
     confirm_required: "Confirme primero este paso.",
+    invalid_notify: "Elija de inmediato, a diario, semanalmente o nunca.",
+    no_focal_point: "Esta institución no tiene dirección de punto focal para invitar.",
+    not_author: "Solo la persona autora puede editar un mensaje.",
+    webinar_not_invited_audience: "Solo un webinario para invitados puede invitar a un diálogo.",
   },
 } satisfies Catalog<typeof en>;
 

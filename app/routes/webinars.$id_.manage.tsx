@@ -8,6 +8,8 @@ import { can, type Actor } from "../services/policy.server.ts";
 import { webinarManageAction } from "../services/webinar-manage-actions.server.ts";
 import { manageCounts, pageOfRegistrations, questionsOf, registrationOf } from "../services/webinar-manage.server.ts";
 import { getWebinar, panelBalance, webinarText } from "../services/webinars.server.ts";
+import { inviteDialogueAction, webinarDialogues } from "../services/dialogues/webinars.server.ts";
+import { WebinarDialoguePanel } from "../components/webinar-dialogue-panel.tsx";
 import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
@@ -59,13 +61,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Set by the schedule and edit forms after they saved.
     saved: url.searchParams.get("saved"),
     notified: Number.isFinite(notified) ? notified : 0,
+    // Invited-only webinars can invite a whole dialogue (docs/decisions/0021).
+    dialogues: w.audience === "INVITED" && w.status !== "CANCELLED" && w.endsAt > new Date() ? await webinarDialogues(actor, w.id, lang) : null,
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await pageContext(request);
   staffOnly(actor);
-  return webinarManageAction(actor, params.id!, await request.formData());
+  const form = await request.formData();
+  if (form.get("intent") === "invite-dialogue") return inviteDialogueAction(actor, params.id!, form);
+  return webinarManageAction(actor, params.id!, form);
 }
 
 export default function ManageWebinar() {
@@ -74,6 +80,7 @@ export default function ManageWebinar() {
   const view = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
+  const dialogueResult = result && !isFailure(result) && "dialogueInvited" in result ? result : null;
   const savedNotice =
     view.saved === "scheduled" ? t("scheduled_notice") : view.saved === "updated" ? (view.notified ? t(plural("updated_notice", view.notified, lang), { count: view.notified }) : t("updated_notice_none")) : null;
   return (
@@ -85,7 +92,7 @@ export default function ManageWebinar() {
         {t("manage_title", { title: view.title })} {view.cancelled ? <span className="badge">{t("cancelled_badge")}</span> : null}
       </h1>
       <FormErrors failure={failure} />
-      {result && !isFailure(result) ? (
+      {dialogueResult ? null : result && !isFailure(result) && "notice" in result ? (
         <p className="notice" role="status">
           {t(pluralFor(result.notice, result.vars?.count, lang), result.vars)}
         </p>
@@ -99,7 +106,10 @@ export default function ManageWebinar() {
       ) : view.cancelling && !(result && !isFailure(result)) ? (
         <ConfirmCancelRegistration id={view.id} reg={view.cancelling} />
       ) : (
-        <ManagePanels view={view} errors={failure?.fieldErrors} />
+        <>
+          <ManagePanels view={view} errors={failure?.fieldErrors} />
+          {view.dialogues ? <WebinarDialoguePanel {...view.dialogues} done={dialogueResult} errors={failure?.values?.intent === "invite-dialogue" ? failure.fieldErrors : undefined} /> : null}
+        </>
       )}
     </section>
   );

@@ -28,3 +28,10 @@ const body = z
 
 export const postSchema = z.object({ body, attributable: z.boolean().default(false) });
 export const threadSchema = z.object({ title: text(200), body, attributable: z.boolean().default(false) });
+export const editPostSchema = z.object({ body });
+
+/** An invitation to an institution's focal point(s) instead of one typed address. */
+export const dialogueInstitutionInviteSchema = z.object({
+  partnerId: z.string({ required_error: "required", invalid_type_error: "required" }).min(1, "required").max(64),
+  role: z.enum(["FACILITATOR", "MEMBER"], { errorMap: () => ({ message: "invalid_role" }) }).default("MEMBER"),
+});

@@ -21,6 +21,10 @@ export type DialogueAction =
   | { do: "dialogue.leave"; dialogue: DialogueRef }
   | { do: "dialogue.manageMembers"; dialogue: DialogueRef }
   | { do: "dialogue.viewMembers"; dialogue: DialogueRef }
+  /** Earlier versions of edited posts (others see only "edited"). */
+  | { do: "dialogue.viewHistory"; dialogue: DialogueRef }
+  /** Editing a post: its author, while they may still post there. */
+  | { do: "dialogue.editPost"; dialogue: DialogueRef; post: { authorId: string | null } }
   | { do: "dialogue.viewAuthor"; dialogue: DialogueRef; post: { attributable: boolean; authorId: string | null } };
 
 const staff = (a: Actor) => a.kind === "user" && (a.role === "STAFF" || a.role === "ADMIN");
@@ -51,6 +55,10 @@ export function canDialogue(actor: Actor, action: DialogueAction): boolean {
       return facilitator || staff(actor);
     case "dialogue.viewMembers":
       return facilitator || staff(actor) || (member && !d.chathamHouse);
+    case "dialogue.viewHistory":
+      return facilitator || staff(actor);
+    case "dialogue.editPost":
+      return (member || staff(actor)) && action.post.authorId !== null && action.post.authorId === actor.id;
     case "dialogue.viewAuthor":
       if (!(member || staff(actor))) return false;
       return !d.chathamHouse || action.post.attributable || (action.post.authorId !== null && action.post.authorId === actor.id);
