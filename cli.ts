@@ -7,6 +7,7 @@ import { reachDatabase } from "./app/utils/db-owner.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
 import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
+import { queueDialogueDigests, runDialogueDigests } from "./app/services/dialogues/notifications.server.ts";
 import { registerJob, runWorkerOnce, startWorker } from "./emails/worker.ts";
 import { seed } from "./prisma/seed.ts";
 
@@ -16,9 +17,10 @@ const USAGE = `Usage: npm run cli -- <command>
   user:create --email E --name N --role admin|staff
   token:create --email E [--name N]               print a new API token (last line)
   worker [--once]                                 deliver queued email (and run scheduled jobs)
-  mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)`;
+  mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)
+  dialogues:digest --frequency daily|weekly       queue dialogue digests now for every member on that frequency`;
 
-type Flags = { email?: string; name?: string; role?: string; once?: boolean };
+type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string };
 
 const commands: Record<string, (flags: Flags) => Promise<void>> = {
   async migrate() {
@@ -50,8 +52,16 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     if (!message) throw new UsageError(`No email queued for ${to}`);
     console.log(`To: ${message.toAddress}\nSubject: ${message.subject}\nQueued: ${message.createdAt.toISOString()} (${message.status.toLowerCase()})\n\n${message.text}`);
   },
+  // On demand: every member on that frequency gets what is new since their last digest (empty ones are skipped).
+  async "dialogues:digest"(flags) {
+    const frequency = flags.frequency?.toUpperCase();
+    if (frequency !== "DAILY" && frequency !== "WEEKLY") throw new UsageError("--frequency must be daily or weekly");
+    const run = await runDialogueDigests(frequency, { force: true });
+    console.log(`Dialogue digests (${frequency.toLowerCase()}): ${run.sent} queued for ${run.members} members; empty ones skipped.`);
+  },
   async worker(flags) {
     registerJob("webinar-reminders", queueWebinarReminders);
+    registerJob("dialogue-digests", queueDialogueDigests);
     if (flags.once) {
       const result = await runWorkerOnce();
       console.log(JSON.stringify(result));
@@ -78,7 +88,7 @@ async function main() {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" } },
+    options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" }, frequency: { type: "string" } },
     strict: true,
   });
   env();

@@ -79,7 +79,7 @@ const DialogueMember = builder.objectRef<DialogueMemberView>("DialogueMember").i
   }),
 });
 
-const DialogueInvitation = builder
+export const DialogueInvitation = builder
   .objectRef<{ id: string; email: string; role: "FACILITATOR" | "MEMBER"; createdAt: Date; expiresAt: Date; revokedAt?: Date | null; acceptedAt?: Date | null }>(
     "DialogueInvitation",
   )
@@ -95,7 +95,7 @@ const DialogueInvitation = builder
     }),
   });
 
-const DialoguePost = builder.objectRef<PostView>("DialoguePost").implement({
+export const DialoguePost = builder.objectRef<PostView>("DialoguePost").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
     body: t.exposeString("body", { description: "Markdown as written." }),

@@ -10,6 +10,7 @@ import "./dialogues.ts";
 import "./requests.ts";
 import "./dialogue-sessions.ts";
 import "./dialogue-documents.ts";
+import "./dialogue-activity.ts";
 
 export const schema = builder.toSchema();
 

@@ -71,6 +71,10 @@ const en = {
   file_missing: "Choose a file to upload.",
   file_too_large: "The file is larger than 25 MB.",
   file_type: "Only PDF, Word (DOCX), OpenDocument text (ODT) and Excel (XLSX) files can be shared.",
+  invalid_notify: "Choose immediately, daily, weekly or never.",
+  no_focal_point: "This institution has no focal point address to invite.",
+  not_author: "Only the author can edit a post.",
+  webinar_not_invited_audience: "Only a webinar for invited participants can invite a dialogue.",
 };
 
 export const errorMessages = {
@@ -145,6 +149,10 @@ export const errorMessages = {
     file_missing: "Choisissez un fichier à envoyer.",
     file_too_large: "Le fichier dépasse 25 Mo.",
     file_type: "Seuls les fichiers PDF, Word (DOCX), OpenDocument texte (ODT) et Excel (XLSX) peuvent être partagés.",
+    invalid_notify: "Choisissez immédiatement, chaque jour, chaque semaine ou jamais.",
+    no_focal_point: "Cette institution n'a pas d'adresse de point focal à inviter.",
+    not_author: "Seul·e l'auteur·rice peut modifier un message.",
+    webinar_not_invited_audience: "Seul un webinaire sur invitation peut inviter un dialogue.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -216,6 +224,10 @@ export const errorMessages = {
     file_missing: "Elija un archivo para subir.",
     file_too_large: "El archivo supera los 25 MB.",
     file_type: "Solo se pueden compartir archivos PDF, Word (DOCX), OpenDocument de texto (ODT) y Excel (XLSX).",
+    invalid_notify: "Elija de inmediato, a diario, semanalmente o nunca.",
+    no_focal_point: "Esta institución no tiene dirección de punto focal para invitar.",
+    not_author: "Solo la persona autora puede editar un mensaje.",
+    webinar_not_invited_audience: "Solo un webinario para invitados puede invitar a un diálogo.",
   },
 } satisfies Catalog<typeof en>;
 

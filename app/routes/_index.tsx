@@ -5,6 +5,8 @@ import { formatDateTime } from "../i18n/index.ts";
 import { common } from "../i18n/ui/common.ts";
 import { home } from "../i18n/ui/home.ts";
 import { homeDashboard } from "../services/dashboard.server.ts";
+import { myDialogues } from "../services/dialogues/mine.server.ts";
+import { MyDialoguesList } from "../components/my-dialogues.tsx";
 import { listWebinars, webinarText } from "../services/webinars.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { titled } from "../utils/meta.ts";
@@ -33,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         registrations: dashboard.registrations.map((r) => ({ ...card(r.webinar), status: r.status as "CONFIRMED" | "WAITLISTED" | "PENDING_APPROVAL" })),
         institutions: dashboard.institutions.map((m) => ({ id: m.partnerId, name: m.partnerName, role: m.role, status: m.partnerStatus })),
         staff: dashboard.staff,
+        dialogues: actor.kind === "user" ? await myDialogues(actor, lang, 5) : { items: [], more: false },
       },
     },
     setCookie ? { headers: { "set-cookie": setCookie } } : undefined,
@@ -76,6 +79,9 @@ export default function Home() {
                 ))}
               </ul>
             )}
+          </section>
+          <section className="panel" aria-labelledby="my-dialogues">
+            <MyDialoguesList mine={dashboard.dialogues} headingId="my-dialogues" />
           </section>
           <section className="panel" aria-labelledby="my-institution">
             <h2 id="my-institution">{t("my_institutions")}</h2>

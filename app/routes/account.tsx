@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { MyDialoguesList } from "../components/my-dialogues.tsx";
+import { myDialogues } from "../services/dialogues/mine.server.ts";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "../components/fields.tsx";
 import { fromDbLanguage, LANGUAGE_NAMES } from "../i18n/index.ts";
@@ -49,8 +51,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const tokensAllowed = can(actor, { do: "apiToken.manage" });
   // The person's institutions' requests (the latest 20; each links to its page). Staff work them in /admin/requests.
   const requests = actor.memberships.length ? (await listSupportRequests(actor, { mine: true }, { first: 20 })).nodes : [];
+  const dialogues = await myDialogues(actor, lang, 20);
   const body = {
     zone,
+    dialogues,
     webinars: { upcoming: await Promise.all(mine.upcoming.map(row)), past: await Promise.all(mine.past.map(row)) },
     feedUrl: await calendarFeedUrl(actor),
     me: { name: actor.name, email: actor.email, role: actor.role, language: fromDbLanguage(actor.language) ?? null },
@@ -106,7 +110,7 @@ export default function Account() {
   const tw = useT(webinarsUi);
   const lang = useLang();
   const tj = useT(journeysUi);
-  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport } = useLoaderData<typeof loader>();
+  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport, dialogues } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   // Never UTC by default: the person's zone, or their browser's once they apply it (the picker is pre-filled).
@@ -161,6 +165,7 @@ export default function Account() {
         ) : null,
       )}
       {institutions.length ? <AccountRequests rows={requests} canAsk={canAskSupport} /> : null}
+      <MyDialoguesList mine={dialogues} headingId="my-dialogues" />
       <h2>{t("profile")}</h2>
       <p>
         {me.name} — {me.email} · {t("role")}: {tc(`role_${me.role}`)}

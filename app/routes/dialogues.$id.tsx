@@ -9,7 +9,10 @@ import { dialoguesUi } from "../i18n/ui/dialogues.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
 import { pickText } from "../services/dialogues/access.server.ts";
 import { getDialogue, listDialogueInvitations, listDialogueMembers } from "../services/dialogues/dialogues.server.ts";
-import { inviteToDialogue, revokeDialogueInvite } from "../services/dialogues/invitations.server.ts";
+import { inviteInstitutionToDialogue, inviteToDialogue, revokeDialogueInvite } from "../services/dialogues/invitations.server.ts";
+import { myNotificationSetting, setDialogueNotifications } from "../services/dialogues/notifications.server.ts";
+import { InstitutionInviteForm, NotificationSetting } from "../components/dialogue-activity.tsx";
+import { prisma } from "../utils/db.server.ts";
 import { leaveDialogue, removeDialogueMember } from "../services/dialogues/membership.server.ts";
 import { listThreads, startThread } from "../services/dialogues/threads.server.ts";
 import { listSessions } from "../services/dialogues/sessions.server.ts";
@@ -46,6 +49,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     documents: documentRows(documents?.nodes ?? []),
     moreDocuments: documents?.pageInfo.hasNextPage ?? false,
     joined: new URL(request.url).searchParams.has("joined") && d.viewerRole !== null,
+    notify: d.viewerRole ? await myNotificationSetting(actor, d.id) : null,
+    // Approved institutions whose focal point can be invited (the address itself is not shown).
+    institutions: canManage ? await prisma().partner.findMany({ where: { status: "APPROVED" }, select: { id: true, name: true }, orderBy: { name: "asc" }, take: 500 }) : [],
   };
 }
 
@@ -58,6 +64,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "invite":
         await inviteToDialogue(actor, id, { email: form.email, role: form.role || "MEMBER" });
         return { ok: true as const, invited: form.email };
+      case "invite-institution": {
+        const r = await inviteInstitutionToDialogue(actor, id, { partnerId: form.partnerId, role: form.institutionRole || "MEMBER" });
+        return { ok: true as const, invitedInstitution: r.partnerName };
+      }
+      case "notify":
+        await setDialogueNotifications(actor, id, form.notify);
+        return { ok: true as const, notifySaved: true };
       case "revoke":
         await revokeDialogueInvite(actor, form.invitationId ?? "");
         return { ok: true as const };
@@ -79,10 +92,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function DialoguePage() {
   const t = useT(dialoguesUi);
-  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined, sessions, canSchedule, documents, moreDocuments } = useLoaderData<typeof loader>();
+  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined, sessions, canSchedule, documents, moreDocuments, notify, institutions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const invited = result && !isFailure(result) && "invited" in result ? result.invited : null;
+  const invitedInstitution = result && !isFailure(result) && "invitedInstitution" in result ? result.invitedInstitution : null;
+  const notifySaved = !!(result && !isFailure(result) && "notifySaved" in result);
   const v = (failure?.values ?? {}) as Record<string, string>;
   return (
     <section>
@@ -125,6 +140,7 @@ export default function DialoguePage() {
       ) : null}
       {readable ? <DialogueSessionsList dialogueId={d.id} sessions={sessions} canSchedule={canSchedule} /> : null}
       {readable ? <DialogueDocumentsSummary dialogueId={d.id} documents={documents} more={moreDocuments} /> : null}
+      {notify ? <NotificationSetting value={notify} saved={notifySaved} failure={failure?.values?.intent === "notify" ? failure : null} /> : null}
       {readable ? <h2>{t("members")}</h2> : null}
       {members ? (
         <ul data-members>
@@ -165,6 +181,7 @@ export default function DialoguePage() {
             </Field>
             <button type="submit">{t("invite_button")}</button>
           </Form>
+          <InstitutionInviteForm institutions={institutions} done={invitedInstitution ?? null} failure={failure?.values?.intent === "invite-institution" ? failure : null} />
           {invitations.length ? (
             <>
               <h3>{t("pending")}</h3>

@@ -7,7 +7,8 @@ import { formatDateTime } from "../i18n/index.ts";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
 import { pickText } from "../services/dialogues/access.server.ts";
-import { listPosts, postInThread, readableThread } from "../services/dialogues/threads.server.ts";
+import { editPost, listPosts, postInThread, postRevisions, readableThread } from "../services/dialogues/threads.server.ts";
+import { PostEditForm, PostHistory } from "../components/dialogue-post-edit.tsx";
 import { notFound } from "../services/errors.ts";
 import { can } from "../services/policy.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
@@ -27,10 +28,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }, request);
   const posts = await listPosts(actor, thread, pageArgsFromUrl(new URL(request.url), 50));
   const d = thread.dialogue;
+  const history = await postRevisions(actor, d, posts.nodes.filter((p) => p.editedAt).map((p) => p.id));
   return {
     dialogue: { id: d.id, title: pickText(d, lang).title, chathamHouse: d.chathamHouse },
     thread: { id: thread.id, title: thread.title },
-    posts: posts.nodes.map((p) => ({ ...p, createdAt: p.createdAt.toISOString(), editedAt: p.editedAt?.toISOString() ?? null })),
+    posts: posts.nodes.map((p) => ({
+      ...p,
+      createdAt: p.createdAt.toISOString(),
+      editedAt: p.editedAt?.toISOString() ?? null,
+      canEdit: can(actor, { do: "dialogue.editPost", dialogue: d, post: { authorId: p.isMine ? actor.id : null } }),
+      revisions: (history.get(p.id) ?? []).map((r) => ({ id: r.id, body: r.body, writtenAt: r.writtenAt.toISOString() })),
+    })),
+    showHistory: can(actor, { do: "dialogue.viewHistory", dialogue: d }),
     next: posts.pageInfo.hasNextPage ? posts.pageInfo.endCursor : null,
     canPost: can(actor, { do: "dialogue.post", dialogue: d }),
   };
@@ -42,6 +51,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return runForm(async () => {
     const th = await readableThread(actor, params.tid!);
     if (th.dialogueId !== params.id) throw notFound();
+    if (form.intent === "edit") {
+      const edited = await editPost(actor, form.postId ?? "", { body: form.body });
+      return redirect(`/dialogues/${params.id}/threads/${th.id}#post-${edited.id}`);
+    }
     await postInThread(actor, th.id, { body: form.body, attributable: form.attributable === "on" });
     return redirect(`/dialogues/${params.id}/threads/${th.id}`);
   }, form);
@@ -50,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ThreadPage() {
   const t = useT(dialoguesUi);
   const lang = useLang();
-  const { dialogue: d, thread, posts, next, canPost } = useLoaderData<typeof loader>();
+  const { dialogue: d, thread, posts, next, canPost, showHistory } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   return (
@@ -61,7 +74,7 @@ export default function ThreadPage() {
       <h1>{thread.title}</h1>
       <ChathamHouseBanner on={d.chathamHouse} />
       {posts.map((p) => (
-        <article key={p.id} data-post={p.id}>
+        <article key={p.id} data-post={p.id} id={`post-${p.id}`}>
           <p className="hint">
             <span data-author>{p.isMine ? t("you") : p.author ? `${p.author.name}${p.author.affiliation.length ? ` (${p.author.affiliation.join(", ")})` : ""}` : t("anonymous_author")}</span>
             {" · "}
@@ -70,6 +83,8 @@ export default function ThreadPage() {
           </p>
           {/* Rendered by app/services/dialogues/markdown.ts, which escapes everything it does not build itself. */}
           <div dangerouslySetInnerHTML={{ __html: p.html }} />
+          {showHistory && p.editedAt ? <PostHistory revisions={p.revisions} /> : null}
+          {p.canEdit ? <PostEditForm postId={p.id} body={failure?.values?.postId === p.id ? String(failure.values.body ?? "") : p.body} failure={failure?.values?.postId === p.id ? failure : null} /> : null}
         </article>
       ))}
       {next ? <Link to={`?after=${encodeURIComponent(next)}`}>→</Link> : null}
@@ -77,7 +92,7 @@ export default function ThreadPage() {
         <Form method="post">
           <h2>{t("reply")}</h2>
           <FormErrors failure={failure} />
-          <DialoguePostFields failure={failure} body={(failure?.values as Record<string, string> | undefined)?.body} chathamHouse={d.chathamHouse} />
+          <DialoguePostFields failure={failure?.values?.intent === "edit" ? null : failure} body={(failure?.values as Record<string, string> | undefined)?.body} chathamHouse={d.chathamHouse} />
         </Form>
       ) : null}
     </section>

@@ -11,6 +11,8 @@ import { getWebinar, panelBalance, webinarText } from "../services/webinars.serv
 import { WebinarInviteForm } from "../components/webinar-invite-form.tsx";
 import { inviteAction, listPartnersForInvite } from "../services/webinar-invite-page.server.ts";
 import { journeysUi } from "../i18n/ui/journeys.ts";
+import { inviteDialogueAction, webinarDialogues } from "../services/dialogues/webinars.server.ts";
+import { WebinarDialoguePanel } from "../components/webinar-dialogue-panel.tsx";
 import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
@@ -65,6 +67,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     saved: url.searchParams.get("saved"),
     invite: invitable ? { partners: await listPartnersForInvite(actor) } : null,
     notified: Number.isFinite(notified) ? notified : 0,
+    // Invited-only webinars can invite a whole dialogue (docs/decisions/0021).
+    dialogues: w.audience === "INVITED" && w.status !== "CANCELLED" && w.endsAt > new Date() ? await webinarDialogues(actor, w.id, lang) : null,
   };
 }
 
@@ -73,6 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   staffOnly(actor);
   const form = await request.formData();
   if (form.get("intent") === "invite") return inviteAction(actor, params.id!, form);
+  if (form.get("intent") === "invite-dialogue") return inviteDialogueAction(actor, params.id!, form);
   return webinarManageAction(actor, params.id!, form);
 }
 
@@ -83,6 +88,7 @@ export default function ManageWebinar() {
   const view = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
+  const dialogueResult = result && !isFailure(result) && "dialogueInvited" in result ? result : null;
   const savedNotice =
     view.saved === "scheduled" ? t("scheduled_notice") : view.saved === "updated" ? (view.notified ? t(plural("updated_notice", view.notified, lang), { count: view.notified }) : t("updated_notice_none")) : null;
   return (
@@ -94,7 +100,7 @@ export default function ManageWebinar() {
         {t("manage_title", { title: view.title })} {view.cancelled ? <span className="badge">{t("cancelled_badge")}</span> : null}
       </h1>
       <FormErrors failure={failure} />
-      {result && !isFailure(result) ? (
+      {dialogueResult ? null : result && !isFailure(result) && "notice" in result ? (
         <p className="notice" role="status">
           {result.notice === "invite_done" ? tj("invite_done", result.vars) : t(pluralFor(result.notice, result.vars?.count, lang), result.vars)}
         </p>
@@ -108,11 +114,14 @@ export default function ManageWebinar() {
       ) : view.cancelling && !(result && !isFailure(result)) ? (
         <ConfirmCancelRegistration id={view.id} reg={view.cancelling} />
       ) : (
-        <ManagePanels
-          view={view}
-          errors={failure?.fieldErrors}
-          invite={view.invite ? <WebinarInviteForm partners={view.invite.partners} failure={failure?.values?.intent === "invite" ? failure : null} /> : null}
-        />
+        <>
+          <ManagePanels
+            view={view}
+            errors={failure?.fieldErrors}
+            invite={view.invite ? <WebinarInviteForm partners={view.invite.partners} failure={failure?.values?.intent === "invite" ? failure : null} /> : null}
+          />
+          {view.dialogues ? <WebinarDialoguePanel {...view.dialogues} done={dialogueResult} errors={failure?.values?.intent === "invite-dialogue" ? failure.fieldErrors : undefined} /> : null}
+        </>
       )}
     </section>
   );

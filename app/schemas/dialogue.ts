@@ -57,3 +57,11 @@ export const outcomeSchema = z.object({
   body,
   documentIds: z.array(z.string().max(64)).max(20).default([]),
 });
+
+export const editPostSchema = z.object({ body });
+
+/** An invitation to an institution's focal point(s) instead of one typed address. */
+export const dialogueInstitutionInviteSchema = z.object({
+  partnerId: z.string({ required_error: "required", invalid_type_error: "required" }).min(1, "required").max(64),
+  role: z.enum(["FACILITATOR", "MEMBER"], { errorMap: () => ({ message: "invalid_role" }) }).default("MEMBER"),
+});

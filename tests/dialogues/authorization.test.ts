@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../app/services/api-tokens.server.ts";
 import { inviteToDialogue } from "../../app/services/dialogues/invitations.server.ts";
 import { postInThread, startThread } from "../../app/services/dialogues/threads.server.ts";
+import { scheduleWebinar } from "../../app/services/webinars.server.ts";
+import { prisma } from "../../app/utils/db.server.ts";
 import type { SignedInActor } from "../../app/services/policy.server.ts";
 import { focalPointOf, makePartner, makeUser } from "../factories.ts";
 import { Client } from "../helpers/app.ts";
@@ -27,6 +29,9 @@ let secretId: string;
 let privateId: string;
 let secretThreadId: string;
 let privateThreadId: string;
+let outsiderPartnerId: string;
+let invitedWebinarId: string;
+let firstPostId: string;
 const MISSING = "cmissingdialogue000000000";
 
 beforeAll(async () => {
@@ -48,6 +53,19 @@ beforeAll(async () => {
   secretThreadId = thread.id;
   await postInThread(facilitator, secretThreadId, { body: "On the record: the facilitator's summary.", attributable: true });
   privateThreadId = (await startThread(member, privateId, { title: PRIVATE_THREAD, body: "Members only." })).id;
+  firstPostId = (await prisma().dialoguePost.findFirstOrThrow({ where: { threadId: secretThreadId }, orderBy: { createdAt: "asc" } })).id;
+  outsiderPartnerId = outsider.id;
+  const start = new Date(Date.now() + 5 * 86400_000);
+  invitedWebinarId = (
+    await scheduleWebinar(creator, {
+      timeZone: "UTC",
+      meetingUrl: "https://meet.example.org/room",
+      translations: [{ language: "en", title: "Closed briefing" }],
+      startsAt: start,
+      endsAt: new Date(start.getTime() + 3600_000),
+      audience: "INVITED",
+    })
+  ).id;
   clients = {
     anonymous: new Client(),
     partner: await signInAs(new Client(), outsider.focalPointEmail),
@@ -93,6 +111,13 @@ const MATRIX: Record<string, Record<Who, string>> = {
   startThread: { anonymous: "UNAUTHENTICATED", partner: "NOT_FOUND", member: "OK", facilitator: "OK", staff: "OK", admin: "OK" },
   postInThread: { anonymous: "UNAUTHENTICATED", partner: "NOT_FOUND", member: "OK", facilitator: "OK", staff: "OK", admin: "OK" },
   startThreadPrivate: { anonymous: "UNAUTHENTICATED", partner: "NOT_FOUND", member: "OK", facilitator: "NOT_FOUND", staff: "OK", admin: "OK" },
+  // Notification settings are a member's own; staff who are not members have none.
+  setDialogueNotifications: { anonymous: "UNAUTHENTICATED", partner: "NOT_FOUND", member: "OK", facilitator: "OK", staff: "NOT_FOUND", admin: "NOT_FOUND" },
+  notificationsField: { anonymous: "NOT_FOUND", partner: "NOT_FOUND", member: "OK", facilitator: "OK", staff: "OK", admin: "OK" },
+  // The first post is the member's: only its author edits it; others who can read it are refused.
+  editPost: { anonymous: "UNAUTHENTICATED", partner: "NOT_FOUND", member: "OK", facilitator: "FORBIDDEN", staff: "FORBIDDEN", admin: "FORBIDDEN" },
+  inviteInstitutionToDialogue: { anonymous: "UNAUTHENTICATED", partner: "NOT_FOUND", member: "FORBIDDEN", facilitator: "OK", staff: "OK", admin: "OK" },
+  inviteDialogueToWebinar: { anonymous: "UNAUTHENTICATED", partner: "FORBIDDEN", member: "FORBIDDEN", facilitator: "FORBIDDEN", staff: "OK", admin: "OK" },
 };
 
 describe("dialogue authorization matrix over GraphQL", () => {
@@ -126,6 +151,20 @@ describe("dialogue authorization matrix over GraphQL", () => {
     outcome.startThreadPrivate = codeOf(
       await q("mutation($d: ID!) { startThread(dialogueId: $d, input: { title: \"T\", body: \"B\" }) { id } }", { d: privateId }),
     );
+    outcome.setDialogueNotifications = codeOf(
+      await q("mutation($d: ID!) { setDialogueNotifications(dialogueId: $d, notify: WEEKLY) }", { d: secretId }),
+    );
+    const notifications = await q("query($id: ID!) { dialogue(id: $id) { notifications } }", { id: secretId });
+    outcome.notificationsField = codeOf(notifications);
+    // Only members have a setting; for others who may see the dialogue it is null.
+    if (codeOf(notifications) === "OK") expect((notifications.data as { dialogue: { notifications: string | null } }).dialogue.notifications, who).toBe(who === "member" || who === "facilitator" ? "WEEKLY" : null);
+    outcome.editPost = codeOf(await q("mutation($p: ID!, $b: String!) { editPost(postId: $p, body: $b) { id } }", { p: firstPostId, b: `${SECRET_POST}.` }));
+    outcome.inviteInstitutionToDialogue = codeOf(
+      await q("mutation($d: ID!, $p: ID!) { inviteInstitutionToDialogue(dialogueId: $d, partnerId: $p) { id } }", { d: secretId, p: outsiderPartnerId }),
+    );
+    outcome.inviteDialogueToWebinar = codeOf(
+      await q("mutation($w: ID!, $d: ID!) { inviteToWebinar(webinarId: $w, emails: [], dialogueId: $d) { invitedCount } }", { w: invitedWebinarId, d: secretId }),
+    );
     // Leaving is last: a member who leaves no longer sees anything (checked below on a fresh dialogue).
     const leaveTarget = who === "member" || who === "facilitator" ? await freshDialogueWith(who) : secretId;
     outcome.leaveDialogue = codeOf(await q("mutation($id: ID!) { leaveDialogue(id: $id) }", { id: leaveTarget }));
@@ -151,6 +190,9 @@ describe("dialogue authorization matrix over GraphQL", () => {
       ["mutation($id: ID!) { startThread(dialogueId: $id, input: { title: \"T\", body: \"B\" }) { id } }", (id) => ({ id })],
       ["mutation($id: ID!) { postInThread(threadId: $id, body: \"B\") { id } }", (id) => ({ id: id === secretId ? secretThreadId : id })],
       ["mutation($id: ID!) { revokeDialogueInvite(id: $id) { id } }", (id) => ({ id })],
+      ["mutation($id: ID!) { setDialogueNotifications(dialogueId: $id, notify: DAILY) }", (id) => ({ id })],
+      ["mutation($id: ID!) { inviteInstitutionToDialogue(dialogueId: $id, partnerId: \"p\") { id } }", (id) => ({ id })],
+      ["mutation($id: ID!) { editPost(postId: $id, body: \"B\") { id } }", (id) => ({ id: id === secretId ? firstPostId : id })],
     ];
     for (const who of ["anonymous", "partner"] as const) {
       for (const [query, vars] of ops) {

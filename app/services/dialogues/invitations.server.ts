@@ -1,6 +1,6 @@
 import { sendDialogueInvited } from "../../../emails/senders.ts";
 import { fromDbLanguage } from "../../i18n/index.ts";
-import { dialogueInviteSchema } from "../../schemas/dialogue.ts";
+import { dialogueInstitutionInviteSchema, dialogueInviteSchema } from "../../schemas/dialogue.ts";
 import { parseInput } from "../../schemas/validate.ts";
 import { prisma } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
@@ -9,7 +9,8 @@ import { browserProof, openSession, sameSecret } from "../auth.server.ts";
 import { randomToken, sha256 } from "../crypto.server.ts";
 import { AppError, notFound } from "../errors.ts";
 import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
-import { pickText, visibleDialogue } from "./access.server.ts";
+import { inviteNewDialogueMember } from "../webinar-invitations.server.ts";
+import { pickText, visibleDialogue, type DialogueView } from "./access.server.ts";
 import { inviteNewMember } from "./session-notices.server.ts";
 
 export const DIALOGUE_INVITATION_DAYS = 14;
@@ -25,43 +26,87 @@ const visible = <T extends { tokenHash: string }>({ tokenHash: _secret, ...rest 
  */
 export async function inviteToDialogue(actor: Actor, dialogueId: string, input: unknown, now = new Date()) {
   const data = parseInput(dialogueInviteSchema, input);
-  const user = requireUser(actor);
+  requireUser(actor);
   return prisma().$transaction(async (tx) => {
     const dialogue = await visibleDialogue(actor, dialogueId, tx);
     authorize(actor, { do: "dialogue.manageMembers", dialogue });
     const member = await tx.dialogueMember.findFirst({ where: { dialogueId, user: { email: data.email } }, select: { id: true } });
     if (member) throw new AppError("CONFLICT", "already_member", { email: { key: "already_member" } });
-    await tx.dialogueInvitation.updateMany({
-      where: { dialogueId, email: data.email, acceptedAt: null, revokedAt: null },
-      data: { revokedAt: now },
-    });
-    const token = randomToken();
-    const invitation = await tx.dialogueInvitation.create({
-      data: {
-        dialogueId,
-        email: data.email,
-        role: data.role,
-        tokenHash: sha256(token),
-        invitedById: user.id,
-        expiresAt: new Date(now.getTime() + DIALOGUE_INVITATION_DAYS * 86400_000),
-      },
-    });
-    await recordAudit(tx, actor, "dialogue.invited", { type: "Dialogue", id: dialogueId }, { invitationId: invitation.id, role: data.role });
-    const known = await tx.user.findUnique({ where: { email: data.email }, select: { language: true } });
-    const lang = fromDbLanguage(known?.language) ?? fromDbLanguage(user.language) ?? "en";
-    await sendDialogueInvited(tx, {
-      to: data.email,
-      lang,
-      invitationId: invitation.id,
-      title: pickText(dialogue, lang).title,
-      inviter: user.name,
-      role: data.role,
-      acceptUrl: acceptUrl(token),
-      days: DIALOGUE_INVITATION_DAYS,
-      chathamHouse: dialogue.chathamHouse,
-    });
-    return visible(invitation);
+    return inviteAddress(tx, actor, dialogue, { email: data.email, role: data.role, partnerId: null }, now);
   });
+}
+
+/**
+ * A facilitator (or staff) invites an approved institution through its focal point(s): the address on the
+ * partner record and every person who is a focal point of it, each with their own single-use link. Accepting
+ * links a new account to the institution when the address is the institution's focal point address.
+ * Addresses already in the dialogue are skipped; the facilitator learns only how many were invited.
+ */
+export async function inviteInstitutionToDialogue(actor: Actor, dialogueId: string, input: unknown, now = new Date()) {
+  const data = parseInput(dialogueInstitutionInviteSchema, input);
+  requireUser(actor);
+  return prisma().$transaction(async (tx) => {
+    const dialogue = await visibleDialogue(actor, dialogueId, tx);
+    authorize(actor, { do: "dialogue.manageMembers", dialogue });
+    const partner = await tx.partner.findUnique({
+      where: { id: data.partnerId },
+      include: { members: { where: { role: "FOCAL_POINT" }, select: { user: { select: { email: true } } } } },
+    });
+    if (!partner || partner.status !== "APPROVED") throw new AppError("BAD_USER_INPUT", "required", { partnerId: { key: "required" } });
+    const addresses = [...new Set([partner.focalPointEmail.trim().toLowerCase(), ...partner.members.map((m) => m.user.email)])].sort();
+    const inside = await tx.dialogueMember.findMany({ where: { dialogueId, user: { email: { in: addresses } } }, select: { user: { select: { email: true } } } });
+    const skip = new Set(inside.map((m) => m.user.email));
+    const invitations = [];
+    for (const email of addresses.filter((e) => !skip.has(e))) {
+      invitations.push(await inviteAddress(tx, actor, dialogue, { email, role: data.role, partnerId: partner.id }, now));
+    }
+    if (!invitations.length) throw new AppError("CONFLICT", "already_member", { partnerId: { key: "already_member" } });
+    return { partnerName: partner.name, invitations };
+  });
+}
+
+type Tx = Parameters<Parameters<ReturnType<typeof prisma>["$transaction"]>[0]>[0];
+
+async function inviteAddress(
+  tx: Tx,
+  actor: Actor,
+  dialogue: DialogueView,
+  data: { email: string; role: "FACILITATOR" | "MEMBER"; partnerId: string | null },
+  now: Date,
+) {
+  const user = requireUser(actor);
+  const dialogueId = dialogue.id;
+  await tx.dialogueInvitation.updateMany({
+    where: { dialogueId, email: data.email, acceptedAt: null, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  const token = randomToken();
+  const invitation = await tx.dialogueInvitation.create({
+    data: {
+      dialogueId,
+      email: data.email,
+      role: data.role,
+      partnerId: data.partnerId,
+      tokenHash: sha256(token),
+      invitedById: user.id,
+      expiresAt: new Date(now.getTime() + DIALOGUE_INVITATION_DAYS * 86400_000),
+    },
+  });
+  await recordAudit(tx, actor, "dialogue.invited", { type: "Dialogue", id: dialogueId }, { invitationId: invitation.id, role: data.role, ...(data.partnerId ? { partnerId: data.partnerId } : {}) });
+  const known = await tx.user.findUnique({ where: { email: data.email }, select: { language: true } });
+  const lang = fromDbLanguage(known?.language) ?? fromDbLanguage(user.language) ?? "en";
+  await sendDialogueInvited(tx, {
+    to: data.email,
+    lang,
+    invitationId: invitation.id,
+    title: pickText(dialogue, lang).title,
+    inviter: user.name,
+    role: data.role,
+    acceptUrl: acceptUrl(token),
+    days: DIALOGUE_INVITATION_DAYS,
+    chathamHouse: dialogue.chathamHouse,
+  });
+  return visible(invitation);
 }
 
 /** Revoking answers NOT_FOUND to whoever may not manage the dialogue, so invitation ids cannot be probed. */
@@ -123,9 +168,11 @@ export async function acceptDialogueInvite(input: {
       data: { acceptedAt: now },
     });
     if (taken.count !== 1) throw invalid();
+    const partner = invitation.partnerId ? await tx.partner.findUnique({ where: { id: invitation.partnerId } }) : null;
+    const focal = partner && partner.status === "APPROVED" && partner.focalPointEmail.trim().toLowerCase() === invitation.email ? partner : null;
     const user = await tx.user.upsert({
       where: { email: invitation.email },
-      create: { email: invitation.email, name: invitation.email.split("@")[0] },
+      create: { email: invitation.email, name: focal ? focal.focalPointName : invitation.email.split("@")[0], language: partner?.language },
       update: {},
     });
     const existing = await tx.dialogueMember.findUnique({ where: { dialogueId_userId: { dialogueId: invitation.dialogueId, userId: user.id } } });
@@ -134,6 +181,16 @@ export async function acceptDialogueInvite(input: {
       // A new member is invited to the sessions still to come, like everyone already there.
       await inviteNewMember(tx, invitation.dialogueId, member.id, now);
     }
+    // A focal-point invitation: the institution's own focal point address joins it as its focal point.
+    if (focal) {
+      await tx.membership.upsert({
+        where: { userId_partnerId: { userId: user.id, partnerId: focal.id } },
+        create: { userId: user.id, partnerId: focal.id, role: "FOCAL_POINT" },
+        update: {},
+      });
+    }
+    // Webinars this dialogue was invited to invite its new member as well.
+    await inviteNewDialogueMember(tx, invitation.dialogueId, user.email, now);
     await tx.auditEntry.create({
       data: { actorId: user.id, action: "dialogue.joined", targetType: "Dialogue", targetId: invitation.dialogueId, data: { invitationId: invitation.id } },
     });

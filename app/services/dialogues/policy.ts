@@ -22,6 +22,10 @@ export type DialogueAction =
   | { do: "dialogue.manageMembers"; dialogue: DialogueRef }
   | { do: "dialogue.viewMembers"; dialogue: DialogueRef }
   | { do: "dialogue.viewAuthor"; dialogue: DialogueRef; post: { attributable: boolean; authorId: string | null } }
+  /** Earlier versions of edited posts (others see only "edited"). */
+  | { do: "dialogue.viewHistory"; dialogue: DialogueRef }
+  /** Editing a post: its author, while they may still post there. */
+  | { do: "dialogue.editPost"; dialogue: DialogueRef; post: { authorId: string | null } }
   /** Schedule and cancel sessions, publish their outcome notes. */
   | { do: "dialogue.manageSessions"; dialogue: DialogueRef }
   /** Share a document with the dialogue. */
@@ -64,6 +68,10 @@ export function canDialogue(actor: Actor, action: DialogueAction): boolean {
       return facilitator || staff(actor);
     case "dialogue.viewMembers":
       return facilitator || staff(actor) || (member && !d.chathamHouse);
+    case "dialogue.viewHistory":
+      return facilitator || staff(actor);
+    case "dialogue.editPost":
+      return (member || staff(actor)) && action.post.authorId !== null && action.post.authorId === actor.id;
     case "dialogue.viewAuthor":
       if (!(member || staff(actor))) return false;
       return !d.chathamHouse || action.post.attributable || (action.post.authorId !== null && action.post.authorId === actor.id);

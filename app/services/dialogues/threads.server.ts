@@ -1,13 +1,14 @@
-import { postSchema, threadSchema } from "../../schemas/dialogue.ts";
+import { editPostSchema, postSchema, threadSchema } from "../../schemas/dialogue.ts";
 import type { PageArgs } from "../../schemas/page.ts";
 import { parseInput } from "../../schemas/validate.ts";
 import { prisma, type Client } from "../../utils/db.server.ts";
 import { recordAudit } from "../audit.server.ts";
-import { notFound } from "../errors.ts";
+import { AppError, notFound } from "../errors.ts";
 import { paginate } from "../pagination.server.ts";
 import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
 import { readableDialogue, type DialogueView } from "./access.server.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { notifyNewPost } from "./notifications.server.ts";
 
 const authorSelect = { select: { id: true, name: true, memberships: { select: { partner: { select: { name: true } } } } } } as const;
 const postInclude = { author: authorSelect } as const;
@@ -43,9 +44,10 @@ export async function startThread(actor: Actor, dialogueId: string, input: unkno
     const dialogue = await readableDialogue(actor, dialogueId, tx);
     authorize(actor, { do: "dialogue.post", dialogue });
     const thread = await tx.dialogueThread.create({ data: { dialogueId, title: data.title, createdById: user.id } });
-    await tx.dialoguePost.create({
+    const first = await tx.dialoguePost.create({
       data: { threadId: thread.id, authorId: user.id, body: data.body, html: renderMarkdown(data.body), attributable: data.attributable },
     });
+    await notifyNewPost(tx, dialogue, thread, await loadPost(tx, first.id));
     await recordAudit(tx, actor, "dialogue.threadStarted", { type: "DialogueThread", id: thread.id }, { dialogueId });
     return { ...thread, dialogue };
   });
@@ -61,8 +63,47 @@ export async function postInThread(actor: Actor, threadId: string, input: unknow
       data: { threadId, authorId: user.id, body: data.body, html: renderMarkdown(data.body), attributable: data.attributable },
     });
     await tx.dialogueThread.update({ where: { id: threadId }, data: { lastPostAt: created.createdAt } });
-    return postView(actor, thread.dialogue, await loadPost(tx, created.id));
+    const row = await loadPost(tx, created.id);
+    await notifyNewPost(tx, thread.dialogue, thread, row);
+    return postView(actor, thread.dialogue, row);
   });
+}
+
+/**
+ * The author rewrites their post; the previous body is kept as a revision, which facilitators and staff can
+ * read (others see only "edited"). The post keeps its place in the thread and no notification is sent again.
+ */
+export async function editPost(actor: Actor, postId: string, input: unknown, now = new Date()) {
+  const data = parseInput(editPostSchema, input);
+  requireUser(actor);
+  return prisma().$transaction(async (tx) => {
+    const existing = actor.kind === "user" ? await tx.dialoguePost.findUnique({ where: { id: postId }, select: { threadId: true } }) : null;
+    if (!existing) throw notFound();
+    const thread = await readableThread(actor, existing.threadId, tx);
+    const current = await loadPost(tx, postId);
+    if (!can(actor, { do: "dialogue.editPost", dialogue: thread.dialogue, post: { authorId: current.authorId } })) throw new AppError("FORBIDDEN", "not_author");
+    if (current.body !== data.body) {
+      await tx.dialoguePostRevision.create({ data: { postId, body: current.body, createdAt: current.editedAt ?? current.createdAt } });
+      await tx.dialoguePost.update({ where: { id: postId }, data: { body: data.body, html: renderMarkdown(data.body), editedAt: now } });
+      await recordAudit(tx, actor, "dialogue.postEdited", { type: "DialoguePost", id: postId }, { threadId: thread.id });
+    }
+    return postView(actor, thread.dialogue, await loadPost(tx, postId));
+  });
+}
+
+/**
+ * Earlier versions of the given posts, newest first, keyed by post; empty for whoever may not see the history.
+ * Each revision is dated when that version was written.
+ */
+export async function postRevisions(actor: Actor, dialogue: DialogueView, postIds: readonly string[]) {
+  const byPost = new Map<string, { id: string; body: string; writtenAt: Date }[]>(postIds.map((id) => [id, []]));
+  if (!postIds.length || !can(actor, { do: "dialogue.viewHistory", dialogue })) return byPost;
+  const rows = await prisma().dialoguePostRevision.findMany({
+    where: { postId: { in: [...postIds] }, post: { thread: { dialogueId: dialogue.id } } },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+  });
+  for (const r of rows) byPost.get(r.postId)?.push({ id: r.id, body: r.body, writtenAt: r.createdAt });
+  return byPost;
 }
 
 /** A thread with its dialogue, or NOT_FOUND for whoever may not read that dialogue's content. */
