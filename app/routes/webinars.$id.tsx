@@ -30,6 +30,7 @@ import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
 import { inviteAction } from "../services/webinar-invite-page.server.ts";
 import { withPreview } from "../utils/meta.ts";
 import { InLanguage } from "../components/in-language.tsx";
+import { minCell } from "../services/insights/config.server.ts";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   withPreview(args, args.data ? { title: args.data.title, description: args.data.description, type: "article" } : null, "webinar");
@@ -70,6 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     questions: questionsOf(w),
     countries: countryOptions(lang),
     staff,
+    minCell: minCell(),
   };
 }
 
@@ -182,6 +184,7 @@ export default function WebinarPage() {
         <>
           <h2 id="register">{t("register_title")}</h2>
           <WebinarRegisterForm
+            minCell={w.minCell}
             signedInAs={w.signedInAs}
             ask={w.ask}
             questions={w.questions}

@@ -65,6 +65,7 @@ export async function inviteToWebinar(actor: Actor, webinarId: string, input: { 
         language: user?.language ?? toDbLanguage(data.language),
         timeZone: zone ?? webinar.timeZone,
         userId: user?.id ?? null,
+        invitedAt: now,
         status: "UNCONFIRMED" as const,
         confirmedAt: null,
         denialMessage: null,

@@ -46,6 +46,12 @@ const schema = z.object({
         ctx.addIssue({ code: "custom", message: (error as Error).message });
       }
     }),
+  // Smallest count published by the participation statistics; smaller ones show as "<k" (ADR 0022).
+  INSIGHTS_MIN_CELL: z.coerce
+    .number({ invalid_type_error: "must be a whole number" })
+    .int({ message: "must be a whole number" })
+    .min(3, { message: "must be at least 3: smaller counts can identify people" })
+    .default(5),
   // Run the outbox worker inside the web process (default: yes on the embedded database, no on PostgreSQL).
   RUN_WORKER: z.enum(["0", "1"]).optional(),
 });
