@@ -2,6 +2,9 @@ import { parseArgs } from "node:util";
 import { createApiToken } from "./app/services/api-tokens.server.ts";
 import { AppError } from "./app/services/errors.ts";
 import { createUser, loadActor } from "./app/services/users.server.ts";
+import { eraseAccountAs } from "./app/services/account-erasure.server.ts";
+import { applyStatisticsGrant } from "./app/services/insights/grants.server.ts";
+import { ANONYMOUS } from "./app/services/policy.server.ts";
 import { closeDatabase, DatabaseOwnerError, prisma } from "./app/utils/db.server.ts";
 import { reachDatabase } from "./app/utils/db-owner.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
@@ -15,12 +18,14 @@ const USAGE = `Usage: npm run cli -- <command>
   migrate                                         apply pending database migrations
   seed                                            add demo institutions and people
   user:create --email E --name N --role admin|staff
+  user:grant-statistics --email E [--revoke]      give (or take back) a staff account's statistics access
+  user:erase --email E                            erase a person: account, registrations, statistics answers
   token:create --email E [--name N]               print a new API token (last line)
   worker [--once]                                 deliver queued email (and run scheduled jobs)
   mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)
   dialogues:digest --frequency daily|weekly       queue dialogue digests now for every member on that frequency`;
 
-type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string };
+type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string; revoke?: boolean };
 
 const commands: Record<string, (flags: Flags) => Promise<void>> = {
   async migrate() {
@@ -35,6 +40,14 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     if (!flags.role || !["admin", "staff"].includes(flags.role)) throw new UsageError("--role must be admin or staff");
     const user = await createUser({ email: flags.email ?? "", name: flags.name ?? "", role: flags.role.toUpperCase() });
     console.log(`User ${user.email} (${user.role.toLowerCase()}) saved.`);
+  },
+  async "user:grant-statistics"(flags) {
+    const done = await applyStatisticsGrant(ANONYMOUS, flags.email ?? "", !flags.revoke);
+    console.log(`${done.email}: statistics access ${done.statistics ? "granted" : "revoked"}.`);
+  },
+  async "user:erase"(flags) {
+    const done = await eraseAccountAs(ANONYMOUS, flags.email ?? "");
+    console.log(`Erased ${done.user ? "the account, " : ""}${done.registrations} registration(s) and any statistics answers of ${flags.email}.`);
   },
   async "token:create"(flags) {
     const user = flags.email ? await prisma().user.findUnique({ where: { email: flags.email.trim().toLowerCase() } }) : null;
@@ -88,7 +101,7 @@ async function main() {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" }, frequency: { type: "string" } },
+    options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" }, frequency: { type: "string" }, revoke: { type: "boolean" } },
     strict: true,
   });
   env();

@@ -11,6 +11,7 @@ import "./requests.ts";
 import "./dialogue-sessions.ts";
 import "./dialogue-documents.ts";
 import "./dialogue-activity.ts";
+import "./insights.ts";
 
 export const schema = builder.toSchema();
 

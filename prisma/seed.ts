@@ -1,4 +1,5 @@
 import { prisma } from "../app/utils/db.server.ts";
+import { seedInsights } from "./seed-insights.ts";
 import { env } from "../app/utils/env.server.ts";
 import { scheduleWebinar } from "../app/services/webinars.server.ts";
 import type { SignedInActor } from "../app/services/policy.server.ts";
@@ -44,6 +45,7 @@ export async function seed() {
     }
   }
   await seedWebinars(admin);
+  await seedInsights(admin);
   const url = env().APP_URL;
   console.log(
     [

@@ -4,6 +4,7 @@ import { InLanguage } from "./in-language.tsx";
 import type { Lang } from "../i18n/index.ts";
 import { TimeZoneOptions } from "./time-zone-options.tsx";
 import { BrowserZoneScript } from "./browser-zone.tsx";
+import { DemographicFields } from "./demographic-fields.tsx";
 import { journeysUi } from "../i18n/ui/journeys.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import type { FormFailure } from "../utils/forms.server.ts";
@@ -19,6 +20,8 @@ export interface RegisterFormProps {
   defaultZone: string | null;
   failure: FormFailure | null;
   signInHref: string;
+  /** The smallest count statistics publish, for the purpose notice. */
+  minCell: number;
 }
 
 /** One click for signed-in people (the extra questions stay optional); a short form for everyone else. */
@@ -93,6 +96,7 @@ export function WebinarRegisterForm(p: RegisterFormProps) {
           {(a) => <textarea {...a} rows={2} maxLength={1000} defaultValue={v[`answer_${q.id}`]} />}
         </Field>
       ))}
+      <DemographicFields values={v} errors={errors} k={p.minCell} />
       <Field name="timeZone" label={tj("your_zone")} hint={tj("your_zone_hint")} errors={errors}>
         {(a) => (
           <select {...a} required defaultValue={zone} data-browser-zone="">

@@ -27,6 +27,10 @@ import { titled } from "../utils/meta.ts";
 import { AccountRequests } from "../components/account-requests.tsx";
 import { requestLabel } from "../services/requests/access.server.ts";
 import { listSupportRequests } from "../services/requests/requests.server.ts";
+import { DemographicFields } from "../components/demographic-fields.tsx";
+import { insightsUi } from "../i18n/ui/insights.ts";
+import { myAnswers, saveMyAnswers } from "../services/insights/demographics.server.ts";
+import { minCell } from "../services/insights/config.server.ts";
 
 export const meta = titled("account");
 
@@ -61,6 +65,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     institutions: actor.memberships,
     requests: requests.map((r) => ({ id: r.id, label: requestLabel(r), type: r.type, status: r.status, institution: r.partner.name, createdAt: r.createdAt.toISOString() })),
     canAskSupport: actor.memberships.some((m) => m.partnerStatus === "APPROVED"),
+    // The person's own answers, to change them; shown to nobody else, anywhere.
+    demographics: await myAnswers(actor),
+    minCell: minCell(),
     sessions: (await listSessions(actor)).map((s) => ({
       id: s.id,
       current: s.id === current,
@@ -96,6 +103,11 @@ export async function action({ request }: ActionFunctionArgs) {
       await calendarFeedUrl(actor, true);
       return { ok: true as const, notice: "feed_ready" as const };
     }
+    if (form.intent === "save-demographics" || form.intent === "remove-demographics") {
+      const input = form.intent === "remove-demographics" ? {} : { gender: form.gender, genderDescription: form.genderDescription, ageBand: form.ageBand };
+      const kept = await saveMyAnswers(actor, input);
+      return { ok: true as const, notice: kept ? ("demo_saved" as const) : ("demo_removed" as const) };
+    }
     if (form.intent === "revoke-token") {
       await revokeApiToken(actor, form.id ?? "");
       return { ok: true as const, notice: "token_revoked" as const };
@@ -110,7 +122,8 @@ export default function Account() {
   const tw = useT(webinarsUi);
   const lang = useLang();
   const tj = useT(journeysUi);
-  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport, dialogues } = useLoaderData<typeof loader>();
+  const ti = useT(insightsUi);
+  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport, dialogues, demographics, minCell: k } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   // Never UTC by default: the person's zone, or their browser's once they apply it (the picker is pre-filled).
@@ -121,7 +134,7 @@ export default function Account() {
       <FormErrors failure={failure} />
       {result && !isFailure(result) ? (
         <div className="notice" role="status">
-          <p>{t(result.notice)}</p>
+          <p>{result.notice === "demo_saved" || result.notice === "demo_removed" ? ti(result.notice) : t(result.notice)}</p>
           {"token" in result ? <pre>{result.token}</pre> : null}
         </div>
       ) : null}
@@ -186,6 +199,18 @@ export default function Account() {
       <p>
         {me.language ? LANGUAGE_NAMES[me.language] : t("follow_browser")}. <span className="hint">{t("language_hint")}</span>
       </p>
+      <h2 id="statistics-answers">{ti("demo_title")}</h2>
+      <Form method="post" action="/account#statistics-answers">
+        <DemographicFields values={failure?.values ?? demographics} errors={failure?.fieldErrors} k={k} />
+        <p>
+          <button type="submit" name="intent" value="save-demographics">
+            {ti("demo_save")}
+          </button>{" "}
+          <button type="submit" name="intent" value="remove-demographics" className="secondary">
+            {ti("demo_remove")}
+          </button>
+        </p>
+      </Form>
       <h2>{t("feed_title")}</h2>
       <p className="hint">{t("feed_hint")}</p>
       {feedUrl ? (

@@ -27,6 +27,7 @@ import { viewerTimeZone, zoneCookie } from "../utils/viewer-time-zone.server.ts"
 import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
 import { withPreview } from "../utils/meta.ts";
 import { InLanguage } from "../components/in-language.tsx";
+import { minCell } from "../services/insights/config.server.ts";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   withPreview(args, args.data ? { title: args.data.title, description: args.data.description, type: "article" } : null, "webinar");
@@ -66,6 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     questions: questionsFor(w, lang),
     countries: countryOptions(lang),
     staff,
+    minCell: minCell(),
   };
 }
 
@@ -179,6 +181,7 @@ export default function WebinarPage() {
         <>
           <h2 id="register">{t("register_title")}</h2>
           <WebinarRegisterForm
+            minCell={w.minCell}
             signedInAs={w.signedInAs}
             ask={w.ask}
             questions={w.questions}

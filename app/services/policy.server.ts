@@ -17,6 +17,8 @@ export interface SignedInActor {
   role: Role;
   language: string | null;
   memberships: ActorMembership[];
+  /** The statistics grant (participation insights); only counts for staff and admins. */
+  statistics?: boolean;
 }
 export type Actor = { kind: "anonymous" } | SignedInActor;
 export const ANONYMOUS: Actor = { kind: "anonymous" };
@@ -47,6 +49,9 @@ export type Action =
   | { do: "webinar.messageRegistrants" }
   | { do: "partner.editDetails"; partner: PartnerRef }
   | { do: "webinar.register"; webinar: { audience: "PUBLIC" | "PARTNERS" | "INVITED" } }
+  | { do: "statistics.view" }
+  | { do: "statistics.grant" }
+  | { do: "account.erase" }
   | DialogueAction
   | SupportRequestAction;
 
@@ -61,8 +66,11 @@ export function can(actor: Actor, action: Action): boolean {
   // Before the staff shortcut: Chatham House hides authors from staff too.
   if (action.do.startsWith("dialogue.")) return canDialogue(actor, action as DialogueAction);
   if (action.do.startsWith("supportRequest.")) return canSupportRequest(actor, action as SupportRequestAction);
+  // Aggregates of sensitive answers: a grant of its own, not a perk of the staff role (ADR 0022).
+  if (action.do === "statistics.view") return isStaff(actor) && actor.kind === "user" && actor.statistics === true;
+  if (action.do === "statistics.grant") return isAdmin(actor);
   if (isStaff(actor)) {
-    if (action.do === "audit.view" || action.do === "mail.view") return isAdmin(actor);
+    if (action.do === "audit.view" || action.do === "mail.view" || action.do === "account.erase") return isAdmin(actor);
     return true;
   }
   switch (action.do) {

@@ -39,7 +39,7 @@ export async function loadActor(userId: string): Promise<SignedInActor | null> {
     role: m.role,
     partnerStatus: m.partner.status,
   }));
-  return { kind: "user", id: user.id, email: user.email, name: user.name, role: user.role as Role, language: user.language, memberships };
+  return { kind: "user", id: user.id, email: user.email, name: user.name, role: user.role as Role, language: user.language, memberships, statistics: user.statistics };
 }
 
 export async function setLanguage(actor: Actor, lang: Lang) {

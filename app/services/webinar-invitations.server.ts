@@ -101,6 +101,7 @@ export async function registerInvitees(tx: Prisma.TransactionClient, webinar: We
       language: user?.language ?? toDbLanguage(language),
       timeZone: zone ?? webinar.timeZone,
       userId: user?.id ?? null,
+      invitedAt: now,
       status: "UNCONFIRMED" as const,
       confirmedAt: null,
       denialMessage: null,

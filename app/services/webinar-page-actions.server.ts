@@ -30,6 +30,7 @@ export function webinarPageAction(actor: Actor, id: string, form: FormData, requ
           interpretationLanguage: values.interpretationLanguage,
           language: values.language,
           timeZone: values.timeZone,
+          demographics: { gender: values.gender, genderDescription: values.genderDescription, ageBand: values.ageBand },
           answers: Object.fromEntries(Object.entries(values).filter(([k]) => /^answer_q[1-9]$/.test(k)).map(([k, v]) => [k.slice(7), v])),
         }, undefined, requester);
         return { ok: true, notice: REGISTERED[reg.status] ?? "registered_pending", vars: { email: reg.email } };

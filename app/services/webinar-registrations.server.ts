@@ -14,6 +14,7 @@ import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rat
 import { signId, verifySignedId } from "./signed-links.server.ts";
 import { manageUrl, notify } from "./webinar-notices.server.ts";
 import { lockWebinar, type WebinarWithText } from "./webinars.server.ts";
+import { confirmPendingAnswers, dropPendingAnswers, holdPendingAnswers, parseDemographics, recordAnswers } from "./insights/demographics.server.ts";
 
 function assertOpen(webinar: WebinarWithText, now: Date) {
   if (webinar.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");
@@ -80,6 +81,8 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
     ...(input as object),
     ...(actor.kind === "user" ? { email: actor.email, name: (input as { name?: string })?.name || actor.name } : {}),
   });
+  // Optional statistics answers, validated with the rest but stored apart from the registration (ADR 0022).
+  const demographics = parseDemographics((input as { demographics?: unknown })?.demographics ?? {});
   if (actor.kind !== "user" && requester?.ip) {
     await enforce(`webinar-register:ip:${requesterKey(requester.ip)}`, LIMITS.webinarRegistration.perIp, now);
     await enforce(`webinar-register:to:${addressKey(data.email)}`, LIMITS.webinarRegistration.perAddress, now);
@@ -101,15 +104,19 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
         return answer;
       }
       // Unconfirmed answers are personal data nobody vouched for: they go when their link expires.
+      const expired = await tx.webinarRegistrationRequest.findMany({ where: { webinarId, expiresAt: { lt: now }, confirmedAt: null }, select: { id: true } });
+      await dropPendingAnswers(tx, expired.map((r) => r.id));
       await tx.webinarRegistrationRequest.deleteMany({ where: { webinarId, expiresAt: { lt: now } } });
       const request = await tx.webinarRegistrationRequest.create({
         data: { webinarId, email: data.email, answers, expiresAt: new Date(Math.min(webinar.endsAt.getTime(), now.getTime() + REQUEST_TTL_MS)) },
       });
+      await holdPendingAnswers(tx, request.id, demographics);
       const pending = { id: request.id, email: data.email, name: answers.name, language: answers.language, timeZone: answers.timeZone };
       await notify(tx, webinar, pending, "confirm", now.getTime(), { confirmUrl: `${confirmUrl(request.id)}?confirm=1` });
       return answer;
     }
     if (active) throw new AppError("CONFLICT", "already_registered", { email: { key: "already_registered" } });
+    await recordAnswers(tx, data.email, demographics);
     const fields = { ...answers, userId: actor.id, status: "UNCONFIRMED" as const, confirmedAt: null, denialMessage: null };
     const reg = existing
       ? await tx.webinarRegistration.update({ where: { id: existing.id }, data: fields })
@@ -168,6 +175,8 @@ export async function confirmRegistrationRequest(token: string, now = new Date()
     const webinar = await lockWebinar(tx, request.webinarId);
     const existing = await tx.webinarRegistration.findUnique({ where: { webinarId_email: { webinarId: request.webinarId, email: request.email } } });
     const taken = await tx.webinarRegistrationRequest.updateMany({ where: { id: request.id, confirmedAt: null }, data: { confirmedAt: now } });
+    // The owner vouched for the address: answers held for it become theirs.
+    if (taken.count === 1) await confirmPendingAnswers(tx, request.id, request.email);
     if (taken.count !== 1 || (existing && !REPLACEABLE.includes(existing.status))) {
       if (!existing) throw notFound();
       return existing;

@@ -48,6 +48,12 @@ const schema = z.object({
     }),
   // Where uploaded documents live: "disk" (DATA_DIR/files) or "database" (shared by every process on PostgreSQL).
   FILE_STORE: z.enum(["disk", "database"], { message: "must be disk or database" }).default("disk"),
+  // Smallest count published by the participation statistics; smaller ones show as "<k" (ADR 0022).
+  INSIGHTS_MIN_CELL: z.coerce
+    .number({ invalid_type_error: "must be a whole number" })
+    .int({ message: "must be a whole number" })
+    .min(3, { message: "must be at least 3: smaller counts can identify people" })
+    .default(5),
   // Run the outbox worker inside the web process (default: yes on the embedded database, no on PostgreSQL).
   RUN_WORKER: z.enum(["0", "1"]).optional(),
 });

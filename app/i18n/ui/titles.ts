@@ -4,6 +4,8 @@ import type { Catalog } from "../index.ts";
 const en = {
   home: "Gender and migration partnerships",
   account: "My account",
+  insights: "Participation insights",
+  series: "Webinar series",
   admin: "Administration",
   audit: "Audit log",
   mail: "Mail",
@@ -29,6 +31,8 @@ export const titles = {
   fr: {
     home: "Partenariats sur le genre et la migration",
     account: "Mon compte",
+    insights: "Statistiques de participation",
+    series: "Séries de webinaires",
     admin: "Administration",
     audit: "Journal d'audit",
     mail: "Courrier",
@@ -49,6 +53,8 @@ export const titles = {
   es: {
     home: "Alianzas sobre género y migración",
     account: "Mi cuenta",
+    insights: "Estadísticas de participación",
+    series: "Series de seminarios web",
     admin: "Administración",
     audit: "Registro de auditoría",
     mail: "Correo",
