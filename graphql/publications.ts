@@ -197,7 +197,7 @@ builder.mutationFields((t) => ({
     type: Publication,
     description: "Staff only. Only the fields given change.",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: PublicationUpdateInput, required: true }) },
-    resolve: async (_r, { id, input }, ctx) => (await updatePublication(ctx.actor, String(id), toServiceInput(input as RawInput))).publication,
+    resolve: (_r, { id, input }, ctx) => updatePublication(ctx.actor, String(id), toServiceInput(input as RawInput)),
   }),
   publishPublication: t.field({
     type: Publication,

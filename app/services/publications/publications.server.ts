@@ -5,6 +5,7 @@ import { audienceIssues, publicationSchema, publicationUpdateSchema, publishSche
 import { parseInput } from "../../schemas/validate.ts";
 import { prisma, type Client } from "../../utils/db.server.ts";
 import { recordAudit } from "../audit.server.ts";
+import { fileStore } from "../storage/file-store.server.ts";
 import { renderMarkdown } from "../dialogues/markdown.ts";
 import { AppError, notFound } from "../errors.ts";
 import { paginate } from "../pagination.server.ts";
@@ -76,10 +77,10 @@ export async function createPublication(actor: Actor, input: unknown): Promise<P
  * removed with its PDF); their PDFs stay when the language stays. Who receives what is decided again from the
  * new audience on every read: narrowing an audience takes the item away from those no longer in it at once.
  */
-export async function updatePublication(actor: Actor, id: string, input: unknown): Promise<{ publication: PublicationRow; removedPdfKeys: string[] }> {
+export async function updatePublication(actor: Actor, id: string, input: unknown): Promise<PublicationRow> {
   authorize(actor, { do: "publication.manage" });
   const data = parseInput(publicationUpdateSchema, input);
-  return prisma().$transaction(async (tx) => {
+  const { publication, removedPdfKeys } = await prisma().$transaction(async (tx) => {
     const current = await tx.publication.findUnique({ where: { id }, include: publicationInclude });
     if (!current) throw notFound();
     const merged = {
@@ -136,6 +137,9 @@ export async function updatePublication(actor: Actor, id: string, input: unknown
     await recordAudit(tx, actor, "publication.updated", { type: "Publication", id }, { fields: Object.keys(data) });
     return { publication, removedPdfKeys };
   });
+  // Only once the change is committed: a rolled-back update keeps its files.
+  for (const key of removedPdfKeys) await fileStore().remove(key);
+  return publication;
 }
 
 /**
