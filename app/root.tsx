@@ -93,6 +93,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <LanguageLinks lang={lang} />
           <nav aria-label={t("main_nav")}>
             <Link to="/webinars">{t("nav_webinars")}</Link>
+            <Link to="/publications">{t("nav_publications")}</Link>
             <Link to="/partners">{t("nav_directory")}</Link>
             {user ? (
               <>

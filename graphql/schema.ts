@@ -12,6 +12,7 @@ import "./dialogue-sessions.ts";
 import "./dialogue-documents.ts";
 import "./dialogue-activity.ts";
 import "./insights.ts";
+import "./publications.ts";
 
 export const schema = builder.toSchema();
 

@@ -63,7 +63,7 @@ async function graphql(request: Request, url: URL, ctx: RequestContext) {
 }
 
 /** Pages whose anonymous rendering depends only on the URL, the language and the viewer's time zone. */
-const PUBLIC_PAGES = /^\/(?:|webinars|partners|webinars\/(?!new$)[^/.]+)$/;
+const PUBLIC_PAGES = /^\/(?:|webinars|partners|publications|(?:webinars|publications)\/(?!new$)[^/.]+)$/;
 
 async function page(request: Request, url: URL, ctx: RequestContext) {
   const handler = await remixHandler();

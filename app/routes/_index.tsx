@@ -8,6 +8,10 @@ import { homeDashboard } from "../services/dashboard.server.ts";
 import { myDialogues } from "../services/dialogues/mine.server.ts";
 import { MyDialoguesList } from "../components/my-dialogues.tsx";
 import { listWebinars, webinarText } from "../services/webinars.server.ts";
+import { PublicationCardView } from "../components/publication-card.tsx";
+import { publicationsUi } from "../i18n/ui/publications.ts";
+import { listPublications } from "../services/publications/publications.server.ts";
+import { publicationCard } from "../services/publications/view.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { titled } from "../utils/meta.ts";
 import { pageContext } from "../utils/request.server.ts";
@@ -16,6 +20,7 @@ import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 export const meta = titled("home", [{ name: "description", content: "Partner network and webinars of the gender and migration research lab." }]);
 
 const UPCOMING = 3;
+const LATEST_PUBLICATIONS = 3;
 
 /** Anonymous visitors get the same page for the same URL, language and time zone: the front door caches it. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -23,6 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { timeZone, setCookie } = viewerTimeZone(request);
   const upcoming = await listWebinars(actor, { when: "upcoming", status: ["SCHEDULED"] }, { first: UPCOMING });
   const dashboard = actor.kind === "user" ? await homeDashboard(actor) : null;
+  // Released items only, the viewer's own audience rule (a partner sees partner items here too).
+  const latest = await listPublications(actor, {}, { first: LATEST_PUBLICATIONS });
   const card = (w: Parameters<typeof webinarText>[0] & { id: string; startsAt: Date; timeZone: string }) => {
     const text = webinarText(w, lang);
     return { id: w.id, title: text.title, titleLang: text.language, startsAt: w.startsAt.toISOString(), timeZone: w.timeZone };
@@ -31,6 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       viewerZone: timeZone,
       upcoming: upcoming.nodes.map(card),
+      latest: latest.nodes.map((p) => publicationCard(p, lang)),
       dashboard: dashboard && {
         registrations: dashboard.registrations.map((r) => ({ ...card(r.webinar), status: r.status as "CONFIRMED" | "WAITLISTED" | "PENDING_APPROVAL" })),
         institutions: dashboard.institutions.map((m) => ({ id: m.partnerId, name: m.partnerName, role: m.role, status: m.partnerStatus })),
@@ -55,7 +63,8 @@ function When({ startsAt, timeZone, viewerZone }: { startsAt: string; timeZone: 
 export default function Home() {
   const t = useT(home);
   const tc = useT(common);
-  const { upcoming, dashboard, viewerZone } = useLoaderData<typeof loader>();
+  const tp = useT(publicationsUi);
+  const { upcoming, latest, dashboard, viewerZone } = useLoaderData<typeof loader>();
   return (
     <section>
       <h1>{t("home_title")}</h1>
@@ -153,8 +162,19 @@ export default function Home() {
           ))}
         </ul>
       )}
+      {latest.length ? (
+        <>
+          <h2>{tp("latest")}</h2>
+          <ul className="cards">
+            {latest.map((p) => (
+              <PublicationCardView key={p.id} p={p} />
+            ))}
+          </ul>
+        </>
+      ) : null}
       <p>
-        <Link to="/webinars">{t("all_webinars")}</Link> · <Link to="/partners">{t("home_directory_cta")}</Link>
+        <Link to="/webinars">{t("all_webinars")}</Link> · <Link to="/publications">{tp("all_publications")}</Link> ·{" "}
+        <Link to="/partners">{t("home_directory_cta")}</Link>
       </p>
     </section>
   );

@@ -28,6 +28,10 @@ import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
 import { withPreview } from "../utils/meta.ts";
 import { InLanguage } from "../components/in-language.tsx";
 import { minCell } from "../services/insights/config.server.ts";
+import { PublicationCardView } from "../components/publication-card.tsx";
+import { publicationsUi } from "../i18n/ui/publications.ts";
+import { listPublications } from "../services/publications/publications.server.ts";
+import { publicationCard } from "../services/publications/view.ts";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   withPreview(args, args.data ? { title: args.data.title, description: args.data.description, type: "article" } : null, "webinar");
@@ -42,6 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   // Never the event's zone on the person's behalf: their pick (cookie), else the zone they chose last time.
   const viewerZone = viewerTimeZone(request).timeZone ?? (await lastChosenZone(actor));
+  // Recording, slides and follow-up brief appear once the event is over, each under its own audience rule.
+  const materials = w.endsAt <= new Date() ? (await listPublications(actor, { webinarId: w.id }, { first: 10 })).nodes : [];
   return {
     id: w.id,
     title: text.title,
@@ -68,6 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     countries: countryOptions(lang),
     staff,
     minCell: minCell(),
+    materials: materials.map((p) => publicationCard(p, lang)),
   };
 }
 
@@ -95,6 +102,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function WebinarPage() {
   const t = useT(webinarsUi);
+  const tp = useT(publicationsUi);
   const tm = useT(manageUi);
   const tj = useT(journeysUi);
   const lang = useLang();
@@ -151,6 +159,16 @@ export default function WebinarPage() {
         <InLanguage lang={w.textLang} as="div" note className="description">
           <RichText text={w.description} />
         </InLanguage>
+      ) : null}
+      {w.materials.length ? (
+        <>
+          <h2>{tp("webinar_materials")}</h2>
+          <ul className="cards">
+            {w.materials.map((p) => (
+              <PublicationCardView key={p.id} p={p} />
+            ))}
+          </ul>
+        </>
       ) : null}
       {w.speakers.length ? (
         <>

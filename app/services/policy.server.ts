@@ -1,6 +1,7 @@
 import { canDialogue, type DialogueAction } from "./dialogues/policy.ts";
 import { canSupportRequest, type SupportRequestAction } from "./requests/policy.ts";
 import { AppError } from "./errors.ts";
+import { canPublication, type PublicationAction } from "./publications/audience.ts";
 
 export type Role = "ADMIN" | "STAFF" | "PARTNER";
 export interface ActorMembership {
@@ -53,7 +54,8 @@ export type Action =
   | { do: "statistics.grant" }
   | { do: "account.erase" }
   | DialogueAction
-  | SupportRequestAction;
+  | SupportRequestAction
+  | PublicationAction;
 
 export const isStaff = (a: Actor): boolean => a.kind === "user" && (a.role === "STAFF" || a.role === "ADMIN");
 export const isAdmin = (a: Actor): boolean => a.kind === "user" && a.role === "ADMIN";
@@ -69,6 +71,7 @@ export function can(actor: Actor, action: Action): boolean {
   // Aggregates of sensitive answers: a grant of its own, not a perk of the staff role (ADR 0022).
   if (action.do === "statistics.view") return isStaff(actor) && actor.kind === "user" && actor.statistics === true;
   if (action.do === "statistics.grant") return isAdmin(actor);
+  if (action.do.startsWith("publication.")) return canPublication(actor, action as PublicationAction);
   if (isStaff(actor)) {
     if (action.do === "audit.view" || action.do === "mail.view" || action.do === "account.erase") return isAdmin(actor);
     return true;
