@@ -8,6 +8,10 @@ import { env, EnvError } from "./app/utils/env.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
 import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
 import { registerJob, runWorkerOnce, startWorker } from "./emails/worker.ts";
+import { importSuppressionList } from "./app/services/subscriptions/suppression-import.server.ts";
+import { purgeExpiredSignUps } from "./app/services/subscriptions/subscriptions.server.ts";
+import fs from "node:fs";
+import path from "node:path";
 import { seed } from "./prisma/seed.ts";
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -16,9 +20,11 @@ const USAGE = `Usage: npm run cli -- <command>
   user:create --email E --name N --role admin|staff
   token:create --email E [--name N]               print a new API token (last line)
   worker [--once]                                 deliver queued email (and run scheduled jobs)
-  mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)`;
+  mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)
+  suppression:import FILE                         add addresses (one a line, or CSV) to the marketing suppression list
+  subscribers:purge                               delete unconfirmed sign-ups whose confirmation link expired`;
 
-type Flags = { email?: string; name?: string; role?: string; once?: boolean };
+type Flags = { email?: string; name?: string; role?: string; once?: boolean; args: string[] };
 
 const commands: Record<string, (flags: Flags) => Promise<void>> = {
   async migrate() {
@@ -50,8 +56,26 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     if (!message) throw new UsageError(`No email queued for ${to}`);
     console.log(`To: ${message.toAddress}\nSubject: ${message.subject}\nQueued: ${message.createdAt.toISOString()} (${message.status.toLowerCase()})\n\n${message.text}`);
   },
+  async "suppression:import"(flags) {
+    const file = flags.args[0];
+    if (!file || flags.args.length > 1) throw new UsageError("Usage: npm run cli -- suppression:import FILE");
+    let content: string;
+    try {
+      content = fs.readFileSync(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`Cannot read ${file}: ${(error as Error).message}`);
+    }
+    const c = await importSuppressionList(content, path.basename(file));
+    console.log(`Read ${c.read} lines: ${c.added} added, ${c.alreadySuppressed} already suppressed, ${c.invalid} invalid.`);
+    if (c.invalidLines.length) console.log(`Invalid lines: ${c.invalidLines.join(", ")}${c.invalid > c.invalidLines.length ? ", …" : ""}`);
+  },
+  async "subscribers:purge"() {
+    const { deleted, reverted } = await purgeExpiredSignUps();
+    console.log(`Expired sign-ups: ${deleted} deleted, ${reverted} returned to unsubscribed.`);
+  },
   async worker(flags) {
     registerJob("webinar-reminders", queueWebinarReminders);
+    registerJob("subscription-purge", (now) => purgeExpiredSignUps(now));
     if (flags.once) {
       const result = await runWorkerOnce();
       console.log(JSON.stringify(result));
@@ -76,15 +100,16 @@ async function main() {
     console.error(USAGE);
     return 2;
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" } },
     strict: true,
   });
   env();
   // Embedded mode: through the running server's socket, or by opening the data directory when no server runs.
   await reachDatabase();
-  await run(values);
+  await run({ ...values, args: positionals });
   return 0;
 }
 

@@ -1,6 +1,7 @@
 import { COUNTRY_CODES } from "../app/schemas/countries.ts";
 import { SPEAKER_GENDERS, type SpeakerGenderChoice } from "../app/schemas/gender.ts";
 import { SECTORS } from "../app/schemas/partner.ts";
+import { TOPICS } from "../app/schemas/topics.ts";
 import type { Lang } from "../app/i18n/index.ts";
 import { builder } from "./builder.ts";
 
@@ -37,3 +38,6 @@ export const SpeakerGender = builder.enumType("SpeakerGender", {
 
 export const toLang = (l: "EN" | "FR" | "ES"): Lang => l.toLowerCase() as Lang;
 export const toLangOrUndefined = (l: "EN" | "FR" | "ES" | null | undefined): Lang | undefined => (l ? toLang(l) : undefined);
+
+// Shared by publications and subscriptions: one fixed list (docs/decisions/0017-publications.md).
+export const Topic = builder.enumType("Topic", { values: TOPICS });

@@ -7,6 +7,7 @@ import "./staff-tools.ts";
 import "./webinar-invitations.ts";
 import "./admin.ts";
 import "./dialogues.ts";
+import "./subscriptions.ts";
 
 export const schema = builder.toSchema();
 

@@ -50,6 +50,11 @@ const en = {
   message_required: "Write the message in at least one language.",
   date_in_past: "Choose a date and time in the future.",
   confirm_required: "Confirm this step first.",
+  invalid_topic: "Choose topics from the list.",
+  topics_required: "Choose at least one topic.",
+  invalid_frequency: "Choose weekly or monthly.",
+  subscription_link_invalid: "This link is invalid or no longer works. Sign up again on the subscription page to get a new one.",
+  subscription_link_expired: "This confirmation link has expired. Sign up again on the subscription page to get a new one.",
 };
 
 export const errorMessages = {
@@ -103,6 +108,11 @@ export const errorMessages = {
     message_required: "Rédigez le message dans au moins une langue.",
     date_in_past: "Choisissez une date et une heure à venir.",
     confirm_required: "Confirmez d'abord cette étape.",
+    invalid_topic: "Choisissez des thèmes dans la liste.",
+    topics_required: "Choisissez au moins un thème.",
+    invalid_frequency: "Choisissez hebdomadaire ou mensuelle.",
+    subscription_link_invalid: "Ce lien n'est pas valide ou ne fonctionne plus. Inscrivez-vous de nouveau sur la page d'abonnement pour en recevoir un autre.",
+    subscription_link_expired: "Ce lien de confirmation a expiré. Inscrivez-vous de nouveau sur la page d'abonnement pour en recevoir un autre.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -153,6 +163,11 @@ export const errorMessages = {
     message_required: "Escriba el mensaje en al menos un idioma.",
     date_in_past: "Elija una fecha y hora futuras.",
     confirm_required: "Confirme primero este paso.",
+    invalid_topic: "Elija temas de la lista.",
+    topics_required: "Elija al menos un tema.",
+    invalid_frequency: "Elija semanal o mensual.",
+    subscription_link_invalid: "Este enlace no es válido o ya no funciona. Suscríbase de nuevo en la página de suscripción para recibir otro.",
+    subscription_link_expired: "Este enlace de confirmación caducó. Suscríbase de nuevo en la página de suscripción para recibir otro.",
   },
 } satisfies Catalog<typeof en>;
 

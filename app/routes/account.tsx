@@ -22,6 +22,8 @@ import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
 import { sessionSecret } from "../utils/session.server.ts";
 import { titled } from "../utils/meta.ts";
+import { AccountDigest } from "../components/account-digest.tsx";
+import { myDigestPreference, setMyDigestPreference } from "../services/subscriptions/partner-digest.server.ts";
 
 export const meta = titled("account");
 
@@ -48,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     zone,
     webinars: { upcoming: await Promise.all(mine.upcoming.map(row)), past: await Promise.all(mine.past.map(row)) },
     feedUrl: await calendarFeedUrl(actor),
+    digest: await myDigestPreference(actor),
     me: { name: actor.name, email: actor.email, role: actor.role, language: fromDbLanguage(actor.language) ?? null },
     institutions: actor.memberships,
     sessions: (await listSessions(actor)).map((s) => ({
@@ -71,8 +74,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireSignedIn(request);
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const formData = await request.formData();
+  const form = Object.fromEntries(formData) as Record<string, string>;
   return runForm(async () => {
+    if (form.intent === "digest") {
+      await setMyDigestPreference(actor, {
+        enabled: form.enabled === "on",
+        frequency: form.frequency,
+        topics: formData.getAll("topics").map(String),
+        language: form.language || null,
+      } as Parameters<typeof setMyDigestPreference>[1]);
+      return { ok: true as const, notice: "digest_saved" as const };
+    }
     if (form.intent === "revoke-session") {
       await revokeSession(actor, form.id ?? "");
       return { ok: true as const, notice: "session_revoked" as const };
@@ -99,7 +112,7 @@ export default function Account() {
   const tw = useT(webinarsUi);
   const lang = useLang();
   const tj = useT(journeysUi);
-  const { me, institutions, sessions, tokens, feedUrl, webinars, zone } = useLoaderData<typeof loader>();
+  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, digest } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   // Never UTC by default: the person's zone, or their browser's once they apply it (the picker is pre-filled).
@@ -108,7 +121,7 @@ export default function Account() {
     <section>
       <h1>{t("account_title")}</h1>
       <FormErrors failure={failure} />
-      {result && !isFailure(result) ? (
+      {result && !isFailure(result) && result.notice !== "digest_saved" ? (
         <div className="notice" role="status">
           <p>{t(result.notice)}</p>
           {"token" in result ? <pre>{result.token}</pre> : null}
@@ -173,6 +186,11 @@ export default function Account() {
       <p>
         {me.language ? LANGUAGE_NAMES[me.language] : t("follow_browser")}. <span className="hint">{t("language_hint")}</span>
       </p>
+      <AccountDigest
+        digest={digest}
+        saved={Boolean(result && !isFailure(result) && result.notice === "digest_saved")}
+        errors={failure?.values?.intent === "digest" ? failure.fieldErrors : undefined}
+      />
       <h2>{t("feed_title")}</h2>
       <p className="hint">{t("feed_hint")}</p>
       {feedUrl ? (
