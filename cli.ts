@@ -12,6 +12,10 @@ import { migrate } from "./app/utils/migrate.server.ts";
 import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
 import { queueDialogueDigests, runDialogueDigests } from "./app/services/dialogues/notifications.server.ts";
 import { registerJob, runWorkerOnce, startWorker } from "./emails/worker.ts";
+import { importSuppressionList } from "./app/services/subscriptions/suppression-import.server.ts";
+import { purgeExpiredSignUps } from "./app/services/subscriptions/subscriptions.server.ts";
+import fs from "node:fs";
+import path from "node:path";
 import { seed } from "./prisma/seed.ts";
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -23,9 +27,11 @@ const USAGE = `Usage: npm run cli -- <command>
   token:create --email E [--name N]               print a new API token (last line)
   worker [--once]                                 deliver queued email (and run scheduled jobs)
   mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)
-  dialogues:digest --frequency daily|weekly       queue dialogue digests now for every member on that frequency`;
+  dialogues:digest --frequency daily|weekly       queue dialogue digests now for every member on that frequency
+  suppression:import FILE                         add addresses (one a line, or CSV) to the marketing suppression list
+  subscribers:purge                               delete unconfirmed sign-ups whose confirmation link expired`;
 
-type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string; revoke?: boolean };
+type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string; revoke?: boolean; args: string[] };
 
 const commands: Record<string, (flags: Flags) => Promise<void>> = {
   async migrate() {
@@ -72,9 +78,27 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     const run = await runDialogueDigests(frequency, { force: true });
     console.log(`Dialogue digests (${frequency.toLowerCase()}): ${run.sent} queued for ${run.members} members; empty ones skipped.`);
   },
+  async "suppression:import"(flags) {
+    const file = flags.args[0];
+    if (!file || flags.args.length > 1) throw new UsageError("Usage: npm run cli -- suppression:import FILE");
+    let content: string;
+    try {
+      content = fs.readFileSync(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`Cannot read ${file}: ${(error as Error).message}`);
+    }
+    const c = await importSuppressionList(content, path.basename(file));
+    console.log(`Read ${c.read} lines: ${c.added} added, ${c.alreadySuppressed} already suppressed, ${c.invalid} invalid.`);
+    if (c.invalidLines.length) console.log(`Invalid lines: ${c.invalidLines.join(", ")}${c.invalid > c.invalidLines.length ? ", …" : ""}`);
+  },
+  async "subscribers:purge"() {
+    const { deleted, reverted } = await purgeExpiredSignUps();
+    console.log(`Expired sign-ups: ${deleted} deleted, ${reverted} returned to unsubscribed.`);
+  },
   async worker(flags) {
     registerJob("webinar-reminders", queueWebinarReminders);
     registerJob("dialogue-digests", queueDialogueDigests);
+    registerJob("subscription-purge", (now) => purgeExpiredSignUps(now));
     if (flags.once) {
       const result = await runWorkerOnce();
       console.log(JSON.stringify(result));
@@ -99,15 +123,16 @@ async function main() {
     console.error(USAGE);
     return 2;
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" }, frequency: { type: "string" }, revoke: { type: "boolean" } },
     strict: true,
   });
   env();
   // Embedded mode: through the running server's socket, or by opening the data directory when no server runs.
   await reachDatabase();
-  await run(values);
+  await run({ ...values, args: positionals });
   return 0;
 }
 

@@ -81,6 +81,7 @@ async function attempt(message: OutboxMessage, transport: Transport): Promise<Ou
       html: message.html,
       text: message.text,
       messageId: message.messageId,
+      ...(message.headers ? { headers: message.headers as Record<string, string> } : {}),
       ...(message.icalContent ? { icalEvent: { method: message.icalMethod ?? "REQUEST", content: message.icalContent } } : {}),
     });
     return { ok: true };

@@ -13,6 +13,7 @@ import "./dialogue-documents.ts";
 import "./dialogue-activity.ts";
 import "./insights.ts";
 import "./publications.ts";
+import "./subscriptions.ts";
 
 export const schema = builder.toSchema();
 

@@ -45,6 +45,17 @@ export function originVerdict(facts: OriginFacts, allowed: Set<string>): OriginV
   return facts.hasCookie && !facts.hasBearer ? "deny" : "allow";
 }
 
+/**
+ * RFC 8058 one-click unsubscribe: a mail provider POSTs to the List-Unsubscribe URL from its own servers or from
+ * a webmail page, with a foreign Origin or none. The one exception to the origin rule is exactly that: a POST to
+ * `/unsubscribe/<token>` (one segment, no query). It is safe because the unguessable token in the URL, not a
+ * cookie, is the authority, and the only effect is to stop mail (docs/decisions/0018). Nothing else matches:
+ * not the preference centre, not other methods, not sub-paths.
+ */
+export function isOneClickUnsubscribe(method: string, pathname: string, search: string) {
+  return method.toUpperCase() === "POST" && search === "" && /^\/unsubscribe\/[A-Za-z0-9_.-]{1,200}$/.test(pathname);
+}
+
 // As Remix's own check: the page that sent the request was served by this host (e.g. 127.0.0.1 while APP_URL says
 // localhost). Another port or subdomain is another host; DNS rebinding changes Host but leaves our cookies behind.
 function sameHost(origin: string, host: string | null) {

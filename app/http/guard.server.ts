@@ -1,6 +1,6 @@
 import { env } from "../utils/env.server.ts";
 import { sessionSecret } from "../utils/session.server.ts";
-import { allowedOrigins, corsHeaders, graphqlBodyAllowed, isStateChanging, originVerdict } from "./cross-origin.ts";
+import { allowedOrigins, corsHeaders, graphqlBodyAllowed, isOneClickUnsubscribe, isStateChanging, originVerdict } from "./cross-origin.ts";
 import { securityHeaders } from "./headers.ts";
 import { bodyExceeds, bodyLimitFor, declaredLengthVerdict, pathIsMalformed } from "./limits.ts";
 
@@ -44,7 +44,8 @@ export async function guardRequest(request: Request, _ctx: { ip?: string }): Pro
     hasCookie: Boolean(request.headers.get("cookie")),
     hasBearer: hasBearer(request),
   };
-  if (originVerdict(facts, origins(graphql)) === "deny") return reject(request, 403, "FORBIDDEN", "Cross-origin request refused");
+  const oneClick = isOneClickUnsubscribe(request.method, url.pathname, url.search);
+  if (!oneClick && originVerdict(facts, origins(graphql)) === "deny") return reject(request, 403, "FORBIDDEN", "Cross-origin request refused");
   if (!isStateChanging(request.method)) return null;
   if (
     graphql &&

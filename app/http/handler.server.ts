@@ -7,6 +7,7 @@ import { publicContentSettled } from "../utils/public-content.server.ts";
 import { LANG_COOKIE } from "../utils/request.server.ts";
 import { carriesCredentials, getActor, readCookie } from "../utils/session.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
+import { isOneClickUnsubscribe } from "./cross-origin.ts";
 import { guardRequest, withSecurityHeaders } from "./guard.server.ts";
 import { cachedResponse } from "./response-cache.server.ts";
 
@@ -67,6 +68,13 @@ const PUBLIC_PAGES = /^\/(?:|webinars|partners|publications|(?:webinars|publicat
 
 async function page(request: Request, url: URL, ctx: RequestContext) {
   const handler = await remixHandler();
+  // One-click unsubscribe arrives with a mail provider's Origin (or none); the guard let it through on purpose
+  // (ADR 0018), and Remix would abort an action whose Origin is not ours, so it reaches the action without one.
+  if (isOneClickUnsubscribe(request.method, url.pathname, url.search) && request.headers.has("origin")) {
+    const headers = new Headers(request.headers);
+    headers.delete("origin");
+    request = new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
+  }
   const render = async () => ({ response: await handler(request, { ip: ctx.ip }), share: true });
   if (request.method !== "GET" || carriesCredentials(request) || !PUBLIC_PAGES.test(url.pathname)) {
     const response = await handler(request, { ip: ctx.ip });

@@ -92,6 +92,10 @@ const en = {
   pdf_without_version: "Add the title of this language version before its PDF.",
   already_published: "This publication is already out; withdraw it first to schedule it again.",
   webinar_material_required: "Say what this publication is for the webinar: recording, slides or follow-up brief.",
+  topics_required: "Choose at least one topic.",
+  invalid_frequency: "Choose weekly or monthly.",
+  subscription_link_invalid: "This link is invalid or no longer works. Sign up again on the subscription page to get a new one.",
+  subscription_link_expired: "This confirmation link has expired. Sign up again on the subscription page to get a new one.",
 };
 
 export const errorMessages = {
@@ -186,6 +190,10 @@ export const errorMessages = {
     pdf_without_version: "Ajoutez le titre de cette version linguistique avant son PDF.",
     already_published: "Cette publication est déjà parue ; retirez-la d'abord pour la programmer à nouveau.",
     webinar_material_required: "Précisez ce que cette publication est pour le webinaire : enregistrement, diapositives ou note de suivi.",
+    topics_required: "Choisissez au moins un thème.",
+    invalid_frequency: "Choisissez hebdomadaire ou mensuelle.",
+    subscription_link_invalid: "Ce lien n'est pas valide ou ne fonctionne plus. Inscrivez-vous de nouveau sur la page d'abonnement pour en recevoir un autre.",
+    subscription_link_expired: "Ce lien de confirmation a expiré. Inscrivez-vous de nouveau sur la page d'abonnement pour en recevoir un autre.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -277,6 +285,10 @@ export const errorMessages = {
     pdf_without_version: "Añada el título de esta versión lingüística antes de su PDF.",
     already_published: "Esta publicación ya salió; retírela primero para programarla de nuevo.",
     webinar_material_required: "Indique qué es esta publicación para el seminario web: grabación, diapositivas o nota de seguimiento.",
+    topics_required: "Elija al menos un tema.",
+    invalid_frequency: "Elija semanal o mensual.",
+    subscription_link_invalid: "Este enlace no es válido o ya no funciona. Suscríbase de nuevo en la página de suscripción para recibir otro.",
+    subscription_link_expired: "Este enlace de confirmación caducó. Suscríbase de nuevo en la página de suscripción para recibir otro.",
   },
 } satisfies Catalog<typeof en>;
 

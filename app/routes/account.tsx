@@ -31,6 +31,8 @@ import { DemographicFields } from "../components/demographic-fields.tsx";
 import { insightsUi } from "../i18n/ui/insights.ts";
 import { myAnswers, saveMyAnswers } from "../services/insights/demographics.server.ts";
 import { minCell } from "../services/insights/config.server.ts";
+import { AccountDigest } from "../components/account-digest.tsx";
+import { myDigestPreference, setMyDigestPreference } from "../services/subscriptions/partner-digest.server.ts";
 
 export const meta = titled("account");
 
@@ -61,6 +63,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     dialogues,
     webinars: { upcoming: await Promise.all(mine.upcoming.map(row)), past: await Promise.all(mine.past.map(row)) },
     feedUrl: await calendarFeedUrl(actor),
+    digest: await myDigestPreference(actor),
     me: { name: actor.name, email: actor.email, role: actor.role, language: fromDbLanguage(actor.language) ?? null },
     institutions: actor.memberships,
     requests: requests.map((r) => ({ id: r.id, label: requestLabel(r), type: r.type, status: r.status, institution: r.partner.name, createdAt: r.createdAt.toISOString() })),
@@ -89,8 +92,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireSignedIn(request);
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const formData = await request.formData();
+  const form = Object.fromEntries(formData) as Record<string, string>;
   return runForm(async () => {
+    if (form.intent === "digest") {
+      await setMyDigestPreference(actor, {
+        enabled: form.enabled === "on",
+        frequency: form.frequency,
+        topics: formData.getAll("topics").map(String),
+        language: form.language || null,
+      } as Parameters<typeof setMyDigestPreference>[1]);
+      return { ok: true as const, notice: "digest_saved" as const };
+    }
     if (form.intent === "revoke-session") {
       await revokeSession(actor, form.id ?? "");
       return { ok: true as const, notice: "session_revoked" as const };
@@ -123,7 +136,7 @@ export default function Account() {
   const lang = useLang();
   const tj = useT(journeysUi);
   const ti = useT(insightsUi);
-  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport, dialogues, demographics, minCell: k } = useLoaderData<typeof loader>();
+  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport, dialogues, demographics, minCell: k, digest } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   // Never UTC by default: the person's zone, or their browser's once they apply it (the picker is pre-filled).
@@ -132,7 +145,7 @@ export default function Account() {
     <section>
       <h1>{t("account_title")}</h1>
       <FormErrors failure={failure} />
-      {result && !isFailure(result) ? (
+      {result && !isFailure(result) && result.notice !== "digest_saved" ? (
         <div className="notice" role="status">
           <p>{result.notice === "demo_saved" || result.notice === "demo_removed" ? ti(result.notice) : t(result.notice)}</p>
           {"token" in result ? <pre>{result.token}</pre> : null}
@@ -211,6 +224,11 @@ export default function Account() {
           </button>
         </p>
       </Form>
+      <AccountDigest
+        digest={digest}
+        saved={Boolean(result && !isFailure(result) && result.notice === "digest_saved")}
+        errors={failure?.values?.intent === "digest" ? failure.fieldErrors : undefined}
+      />
       <h2>{t("feed_title")}</h2>
       <p className="hint">{t("feed_hint")}</p>
       {feedUrl ? (

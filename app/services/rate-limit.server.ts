@@ -40,6 +40,12 @@ export const LIMITS = {
     perInstitution: { max: 20, windowMs: DAY },
     global: { max: 200, windowMs: HOUR },
   },
+  subscribe: {
+    perIp: { max: 10, windowMs: HOUR },
+    global: { max: 300, windowMs: HOUR },
+    // silent: strangers cannot fill an inbox with confirmation requests; the answer stays the same
+    perAddress: { max: 3, windowMs: HOUR },
+  },
 } satisfies Record<string, Record<string, Limit>>;
 
 /** Who is asking, as far as the limits care; absent for trusted callers (CLI, seed, worker). */

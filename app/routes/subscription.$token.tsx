@@ -1,0 +1,74 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FormErrors } from "../components/fields.tsx";
+import { PreferenceFields, preferenceInput } from "../components/subscription-fields.tsx";
+import { subscriptionsUi } from "../i18n/ui/subscriptions.ts";
+import { subscriptionForToken, unsubscribe, updateSubscription } from "../services/subscriptions/subscriptions.server.ts";
+import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
+import { useT } from "../utils/i18n.ts";
+import { langOf, pageTitle } from "../utils/meta.ts";
+
+export const meta: MetaFunction = ({ matches }) => {
+  const lang = langOf(matches);
+  return [{ title: pageTitle(lang, { text: subscriptionsUi[lang].prefs_title }) }, { name: "robots", content: "noindex" }];
+};
+
+// The preference centre: the link in every newsletter and digest is the key, no sign-in. Viewing changes nothing.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return { view: await orErrorPage(() => subscriptionForToken(params.token ?? ""), request) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const token = params.token ?? "";
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "save");
+  return runForm(async () => {
+    if (intent === "unsubscribe") return { ok: true as const, intent, view: await unsubscribe(token) };
+    const view = await updateSubscription(token, { ...preferenceInput(form), resubscribe: intent === "resubscribe" });
+    return { ok: true as const, intent, view };
+  });
+}
+
+export default function PreferenceCentre() {
+  const t = useT(subscriptionsUi);
+  const loaded = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = isFailure(result) ? result : null;
+  const view = result && !isFailure(result) ? result.view : loaded.view;
+  return (
+    <section>
+      <h1>{t("prefs_title")}</h1>
+      <p>{t("prefs_intro", { email: view.email })}</p>
+      {view.kind === "PARTNER" ? <p className="hint">{t("prefs_partner_note")}</p> : null}
+      {result && !isFailure(result) && result.intent === "save" ? (
+        <p className="notice" role="status">
+          {t("prefs_saved")}
+        </p>
+      ) : null}
+      {!view.active ? (
+        <p className="notice" role="status">
+          {t("prefs_unsubscribed")}
+        </p>
+      ) : null}
+      <FormErrors failure={failure} />
+      <Form method="post" noValidate>
+        <PreferenceFields errors={failure?.fieldErrors} language={view.language} topics={view.topics} frequency={view.frequency} />
+        <p>
+          <button type="submit" name="intent" value={view.active ? "save" : "resubscribe"}>
+            {view.active ? t("prefs_save") : t("prefs_resubscribe")}
+          </button>
+        </p>
+      </Form>
+      {view.active ? (
+        <>
+          <h2>{t("prefs_unsubscribe_title")}</h2>
+          <Form method="post">
+            <button type="submit" name="intent" value="unsubscribe" className="danger">
+              {t("prefs_unsubscribe_button")}
+            </button>
+          </Form>
+        </>
+      ) : null}
+    </section>
+  );
+}
