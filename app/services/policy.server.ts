@@ -1,5 +1,6 @@
 import { canDialogue, type DialogueAction } from "./dialogues/policy.ts";
 import { AppError } from "./errors.ts";
+import { canPublication, type PublicationAction } from "./publications/audience.ts";
 
 export type Role = "ADMIN" | "STAFF" | "PARTNER";
 export interface ActorMembership {
@@ -47,7 +48,8 @@ export type Action =
   | { do: "webinar.messageRegistrants" }
   | { do: "partner.editDetails"; partner: PartnerRef }
   | { do: "webinar.register"; webinar: { audience: "PUBLIC" | "PARTNERS" | "INVITED" } }
-  | DialogueAction;
+  | DialogueAction
+  | PublicationAction;
 
 export const isStaff = (a: Actor): boolean => a.kind === "user" && (a.role === "STAFF" || a.role === "ADMIN");
 export const isAdmin = (a: Actor): boolean => a.kind === "user" && a.role === "ADMIN";
@@ -59,6 +61,7 @@ const isApprovedPartner = (a: Actor) => a.kind === "user" && a.memberships.some(
 export function can(actor: Actor, action: Action): boolean {
   // Before the staff shortcut: Chatham House hides authors from staff too.
   if (action.do.startsWith("dialogue.")) return canDialogue(actor, action as DialogueAction);
+  if (action.do.startsWith("publication.")) return canPublication(actor, action as PublicationAction);
   if (isStaff(actor)) {
     if (action.do === "audit.view" || action.do === "mail.view") return isAdmin(actor);
     return true;
