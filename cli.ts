@@ -9,6 +9,9 @@ import { migrate } from "./app/utils/migrate.server.ts";
 import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
 import { registerJob, runWorkerOnce, startWorker } from "./emails/worker.ts";
 import { seed } from "./prisma/seed.ts";
+import { runScheduledDigests, sendDigestNow } from "./app/services/sends/digests.server.ts";
+import { describeProgress } from "./app/services/sends/describe.ts";
+import { sendsProgress } from "./app/services/sends/sends.server.ts";
 
 const USAGE = `Usage: npm run cli -- <command>
   migrate                                         apply pending database migrations
@@ -16,9 +19,11 @@ const USAGE = `Usage: npm run cli -- <command>
   user:create --email E --name N --role admin|staff
   token:create --email E [--name N]               print a new API token (last line)
   worker [--once]                                 deliver queued email (and run scheduled jobs)
-  mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)`;
+  mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)
+  digest:send --frequency weekly|monthly [--follow]  compose and queue a digest now, printing progress
+  sends [--follow]                                progress of recent sends (count / total / rate, estimated finish)`;
 
-type Flags = { email?: string; name?: string; role?: string; once?: boolean };
+type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string; follow?: boolean };
 
 const commands: Record<string, (flags: Flags) => Promise<void>> = {
   async migrate() {
@@ -50,8 +55,24 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     if (!message) throw new UsageError(`No email queued for ${to}`);
     console.log(`To: ${message.toAddress}\nSubject: ${message.subject}\nQueued: ${message.createdAt.toISOString()} (${message.status.toLowerCase()})\n\n${message.text}`);
   },
+  async "digest:send"(flags) {
+    const frequency = flags.frequency?.toUpperCase();
+    if (frequency !== "WEEKLY" && frequency !== "MONTHLY") throw new UsageError("--frequency must be weekly or monthly");
+    const send = await sendDigestNow(frequency, {
+      onProgress: (p) => console.log(`composed ${p.considered} / ${p.total} readers, ${p.queued} digests queued, ${p.ratePerSecond.toFixed(0)} readers/s`),
+    });
+    console.log(`Send ${send.id}: ${send.enqueued} digests queued for ${send.total} readers due; the worker delivers them.`);
+    if (flags.follow) await followSends([send.id]);
+  },
+  async sends(flags) {
+    const rows = await sendsProgress(prisma(), { take: 10 });
+    if (!rows.length) console.log("No sends yet.");
+    for (const p of rows) console.log(describeProgress(p));
+    if (flags.follow) await followSends(rows.filter((p) => p.status !== "DONE").map((p) => p.id));
+  },
   async worker(flags) {
     registerJob("webinar-reminders", queueWebinarReminders);
+    registerJob("digests", runScheduledDigests, { background: true });
     if (flags.once) {
       const result = await runWorkerOnce();
       console.log(JSON.stringify(result));
@@ -67,6 +88,16 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
   },
 };
 
+/** Prints the progress of unfinished sends every few seconds until they are done (Ctrl+C stops watching only). */
+async function followSends(ids: string[]) {
+  while (ids.length) {
+    await new Promise((r) => setTimeout(r, 3000));
+    const rows = await sendsProgress(prisma(), { ids });
+    for (const p of rows) console.log(describeProgress(p));
+    ids = rows.filter((p) => p.status !== "DONE").map((p) => p.id);
+  }
+}
+
 class UsageError extends Error {}
 
 async function main() {
@@ -78,7 +109,14 @@ async function main() {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" } },
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      role: { type: "string" },
+      once: { type: "boolean" },
+      frequency: { type: "string" },
+      follow: { type: "boolean" },
+    },
     strict: true,
   });
   env();

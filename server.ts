@@ -10,6 +10,7 @@ import { env, EnvError } from "./app/utils/env.server.ts";
 import { clientAddress } from "./app/utils/client-ip.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
 import { registerJob, startWorker } from "./emails/worker.ts";
+import { runScheduledDigests } from "./app/services/sends/digests.server.ts";
 import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
 import { seedIfEmpty } from "./prisma/seed.ts";
 
@@ -31,6 +32,7 @@ async function main() {
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   if (embedded) await seedIfEmpty();
   registerJob("webinar-reminders", queueWebinarReminders);
+  registerJob("digests", runScheduledDigests, { background: true });
   const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
 
   // Express serves files (long-lived cache headers); every other request goes straight to the Fetch-API front

@@ -301,10 +301,31 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
 
 type Job = (now: Date) => Promise<unknown>;
 const jobs = new Map<string, Job>();
+const backgroundJobs = new Map<string, { job: Job; running: Promise<unknown> | null }>();
 
 /** Periodic work that produces mail (e.g. reminders); jobs must be idempotent, as every worker runs them. */
-export function registerJob(name: string, job: Job) {
-  jobs.set(name, job);
+export function registerJob(name: string, job: Job, opts: { background?: boolean } = {}) {
+  if (opts.background) backgroundJobs.set(name, { job, running: null });
+  else jobs.set(name, job);
+}
+
+/**
+ * Long jobs (composing a 100,000-reader digest) run beside delivery, not before it: the worker keeps sending
+ * sign-in links while a digest is being queued. One run of each at a time per process.
+ */
+function startBackgroundJobs(now: Date) {
+  for (const [name, entry] of backgroundJobs) {
+    if (entry.running) continue;
+    entry.running = entry
+      .job(now)
+      .catch((error) => console.error(`[worker] ${name}: ${(error as Error).message}`))
+      .finally(() => (entry.running = null));
+  }
+}
+
+/** Waits for background jobs of this process (tests, and a worker that is stopping). */
+export async function backgroundJobsSettled() {
+  await Promise.all([...backgroundJobs.values()].map((e) => e.running));
 }
 
 const defaultWorkerId = () => `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
@@ -315,6 +336,7 @@ const RETENTION_EVERY_MS = 3600_000;
 export async function runWorkerOnce(opts: Omit<DeliveryOptions, "now"> = {}) {
   const now = new Date();
   for (const job of jobs.values()) await job(now);
+  startBackgroundJobs(now);
   if (now.getTime() - lastRetention >= RETENTION_EVERY_MS) {
     lastRetention = now.getTime();
     await purgeExpiredMail(now);
@@ -347,6 +369,7 @@ export function startWorker(opts: { workerId?: string; intervalMs?: number } = {
       stopping.abort();
       clearTimeout(timer);
       await running;
+      await backgroundJobsSettled();
       transport.close();
     },
   };

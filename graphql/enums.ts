@@ -1,6 +1,8 @@
 import { COUNTRY_CODES } from "../app/schemas/countries.ts";
 import { SPEAKER_GENDERS, type SpeakerGenderChoice } from "../app/schemas/gender.ts";
 import { SECTORS } from "../app/schemas/partner.ts";
+import { REGIONS } from "../app/schemas/regions.ts";
+import { TOPICS } from "../app/schemas/topics.ts";
 import type { Lang } from "../app/i18n/index.ts";
 import { builder } from "./builder.ts";
 
@@ -37,3 +39,7 @@ export const SpeakerGender = builder.enumType("SpeakerGender", {
 
 export const toLang = (l: "EN" | "FR" | "ES"): Lang => l.toLowerCase() as Lang;
 export const toLangOrUndefined = (l: "EN" | "FR" | "ES" | null | undefined): Lang | undefined => (l ? toLang(l) : undefined);
+
+// Publications and subscriptions share one topic list and the directory's regions (app/schemas/topics.ts, regions.ts).
+export const Topic = builder.enumType("Topic", { values: TOPICS });
+export const PartnerRegion = builder.enumType("PartnerRegion", { description: "UN M49 continental region of a partner's country.", values: REGIONS });

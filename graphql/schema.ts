@@ -7,6 +7,7 @@ import "./staff-tools.ts";
 import "./webinar-invitations.ts";
 import "./admin.ts";
 import "./dialogues.ts";
+import "./sends.ts";
 
 export const schema = builder.toSchema();
 

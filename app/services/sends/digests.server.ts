@@ -282,12 +282,18 @@ export async function runScheduledDigests(now: Date) {
       if (!existing) await startDigest(frequency, { now, period });
     }
   }
+  await resumeDigests();
+}
+
+/** Finishes composing every digest run a crash (or a stop) interrupted, oldest first. */
+export async function resumeDigests(opts: { onProgress?: (p: ComposeProgress) => void; chunk?: number } = {}) {
   const unfinished = await prisma().bulkSend.findMany({
     where: { status: "COMPOSING", kind: { in: ["DIGEST_WEEKLY", "DIGEST_MONTHLY"] } },
     orderBy: { startedAt: "asc" },
     select: { id: true },
   });
-  for (const s of unfinished) await composeDigest(s.id);
+  for (const s of unfinished) await composeDigest(s.id, opts);
+  return unfinished.length;
 }
 
 export { PREFERENCE_URL, UNSUBSCRIBE_URL };

@@ -149,9 +149,9 @@ export function progressOf(
 }
 
 /** Staff follow every send: newest first, with progress, rate and estimated finish. */
-export async function listSends(actor: Actor, opts: { take?: number; now?: Date } = {}) {
+export async function listSends(actor: Actor, opts: { take?: number; now?: Date; ids?: string[] } = {}) {
   authorize(actor, { do: "send.manage" });
-  return sendsProgress(prisma(), { take: opts.take, now: opts.now });
+  return sendsProgress(prisma(), opts);
 }
 
 /** The same without an actor: for the CLI, which runs with the operator's rights. */
