@@ -76,7 +76,7 @@ await db.$executeRawUnsafe(`
   SELECT 'bench' || g, 'reader' || g || '@example.org',
          (CASE g % 3 WHEN 0 THEN 'EN' WHEN 1 THEN 'FR' ELSE 'ES' END)::"Language",
          (CASE g % 4 WHEN 0 THEN ARRAY['CARE_WORK'] WHEN 1 THEN ARRAY['DISPLACEMENT','REMITTANCES']
-               WHEN 2 THEN ARRAY['LABOUR_MIGRATION','CARE_WORK'] ELSE ARRAY['POLICY_AND_GOVERNANCE'] END)::"Topic"[],
+               WHEN 2 THEN ARRAY['LABOUR_MIGRATION','CARE_WORK'] ELSE ARRAY['POLICY_AND_GOVERNANCE'] END),
          'WEEKLY'::"DigestFrequency", 'CONFIRMED'::"SubscriberStatus", now() - interval '8 days', 'bench', 'bench', now()
   FROM generate_series(1, ${N}) AS g`);
 const topicsSets = [["CARE_WORK"], ["DISPLACEMENT"], ["REMITTANCES", "LABOUR_MIGRATION"], ["POLICY_AND_GOVERNANCE"], ["CARE_WORK", "DISPLACEMENT"], ["DATA_AND_STATISTICS"]] as const;

@@ -55,8 +55,8 @@ export async function bulkUsedSince(db: Client, now: Date) {
  * the (status, priority, nextAttemptAt) index). SKIP LOCKED lets several workers claim disjoint batches. The same
  * statement adds the bulk messages it claimed to this minute's usage (the daily cap's window, the shown rate).
  */
-async function claimRows(db: Client, workerId: string, now: Date, until: Date, limit: number, bulk: boolean) {
-  const onlyTransactional = bulk ? Prisma.empty : Prisma.sql`AND priority = 'TRANSACTIONAL'::"MailPriority"`;
+async function claimRows(db: Client, workerId: string, now: Date, until: Date, limit: number, only?: "TRANSACTIONAL" | "BULK") {
+  const onlyTransactional = only ? Prisma.sql`AND priority = ${only}::"MailPriority"` : Prisma.empty;
   return db.$queryRaw<OutboxMessage[]>`
     WITH claimed AS (
       UPDATE "OutboxMessage" SET status = 'SENDING'::"OutboxStatus", "lockedBy" = ${workerId}, "lockedUntil" = ${until}
@@ -90,9 +90,11 @@ export async function claimDue(workerId: string, opts: { now?: Date; batchSize?:
         await prisma().$transaction(async (tx) => {
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CAP_LOCK})`;
           const allowance = cap - (await bulkUsedSince(tx, now));
-          return claimRows(tx, workerId, now, until, allowance > 0 ? Math.min(batchSize, allowance) : batchSize, allowance > 0);
+          const transactional = await claimRows(tx, workerId, now, until, batchSize, "TRANSACTIONAL");
+          const room = Math.min(batchSize - transactional.length, allowance);
+          return room > 0 ? [...transactional, ...(await claimRows(tx, workerId, now, until, room, "BULK"))] : transactional;
         })
-      : await claimRows(prisma(), workerId, now, until, batchSize, true);
+      : await claimRows(prisma(), workerId, now, until, batchSize);
   // RETURNING has no order; send in claim order.
   return rows.sort(
     (a, b) => Number(a.priority === "BULK") - Number(b.priority === "BULK") || a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime(),

@@ -14,7 +14,16 @@ describe("a worker killed during a 2,000-reader digest", () => {
   beforeAll(async () => {
     sink = await startSmtpSink({ parse: false });
   });
-  afterAll(() => sink.stop());
+  const scratch: string[] = [];
+  afterAll(async () => {
+    await sink.stop();
+    if (!scratch.length) return;
+    const pg = (await import("pg")).default;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    for (const name of scratch) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
 
   let run = 0;
   const database = async () => {
@@ -27,6 +36,7 @@ describe("a worker killed during a 2,000-reader digest", () => {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
+    scratch.push(name);
     const next = new URL(url);
     next.pathname = `/${name}`;
     return next.toString();
@@ -82,7 +92,7 @@ describe("a worker killed during a 2,000-reader digest", () => {
     expect(sends[0]).toMatchObject({ status: "DONE", total: N, enqueued: N, sent: N });
     const readers = perReader(sink.received);
     expect(readers.every((r) => r.copies === 1 && r.ids.size === 1)).toBe(true);
-  });
+  }, 600_000);
 
   it("killed right after recording a batch: after a restart every reader got the digest exactly once", async () => {
     sink.received.length = 0;
@@ -95,7 +105,7 @@ describe("a worker killed during a 2,000-reader digest", () => {
     expect(Object.keys(stats)).toEqual(["SENT"]);
     expect(sends[0]).toMatchObject({ status: "DONE", enqueued: N, sent: N });
     expect(perReader(sink.received).every((r) => r.copies === 1 && r.ids.size === 1)).toBe(true);
-  });
+  }, 600_000);
 
   it("killed at an arbitrary moment of delivery: every reader has exactly one digest (a resend carries the same Message-ID)", async () => {
     sink.received.length = 0;
@@ -113,5 +123,5 @@ describe("a worker killed during a 2,000-reader digest", () => {
     expect(readers.filter((r) => r.ids.size !== 1)).toEqual([]);
     // SMTP cannot be exactly-once inside the batch on the wire: at most that batch arrives twice, same Message-ID.
     expect(readers.filter((r) => r.copies > 1).length).toBeLessThanOrEqual(BATCH);
-  });
+  }, 600_000);
 });

@@ -16,7 +16,7 @@ export async function makePublication(opts: {
       regions: ["AFRICA"],
       authors: "GenMig research team",
       status: "PUBLISHED",
-      publishedAt: opts.publishedAt ?? new Date(Date.now() - 1000),
+      publishedAt: opts.publishedAt ?? new Date(),
       audience: opts.audience ?? "PUBLIC",
       audienceSectors: opts.audienceSectors ?? [],
       translations: {

@@ -163,3 +163,16 @@ export async function sendsProgress(db: Client, opts: { take?: number; now?: Dat
   ]);
   return sends.map((s) => progressOf(s, usage, now));
 }
+
+/**
+ * A bounce reported for a message of a send (the webhook gives its Message-ID): one more bounced on that send.
+ * Unknown or purged messages, and transactional ones, change nothing. Returns whether a send was counted.
+ */
+export async function countBounce(db: Client, messageId: string | undefined | null) {
+  if (!messageId) return false;
+  const id = messageId.trim().startsWith("<") ? messageId.trim() : `<${messageId.trim()}>`;
+  const n = await db.$executeRaw`
+    UPDATE "BulkSend" s SET bounced = s.bounced + 1
+    FROM "OutboxMessage" m WHERE m."messageId" = ${id} AND m."sendId" = s.id`;
+  return n > 0;
+}
