@@ -11,6 +11,24 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   ical?: { method: "REQUEST" | "CANCEL" | "PUBLISH"; content: string };
+  /** Extra headers such as List-Unsubscribe (bulk mail); the worker adds them verbatim. */
+  headers?: Record<string, string>;
+}
+
+// A header line is built from these: a name outside the token alphabet or a value with CR/LF could start a
+// header (or the body) of the attacker's choosing, so such a message is refused before it is queued.
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+// eslint-disable-next-line no-control-regex
+const UNSAFE_VALUE = /[\r\n\u0000]/;
+
+export function checkHeaders(headers: Record<string, string> | undefined): Record<string, string> | null {
+  if (!headers || Object.keys(headers).length === 0) return null;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || typeof value !== "string" || UNSAFE_VALUE.test(value) || value.length > 2000) {
+      throw new Error(`Refusing to queue a mail header that is not a single safe line: ${JSON.stringify(name)}`);
+    }
+  }
+  return headers;
 }
 
 /** The Message-ID is derived from the key, so a resend after a crash carries the same id and receivers dedupe it. */
@@ -36,6 +54,7 @@ export interface EnqueueOptions {
 /** Many messages in few statements (e.g. an update to every registrant of a webinar, a digest). */
 export async function enqueueEmails(db: Client, emails: OutgoingEmail[], opts: EnqueueOptions = {}): Promise<void> {
   const chunk = opts.chunk ?? 500;
+  for (const email of emails) if (/[\r\n]/.test(email.to) || /[\r\n]/.test(email.subject)) throw new Error("Refusing a mail address or subject with a line break");
   for (let i = 0; i < emails.length; i += chunk) {
     await db.outboxMessage.createMany({
       data: emails.slice(i, i + chunk).map((email) => ({
@@ -47,6 +66,7 @@ export async function enqueueEmails(db: Client, emails: OutgoingEmail[], opts: E
         text: email.text,
         icalMethod: email.ical?.method ?? null,
         icalContent: email.ical?.content ?? null,
+        headers: checkHeaders(email.headers) ?? undefined,
         priority: opts.priority ?? "TRANSACTIONAL",
       })),
       skipDuplicates: true,

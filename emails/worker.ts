@@ -115,6 +115,7 @@ async function attempt(message: OutboxMessage, transport: Transport, bodies: Bod
       to: message.toAddress,
       ...bodies.content(message),
       messageId: message.messageId,
+      ...(message.headers ? { headers: message.headers as Record<string, string> } : {}),
       ...(message.icalContent ? { icalEvent: { method: message.icalMethod ?? "REQUEST", content: message.icalContent } } : {}),
     });
     return { ok: true };

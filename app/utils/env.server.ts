@@ -49,6 +49,10 @@ const schema = z.object({
         ctx.addIssue({ code: "custom", message: (error as Error).message });
       }
     }),
+  // Shared secret of POST /webhooks/email-events (bounces, complaints); unset: the endpoint refuses everything.
+  EMAIL_WEBHOOK_SECRET: z.string().min(24, { message: "must be at least 24 characters" }).optional(),
+  // The mailto: address in List-Unsubscribe (requests are handled by whoever reads it); default: MAIL_FROM's address.
+  LIST_UNSUBSCRIBE_MAILTO: z.string().email({ message: "must be an email address" }).optional(),
   // Run the outbox worker inside the web process (default: yes on the embedded database, no on PostgreSQL).
   RUN_WORKER: z.enum(["0", "1"]).optional(),
 });

@@ -1,0 +1,64 @@
+import type { SuppressionReason } from "../../generated/prisma/client.ts";
+import type { Client } from "../../utils/db.server.ts";
+
+/**
+ * The one suppression list for marketing and bulk mail (newsletters, digests, distributions). Bulk senders ask
+ * it before they enqueue; transactional mail (sign-in links, invitations, confirmations) never asks, so a
+ * newsletter unsubscribe or a complaint cannot lock anyone out of their account.
+ */
+
+/** Addresses are compared trimmed and lower-cased everywhere (subscribers, users, suppression). */
+export const normaliseAddress = (email: string) => email.trim().toLowerCase();
+
+/** Soft bounces (mailbox full, greylisting…) suppress only once this many arrive within SOFT_BOUNCE_WINDOW_MS. */
+export const SOFT_BOUNCE_THRESHOLD = 3;
+export const SOFT_BOUNCE_WINDOW_MS = 30 * 24 * 3600 * 1000;
+
+/** Reasons a confirmed (re-)subscription lifts: the person just proved the mailbox works and asked for mail. */
+const LIFTED_BY_CONSENT: SuppressionReason[] = ["UNSUBSCRIBED", "HARD_BOUNCE", "COMPLAINT", "SOFT_BOUNCE_THRESHOLD", "IMPORTED"];
+
+export async function isSuppressed(db: Client, email: string): Promise<boolean> {
+  return (await db.suppressionEntry.findUnique({ where: { email: normaliseAddress(email) }, select: { email: true } })) !== null;
+}
+
+/** The suppressed ones among many addresses (normalised), in chunks so a 100,000-address digest stays cheap. */
+export async function suppressedAmong(db: Client, emails: string[], chunk = 5000): Promise<Set<string>> {
+  const wanted = [...new Set(emails.map(normaliseAddress))];
+  const found = new Set<string>();
+  for (let i = 0; i < wanted.length; i += chunk) {
+    const rows = await db.suppressionEntry.findMany({ where: { email: { in: wanted.slice(i, i + chunk) } }, select: { email: true } });
+    for (const row of rows) found.add(row.email);
+  }
+  return found;
+}
+
+/** Adds the address unless it is already suppressed (the first reason is kept). True when it was added. */
+export async function suppress(db: Client, email: string, reason: SuppressionReason, detail?: string): Promise<boolean> {
+  const rows = await db.suppressionEntry.createMany({
+    data: [{ email: normaliseAddress(email), reason, detail: detail?.slice(0, 500) ?? null }],
+    skipDuplicates: true,
+  });
+  return rows.count === 1;
+}
+
+/** After explicit, confirmed consent: lifts every reason but a staff member's MANUAL one, and forgets soft bounces. */
+export async function liftForConsent(db: Client, email: string) {
+  const address = normaliseAddress(email);
+  await db.suppressionEntry.deleteMany({ where: { email: address, reason: { in: LIFTED_BY_CONSENT } } });
+  await db.softBounceCounter.deleteMany({ where: { email: address } });
+}
+
+/** Counts a soft bounce; at the threshold (within the window) the address is suppressed. True when it was. */
+export async function recordSoftBounce(db: Client, email: string, now = new Date()): Promise<boolean> {
+  const address = normaliseAddress(email);
+  const since = new Date(now.getTime() - SOFT_BOUNCE_WINDOW_MS);
+  // One statement: concurrent webhook deliveries each add one; an old streak starts again at 1.
+  const rows = await db.$queryRaw<{ count: number }[]>`
+    INSERT INTO "SoftBounceCounter" ("email", "count", "lastBounceAt") VALUES (${address}, 1, ${now})
+    ON CONFLICT ("email") DO UPDATE SET
+      "count" = CASE WHEN "SoftBounceCounter"."lastBounceAt" < ${since} THEN 1 ELSE "SoftBounceCounter"."count" + 1 END,
+      "lastBounceAt" = ${now}
+    RETURNING "count"::int AS count`;
+  if (rows[0].count < SOFT_BOUNCE_THRESHOLD) return false;
+  return suppress(db, address, "SOFT_BOUNCE_THRESHOLD", `${rows[0].count} soft bounces`);
+}
