@@ -2,6 +2,7 @@ import { COUNTRY_CODES } from "../app/schemas/countries.ts";
 import { SPEAKER_GENDERS, type SpeakerGenderChoice } from "../app/schemas/gender.ts";
 import { SECTORS } from "../app/schemas/partner.ts";
 import { REGIONS } from "../app/schemas/regions.ts";
+import { PUBLICATION_REGIONS } from "../app/schemas/publication-sets.ts";
 import { TOPICS } from "../app/schemas/topics.ts";
 import type { Lang } from "../app/i18n/index.ts";
 import { builder } from "./builder.ts";
@@ -40,6 +41,10 @@ export const SpeakerGender = builder.enumType("SpeakerGender", {
 export const toLang = (l: "EN" | "FR" | "ES"): Lang => l.toLowerCase() as Lang;
 export const toLangOrUndefined = (l: "EN" | "FR" | "ES" | null | undefined): Lang | undefined => (l ? toLang(l) : undefined);
 
-// Publications and subscriptions share one topic list and the directory's regions (app/schemas/topics.ts, regions.ts).
+// Shared by publications and subscriptions: one fixed list (docs/decisions/0017-publications.md).
 export const Topic = builder.enumType("Topic", { values: TOPICS });
+export const Region = builder.enumType("Region", {
+  description: "UN M49 continental regions, plus GLOBAL for work that covers the world.",
+  values: PUBLICATION_REGIONS,
+});
 export const PartnerRegion = builder.enumType("PartnerRegion", { description: "UN M49 continental region of a partner's country.", values: REGIONS });

@@ -8,6 +8,7 @@ import "./webinar-invitations.ts";
 import "./admin.ts";
 import "./dialogues.ts";
 import "./sends.ts";
+import "./publications.ts";
 
 export const schema = builder.toSchema();
 

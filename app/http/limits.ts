@@ -1,8 +1,14 @@
 /** Request body limits: a GraphQL document never needs more than a few KB; forms carry at most a webinar. */
 export const GRAPHQL_BODY_LIMIT = 100 * 1024;
 export const FORM_BODY_LIMIT = 1024 * 1024;
+/** Documents up to 25 MB; an upload form posts to a path ending in /upload and carries a few fields besides. */
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+export const UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 256 * 1024;
 
-export const bodyLimitFor = (pathname: string) => (pathname === "/graphql" ? GRAPHQL_BODY_LIMIT : FORM_BODY_LIMIT);
+export const isUploadPath = (pathname: string) => /^\/[^?#]*\/upload$/.test(pathname);
+
+export const bodyLimitFor = (pathname: string) =>
+  pathname === "/graphql" ? GRAPHQL_BODY_LIMIT : isUploadPath(pathname) ? UPLOAD_BODY_LIMIT : FORM_BODY_LIMIT;
 
 /** "too large" when the declared length exceeds the limit; "unknown" when no length is declared. */
 export function declaredLengthVerdict(contentLength: string | null, limit: number): "ok" | "too_large" | "unknown" | "invalid" {

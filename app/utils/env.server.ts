@@ -53,6 +53,8 @@ const schema = z.object({
   EMAIL_WEBHOOK_SECRET: z.string().min(24, { message: "must be at least 24 characters" }).optional(),
   // The mailto: address in List-Unsubscribe (requests are handled by whoever reads it); default: MAIL_FROM's address.
   LIST_UNSUBSCRIBE_MAILTO: z.string().email({ message: "must be an email address" }).optional(),
+  // Where uploaded documents live: "disk" (DATA_DIR/files) or "database" (shared by every process on PostgreSQL).
+  FILE_STORE: z.enum(["disk", "database"], { message: "must be disk or database" }).default("disk"),
   // Run the outbox worker inside the web process (default: yes on the embedded database, no on PostgreSQL).
   RUN_WORKER: z.enum(["0", "1"]).optional(),
 });
@@ -80,6 +82,10 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = result.data;
+  if (e.FILE_STORE === "database" && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL ?? "")) {
+    // The embedded database has one process: its files directory already serves everyone.
+    throw new EnvError("Invalid configuration:\n  FILE_STORE: database needs DATABASE_URL=postgres://… (the embedded database keeps files on disk)");
+  }
   // The data directory holds the database, the session secret and every mail sent: its owner only.
   ensurePrivateDir(e.DATA_DIR);
   return {
