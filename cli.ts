@@ -17,6 +17,9 @@ import { purgeExpiredSignUps } from "./app/services/subscriptions/subscriptions.
 import fs from "node:fs";
 import path from "node:path";
 import { seed } from "./prisma/seed.ts";
+import { runScheduledDigests, sendDigestNow } from "./app/services/sends/digests.server.ts";
+import { describeProgress } from "./app/services/sends/describe.ts";
+import { sendsProgress } from "./app/services/sends/sends.server.ts";
 
 const USAGE = `Usage: npm run cli -- <command>
   migrate                                         apply pending database migrations
@@ -29,9 +32,11 @@ const USAGE = `Usage: npm run cli -- <command>
   mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)
   dialogues:digest --frequency daily|weekly       queue dialogue digests now for every member on that frequency
   suppression:import FILE                         add addresses (one a line, or CSV) to the marketing suppression list
-  subscribers:purge                               delete unconfirmed sign-ups whose confirmation link expired`;
+  subscribers:purge                               delete unconfirmed sign-ups whose confirmation link expired
+  digest:send --frequency weekly|monthly [--follow]  compose and queue a digest now, printing progress
+  sends [--follow]                                progress of recent sends (count / total / rate, estimated finish)`;
 
-type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string; revoke?: boolean; args: string[] };
+type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string; revoke?: boolean; follow?: boolean; args: string[] };
 
 const commands: Record<string, (flags: Flags) => Promise<void>> = {
   async migrate() {
@@ -95,10 +100,26 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     const { deleted, reverted } = await purgeExpiredSignUps();
     console.log(`Expired sign-ups: ${deleted} deleted, ${reverted} returned to unsubscribed.`);
   },
+  async "digest:send"(flags) {
+    const frequency = flags.frequency?.toUpperCase();
+    if (frequency !== "WEEKLY" && frequency !== "MONTHLY") throw new UsageError("--frequency must be weekly or monthly");
+    const send = await sendDigestNow(frequency, {
+      onProgress: (p) => console.log(`composed ${p.considered} / ${p.total} readers, ${p.queued} digests queued, ${p.ratePerSecond.toFixed(0)} readers/s`),
+    });
+    console.log(`Send ${send.id}: ${send.enqueued} digests queued for ${send.total} readers due; the worker delivers them.`);
+    if (flags.follow) await followSends([send.id]);
+  },
+  async sends(flags) {
+    const rows = await sendsProgress(prisma(), { take: 10 });
+    if (!rows.length) console.log("No sends yet.");
+    for (const p of rows) console.log(describeProgress(p));
+    if (flags.follow) await followSends(rows.filter((p) => p.status !== "DONE").map((p) => p.id));
+  },
   async worker(flags) {
     registerJob("webinar-reminders", queueWebinarReminders);
     registerJob("dialogue-digests", queueDialogueDigests);
     registerJob("subscription-purge", (now) => purgeExpiredSignUps(now));
+    registerJob("digests", runScheduledDigests, { background: true });
     if (flags.once) {
       const result = await runWorkerOnce();
       console.log(JSON.stringify(result));
@@ -114,6 +135,16 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
   },
 };
 
+/** Prints the progress of unfinished sends every few seconds until they are done (Ctrl+C stops watching only). */
+async function followSends(ids: string[]) {
+  while (ids.length) {
+    await new Promise((r) => setTimeout(r, 3000));
+    const rows = await sendsProgress(prisma(), { ids });
+    for (const p of rows) console.log(describeProgress(p));
+    ids = rows.filter((p) => p.status !== "DONE").map((p) => p.id);
+  }
+}
+
 class UsageError extends Error {}
 
 async function main() {
@@ -126,7 +157,15 @@ async function main() {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, once: { type: "boolean" }, frequency: { type: "string" }, revoke: { type: "boolean" } },
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      role: { type: "string" },
+      once: { type: "boolean" },
+      frequency: { type: "string" },
+      revoke: { type: "boolean" },
+      follow: { type: "boolean" },
+    },
     strict: true,
   });
   env();

@@ -12,6 +12,7 @@ import { migrate } from "./app/utils/migrate.server.ts";
 import { purgeExpiredSignUps } from "./app/services/subscriptions/subscriptions.server.ts";
 import { registerJob, startWorker } from "./emails/worker.ts";
 import { queueDialogueDigests } from "./app/services/dialogues/notifications.server.ts";
+import { runScheduledDigests } from "./app/services/sends/digests.server.ts";
 import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
 import { seedIfEmpty } from "./prisma/seed.ts";
 
@@ -35,6 +36,7 @@ async function main() {
   registerJob("webinar-reminders", queueWebinarReminders);
   registerJob("dialogue-digests", queueDialogueDigests);
   registerJob("subscription-purge", (now) => purgeExpiredSignUps(now));
+  registerJob("digests", runScheduledDigests, { background: true });
   const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
 
   // Express serves files (long-lived cache headers); every other request goes straight to the Fetch-API front

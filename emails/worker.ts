@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
 import os from "node:os";
-import type { OutboxMessage } from "../app/generated/prisma/client.ts";
-import { prisma } from "../app/utils/db.server.ts";
+import { Prisma, type OutboxMessage } from "../app/generated/prisma/client.ts";
+import { prisma, type Client } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
+import { BodyCache } from "./mail-bodies.ts";
 import { purgeExpiredMail } from "./retention.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import { createTransport, type Transport } from "./transport.ts";
@@ -41,24 +42,59 @@ export async function releaseExpiredLeases(now: Date) {
     )`;
 }
 
+/** Bulk messages claimed in the rolling window that the daily cap covers (buckets are whole minutes). */
+export const DAY_MS = 24 * 3600_000;
+export async function bulkUsedSince(db: Client, now: Date) {
+  const rows = await db.$queryRaw<{ used: number }[]>`
+    SELECT coalesce(sum(count), 0)::int AS used FROM "BulkMailUsage" WHERE minute > ${new Date(now.getTime() - DAY_MS - 60_000)}`;
+  return rows[0]?.used ?? 0;
+}
+
 /**
  * Atomically leases due messages to one worker, transactional before bulk, then oldest due first (the order of
- * the (status, priority, nextAttemptAt) index). SKIP LOCKED lets several workers claim disjoint batches.
+ * the (status, priority, nextAttemptAt) index). SKIP LOCKED lets several workers claim disjoint batches. The same
+ * statement adds the bulk messages it claimed to this minute's usage (the daily cap's window, the shown rate).
  */
-export async function claimDue(workerId: string, opts: { now?: Date; batchSize?: number; leaseMs?: number } = {}) {
+async function claimRows(db: Client, workerId: string, now: Date, until: Date, limit: number, only?: "TRANSACTIONAL" | "BULK") {
+  const onlyTransactional = only ? Prisma.sql`AND priority = ${only}::"MailPriority"` : Prisma.empty;
+  return db.$queryRaw<OutboxMessage[]>`
+    WITH claimed AS (
+      UPDATE "OutboxMessage" SET status = 'SENDING'::"OutboxStatus", "lockedBy" = ${workerId}, "lockedUntil" = ${until}
+      WHERE id IN (
+        SELECT id FROM "OutboxMessage"
+        WHERE status = 'PENDING'::"OutboxStatus" AND "nextAttemptAt" <= ${now} ${onlyTransactional}
+        ORDER BY priority, "nextAttemptAt"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING *
+    ), usage AS (
+      INSERT INTO "BulkMailUsage" (minute, count)
+      SELECT date_trunc('minute', ${now}::timestamp(3)), count(*)::int FROM claimed WHERE priority = 'BULK'::"MailPriority" HAVING count(*) > 0
+      ON CONFLICT (minute) DO UPDATE SET count = "BulkMailUsage".count + EXCLUDED.count
+    )
+    SELECT * FROM claimed`;
+}
+
+const CAP_LOCK = 190_019;
+
+export async function claimDue(workerId: string, opts: { now?: Date; batchSize?: number; leaseMs?: number; dailyCap?: number } = {}) {
   const now = opts.now ?? new Date();
   const until = new Date(now.getTime() + (opts.leaseMs ?? LEASE_MS));
+  const batchSize = opts.batchSize ?? MAX_BATCH;
+  const cap = opts.dailyCap ?? env().MAIL_DAILY_CAP;
   await releaseExpiredLeases(now);
-  const rows = await prisma().$queryRaw<OutboxMessage[]>`
-    UPDATE "OutboxMessage" SET status = 'SENDING'::"OutboxStatus", "lockedBy" = ${workerId}, "lockedUntil" = ${until}
-    WHERE id IN (
-      SELECT id FROM "OutboxMessage"
-      WHERE status = 'PENDING'::"OutboxStatus" AND "nextAttemptAt" <= ${now}
-      ORDER BY priority, "nextAttemptAt"
-      LIMIT ${opts.batchSize ?? MAX_BATCH}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING *`;
+  const rows =
+    cap > 0
+      ? // Workers take turns under one lock so together they never claim more bulk mail than the window allows.
+        await prisma().$transaction(async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CAP_LOCK})`;
+          const allowance = cap - (await bulkUsedSince(tx, now));
+          const transactional = await claimRows(tx, workerId, now, until, batchSize, "TRANSACTIONAL");
+          const room = Math.min(batchSize - transactional.length, allowance);
+          return room > 0 ? [...transactional, ...(await claimRows(tx, workerId, now, until, room, "BULK"))] : transactional;
+        })
+      : await claimRows(prisma(), workerId, now, until, batchSize);
   // RETURNING has no order; send in claim order.
   return rows.sort(
     (a, b) => Number(a.priority === "BULK") - Number(b.priority === "BULK") || a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime(),
@@ -72,14 +108,12 @@ function isPermanent(error: unknown) {
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
 
-async function attempt(message: OutboxMessage, transport: Transport): Promise<Outcome> {
+async function attempt(message: OutboxMessage, transport: Transport, bodies: BodyCache): Promise<Outcome> {
   try {
     await transport.send({
       from: env().MAIL_FROM,
       to: message.toAddress,
-      subject: message.subject,
-      html: message.html,
-      text: message.text,
+      ...bodies.content(message),
       messageId: message.messageId,
       ...(message.headers ? { headers: message.headers as Record<string, string> } : {}),
       ...(message.icalContent ? { icalEvent: { method: message.icalMethod ?? "REQUEST", content: message.icalContent } } : {}),
@@ -91,14 +125,15 @@ async function attempt(message: OutboxMessage, transport: Transport): Promise<Ou
 }
 
 /** Sends a batch with at most `inFlight` messages on the wire, each waiting for a token of the shared rate. */
-async function sendBatch(batch: OutboxMessage[], transport: Transport, bucket: TokenBucket, inFlight: number) {
+async function sendBatch(batch: OutboxMessage[], transport: Transport, bucket: TokenBucket, inFlight: number, bodies: BodyCache) {
   const outcomes: Outcome[] = new Array(batch.length);
+  await bodies.load(prisma(), batch);
   let next = 0;
   const lane = async () => {
     while (next < batch.length) {
       const i = next++;
       await bucket.take();
-      outcomes[i] = await attempt(batch[i], transport);
+      outcomes[i] = await attempt(batch[i], transport, bodies);
     }
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, batch.length) }, lane));
@@ -117,7 +152,11 @@ export interface DeliveryResult {
  */
 async function record(batch: OutboxMessage[], outcomes: Outcome[], workerId: string, now: Date, result: DeliveryResult) {
   const sent = batch.filter((_, i) => outcomes[i].ok).map((m) => m.id);
-  if (sent.length) {
+  const ofSends = batch.some((m) => m.sendId);
+  if (sent.length && ofSends) {
+    await recordSendOutcome(sent, workerId, { status: "SENT", sentAt: new Date() });
+    result.sent += sent.length;
+  } else if (sent.length) {
     await prisma().outboxMessage.updateMany({
       where: { id: { in: sent }, lockedBy: workerId },
       data: { status: "SENT", sentAt: new Date(), attempts: { increment: 1 }, lockedBy: null, lockedUntil: null, lastError: null },
@@ -138,6 +177,10 @@ async function record(batch: OutboxMessage[], outcomes: Outcome[], workerId: str
     result[failed ? "failed" : "retried"] += 1;
   });
   for (const g of groups.values()) {
+    if (g.failed && ofSends) {
+      await recordSendOutcome(g.ids, workerId, { status: "FAILED", attempts: g.attempts, lastError: g.lastError });
+      continue;
+    }
     await prisma().outboxMessage.updateMany({
       where: { id: { in: g.ids }, lockedBy: workerId },
       data: {
@@ -150,6 +193,37 @@ async function record(batch: OutboxMessage[], outcomes: Outcome[], workerId: str
       },
     });
   }
+}
+
+/**
+ * Final outcomes of messages that belong to sends: the rows and their sends' aggregate counts change in one
+ * statement, so a crash can never count a message twice or not at all. A send is finished when everything it
+ * queued has an outcome.
+ */
+async function recordSendOutcome(
+  ids: string[],
+  workerId: string,
+  outcome: { status: "SENT"; sentAt: Date } | { status: "FAILED"; attempts: number; lastError: string },
+) {
+  const now = new Date();
+  const set =
+    outcome.status === "SENT"
+      ? Prisma.sql`status = 'SENT'::"OutboxStatus", "sentAt" = ${outcome.sentAt}, attempts = attempts + 1, "lastError" = NULL`
+      : Prisma.sql`status = 'FAILED'::"OutboxStatus", attempts = ${outcome.attempts}, "lastError" = ${outcome.lastError}`;
+  const counter = outcome.status === "SENT" ? Prisma.sql`sent` : Prisma.sql`failed`;
+  const sentTimes =
+    outcome.status === "SENT" ? Prisma.sql`, "firstSentAt" = coalesce(s."firstSentAt", ${now}), "lastSentAt" = ${now}` : Prisma.empty;
+  await prisma().$executeRaw`
+    WITH done AS (
+      UPDATE "OutboxMessage" SET ${set}, "lockedBy" = NULL, "lockedUntil" = NULL
+      WHERE id = ANY(${ids}::text[]) AND "lockedBy" = ${workerId}
+      RETURNING "sendId"
+    ), per AS (
+      SELECT "sendId", count(*)::int AS n FROM done WHERE "sendId" IS NOT NULL GROUP BY "sendId"
+    )
+    UPDATE "BulkSend" s SET ${counter} = s.${counter} + per.n ${sentTimes},
+      "finishedAt" = CASE WHEN s.status = 'QUEUED'::"BulkSendStatus" AND s.sent + s.failed + per.n >= s.enqueued THEN coalesce(s."finishedAt", ${now}) ELSE s."finishedAt" END
+    FROM per WHERE s.id = per."sendId"`;
 }
 
 /** Hands back a claimed batch that will not be sent now (the worker is stopping or the server is refusing). */
@@ -170,6 +244,10 @@ export interface DeliveryOptions {
   batchSize?: number;
   inFlight?: number;
   leaseMs?: number;
+  /** Shared bodies of bulk mail, kept for the life of a worker. */
+  bodies?: BodyCache;
+  /** Bulk messages per rolling 24 hours (default MAIL_DAILY_CAP; 0: none). */
+  dailyCap?: number;
   /** Stop claiming: the batch on the wire finishes and is recorded, a prefetched one is handed back. */
   signal?: AbortSignal;
   /** Observers for tests and the benchmark; `startedAt` is performance.now() when the claim query was sent. */
@@ -189,10 +267,11 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
   const bucket = opts.bucket ?? new TokenBucket(config.MAIL_RATE_PER_SECOND);
   const inFlight = opts.inFlight ?? inFlightFor(config.MAIL_CONNECTIONS);
   const batchSize = opts.batchSize ?? batchSizeFor(bucket.ratePerSecond, inFlight);
+  const bodies = opts.bodies ?? new BodyCache();
   const result: DeliveryResult = { sent: 0, retried: 0, failed: 0 };
   const claim = async () => {
     const startedAt = performance.now();
-    const batch = await claimDue(workerId, { now: opts.now, batchSize, leaseMs: opts.leaseMs });
+    const batch = await claimDue(workerId, { now: opts.now, batchSize, leaseMs: opts.leaseMs, dailyCap: opts.dailyCap });
     if (batch.length) opts.onClaim?.(batch, startedAt);
     return batch;
   };
@@ -200,7 +279,7 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
     let batch = await claim();
     while (batch.length) {
       const now = opts.now ?? new Date();
-      const sending = sendBatch(batch, transport, bucket, inFlight);
+      const sending = sendBatch(batch, transport, bucket, inFlight, bodies);
       const more = batch.length === batchSize && !opts.signal?.aborted;
       // The next batch is leased while this one is on the wire; a failure there surfaces after recording.
       const prefetch = more ? claim().then((b) => ({ b }), (error: unknown) => ({ error })) : Promise.resolve({ b: [] as OutboxMessage[] });
@@ -225,10 +304,31 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
 
 type Job = (now: Date) => Promise<unknown>;
 const jobs = new Map<string, Job>();
+const backgroundJobs = new Map<string, { job: Job; running: Promise<unknown> | null }>();
 
 /** Periodic work that produces mail (e.g. reminders); jobs must be idempotent, as every worker runs them. */
-export function registerJob(name: string, job: Job) {
-  jobs.set(name, job);
+export function registerJob(name: string, job: Job, opts: { background?: boolean } = {}) {
+  if (opts.background) backgroundJobs.set(name, { job, running: null });
+  else jobs.set(name, job);
+}
+
+/**
+ * Long jobs (composing a 100,000-reader digest) run beside delivery, not before it: the worker keeps sending
+ * sign-in links while a digest is being queued. One run of each at a time per process.
+ */
+function startBackgroundJobs(now: Date) {
+  for (const [name, entry] of backgroundJobs) {
+    if (entry.running) continue;
+    entry.running = entry
+      .job(now)
+      .catch((error) => console.error(`[worker] ${name}: ${(error as Error).message}`))
+      .finally(() => (entry.running = null));
+  }
+}
+
+/** Waits for background jobs of this process (tests, and a worker that is stopping). */
+export async function backgroundJobsSettled() {
+  await Promise.all([...backgroundJobs.values()].map((e) => e.running));
 }
 
 const defaultWorkerId = () => `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
@@ -239,6 +339,7 @@ const RETENTION_EVERY_MS = 3600_000;
 export async function runWorkerOnce(opts: Omit<DeliveryOptions, "now"> = {}) {
   const now = new Date();
   for (const job of jobs.values()) await job(now);
+  startBackgroundJobs(now);
   if (now.getTime() - lastRetention >= RETENTION_EVERY_MS) {
     lastRetention = now.getTime();
     await purgeExpiredMail(now);
@@ -254,11 +355,12 @@ export function startWorker(opts: { workerId?: string; intervalMs?: number } = {
   const workerId = opts.workerId ?? defaultWorkerId();
   const transport = createTransport();
   const bucket = new TokenBucket(env().MAIL_RATE_PER_SECOND);
+  const bodies = new BodyCache();
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = runWorkerOnce({ workerId, transport, bucket, signal: stopping.signal })
+    running = runWorkerOnce({ workerId, transport, bucket, bodies, signal: stopping.signal })
       .catch((error) => console.error(`[worker] ${(error as Error).message}`))
       .finally(() => {
         if (!stopping.signal.aborted) timer = setTimeout(tick, opts.intervalMs ?? 2000);
@@ -270,6 +372,7 @@ export function startWorker(opts: { workerId?: string; intervalMs?: number } = {
       stopping.abort();
       clearTimeout(timer);
       await running;
+      await backgroundJobsSettled();
       transport.close();
     },
   };

@@ -12,6 +12,7 @@ import "./dialogue-sessions.ts";
 import "./dialogue-documents.ts";
 import "./dialogue-activity.ts";
 import "./insights.ts";
+import "./sends.ts";
 import "./publications.ts";
 import "./subscriptions.ts";
 

@@ -7,6 +7,7 @@ import { common } from "../i18n/ui/common.ts";
 import { countryName } from "../schemas/countries.ts";
 import { likelyDuplicates, listPendingPartners } from "../services/partners.server.ts";
 import { partnerStaffUi } from "../i18n/ui/partner-staff.ts";
+import { sendsUi } from "../i18n/ui/sends.ts";
 import { can } from "../services/policy.server.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
@@ -39,6 +40,7 @@ export default function Admin() {
   const tc = useT(common);
   const ts = useT(partnerStaffUi);
   const tr = useT(requestsUi);
+  const tsend = useT(sendsUi);
   const lang = useLang();
   const { pending, admin } = useLoaderData<typeof loader>();
   return (
@@ -52,6 +54,9 @@ export default function Admin() {
           <Link to="/admin/audit">{t("audit_title")}</Link> · <Link to="/admin/mail">{t("mail_title")}</Link>
         </p>
       ) : null}
+      <p>
+        <Link to="/admin/sends">{tsend("title")}</Link>
+      </p>
       <h2>{t("pending_title")}</h2>
       {pending.length === 0 ? <p>{t("none_pending")}</p> : null}
       <ul className="cards">

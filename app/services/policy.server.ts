@@ -44,6 +44,7 @@ export type Action =
   | { do: "apiToken.manage" }
   | { do: "audit.view" }
   | { do: "mail.view" }
+  | { do: "send.manage" }
   | { do: "account.manage" }
   | { do: "webinar.manage" }
   | { do: "webinar.exportRegistrations" }

@@ -1,0 +1,76 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { formatDateTime } from "../i18n/index.ts";
+import { sendsUi } from "../i18n/ui/sends.ts";
+import { listSends } from "../services/sends/sends.server.ts";
+import { env } from "../utils/env.server.ts";
+import { orErrorPage } from "../utils/forms.server.ts";
+import { useLang, useT } from "../utils/i18n.ts";
+import { titled } from "../utils/meta.ts";
+import { requireSignedIn } from "../utils/request.server.ts";
+
+export const meta = titled("sends");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireSignedIn(request);
+  const sends = await orErrorPage(() => listSends(actor), request);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    rate: env().MAIL_RATE_PER_SECOND,
+    cap: env().MAIL_DAILY_CAP,
+    sends: sends.map((s) => ({ ...s, startedAt: iso(s.startedAt)!, finishedAt: iso(s.finishedAt), estimatedFinish: iso(s.estimatedFinish) })),
+  };
+}
+
+export default function Sends() {
+  const t = useT(sendsUi);
+  const lang = useLang();
+  const { sends, rate, cap } = useLoaderData<typeof loader>();
+  const when = (iso: string | null) => (iso ? formatDateTime(new Date(iso), lang) : t("unknown"));
+  return (
+    <section>
+      <h1>{t("title")}</h1>
+      <p>{t("intro")}</p>
+      <p className="meta">
+        {t("settings", { rate: rate > 0 ? t("per_second", { n: rate }) : t("unlimited"), cap: cap > 0 ? t("cap", { n: cap }) : t("no_cap") })}{" "}
+        <a href="/admin/sends">{t("refresh")}</a>
+      </p>
+      {sends.length === 0 ? (
+        <p>{t("none")}</p>
+      ) : (
+        <table className="sends">
+          <thead>
+            <tr>
+              <th scope="col">{t("kind")}</th>
+              <th scope="col">{t("status")}</th>
+              <th scope="col">{t("progress")}</th>
+              <th scope="col">{t("rate")}</th>
+              <th scope="col">{t("finish")}</th>
+              <th scope="col">{t("counts")}</th>
+              <th scope="col">{t("started")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sends.map((s) => (
+              <tr key={s.id} data-send={s.id}>
+                <td data-label={t("kind")}>{t(s.kind)}</td>
+                <td data-label={t("status")}>{t(s.status)}</td>
+                <td data-label={t("progress")}>
+                  <progress max={Math.max(1, s.enqueued)} value={s.sent + s.failed} />{" "}
+                  {t("of", { done: s.sent + s.failed, total: s.enqueued })}
+                  <div className="meta">{t("considered", { n: s.total })}</div>
+                </td>
+                <td data-label={t("rate")}>{s.status === "SENDING" ? t("per_s", { n: s.ratePerSecond.toFixed(1) }) : "—"}</td>
+                <td data-label={t("finish")}>{s.status === "DONE" ? when(s.finishedAt) : when(s.estimatedFinish)}</td>
+                <td data-label={t("counts")}>
+                  {s.sent} · {s.failed} · {s.bounced} · {s.delivered}
+                </td>
+                <td data-label={t("started")}>{when(s.startedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
