@@ -84,10 +84,29 @@ ALTER TABLE "PublicationDialogue" ADD CONSTRAINT "PublicationDialogue_dialogueId
 
 
 -- Closed sets kept as text arrays (the driver adapters cannot filter enum arrays): the database still refuses
--- a value outside them.
-ALTER TABLE "Publication" ADD CONSTRAINT "Publication_topics_check" CHECK ("topics" <@ ARRAY['LABOUR_MIGRATION', 'DISPLACEMENT', 'CARE_WORK', 'REMITTANCES', 'TRAFFICKING', 'CLIMATE_MOBILITY', 'DATA_AND_STATISTICS', 'POLICY_AND_GOVERNANCE']::TEXT[]);
-ALTER TABLE "Publication" ADD CONSTRAINT "Publication_regions_check" CHECK ("regions" <@ ARRAY['AFRICA', 'AMERICAS', 'ASIA', 'EUROPE', 'OCEANIA', 'GLOBAL']::TEXT[]);
-ALTER TABLE "Publication" ADD CONSTRAINT "Publication_audienceSectors_check" CHECK ("audienceSectors" <@ ARRAY['RESEARCH', 'GOVERNMENT', 'IGO', 'NGO', 'PRIVATE', 'OTHER']::TEXT[]);
+-- a value outside them. A trigger rather than a CHECK constraint: Prisma's schema engine cannot read array CHECKs.
+CREATE FUNCTION "genmig_closed_text_arrays"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  i int := 0;
+  vals text[];
+BEGIN
+  -- Arguments come in pairs: a column name, then its allowed values separated by commas.
+  WHILE i < TG_NARGS LOOP
+    SELECT coalesce(array_agg(v), '{}') INTO vals
+      FROM jsonb_array_elements_text(coalesce(to_jsonb(NEW) -> TG_ARGV[i], '[]'::jsonb)) AS v;
+    IF NOT vals <@ string_to_array(TG_ARGV[i + 1], ',') THEN
+      RAISE EXCEPTION 'new row for relation "%" violates check constraint "%_%_check"', TG_TABLE_NAME, TG_TABLE_NAME, TG_ARGV[i]
+        USING ERRCODE = '23514';
+    END IF;
+    i := i + 2;
+  END LOOP;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER "Publication_closed_sets" BEFORE INSERT OR UPDATE ON "Publication" FOR EACH ROW EXECUTE FUNCTION "genmig_closed_text_arrays"(
+  'topics', 'LABOUR_MIGRATION,DISPLACEMENT,CARE_WORK,REMITTANCES,TRAFFICKING,CLIMATE_MOBILITY,DATA_AND_STATISTICS,POLICY_AND_GOVERNANCE',
+  'regions', 'AFRICA,AMERICAS,ASIA,EUROPE,OCEANIA,GLOBAL',
+  'audienceSectors', 'RESEARCH,GOVERNMENT,IGO,NGO,PRIVATE,OTHER');
 
 -- Public publications appear on anonymous cached pages (list, page, home): changes drop those caches (ADR 0009).
 CREATE TRIGGER "Publication_public_content" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "Publication"
