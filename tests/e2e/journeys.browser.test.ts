@@ -14,7 +14,7 @@ beforeAll(async () => {
   const list = await fetch(`${hub.base}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: "{ webinars(first: 10) { edges { node { id audience } } } }" }),
+    body: JSON.stringify({ query: "{ webinars(first: 10, when: UPCOMING) { edges { node { id audience } } } }" }),
   });
   for (const { node } of ((await list.json()) as { data: { webinars: { edges: { node: { id: string; audience: string } }[] } } }).data.webinars.edges) {
     webinars[node.audience] ??= node.id;

@@ -5,6 +5,8 @@ import { insightsUi } from "../../i18n/ui/insights.ts";
 import { AppError } from "../errors.ts";
 import { can, type Actor } from "../policy.server.ts";
 import { extraTables } from "./extra-tables.server.ts";
+// Sources of more counts register themselves on import.
+import "../requests/insights-table.server.ts";
 import { BREAKDOWNS, PANEL_CATEGORIES, participationStats, SCOPE_KINDS, scopeChoices, speakerBalance, type Breakdown, type Scope, type ScopeKind, type Stage } from "./participation.server.ts";
 import { label, suppress, valueOf, type Cell } from "./suppression.ts";
 

@@ -93,7 +93,8 @@ BEGIN
   -- Arguments come in pairs: a column name, then its allowed values separated by commas.
   WHILE i < TG_NARGS LOOP
     SELECT coalesce(array_agg(v), '{}') INTO vals
-      FROM jsonb_array_elements_text(coalesce(to_jsonb(NEW) -> TG_ARGV[i], '[]'::jsonb)) AS v;
+      FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(to_jsonb(NEW) -> TG_ARGV[i]) = 'array'
+        THEN to_jsonb(NEW) -> TG_ARGV[i] ELSE '[]'::jsonb END) AS v;
     IF NOT vals <@ string_to_array(TG_ARGV[i + 1], ',') THEN
       RAISE EXCEPTION 'new row for relation "%" violates check constraint "%_%_check"', TG_TABLE_NAME, TG_TABLE_NAME, TG_ARGV[i]
         USING ERRCODE = '23514';
