@@ -126,7 +126,7 @@ const EventSupportInput = builder.inputType("EventSupportInput", {
     purpose: t.string({ required: true }),
     startsOn: t.field({ type: "DateTime", required: true, description: "First day (the date part is used)." }),
     endsOn: t.field({ type: "DateTime", description: "Last day, when the event lasts several days." }),
-    audience: t.string({ required: true }),
+    audience: t.string({ required: true, description: "Free text: who the event is for (e.g. \"labour ministry officials in West Africa\"). An open set, unlike WebinarAudience." }),
     languages: t.field({ type: [Language], required: true }),
     supportKinds: t.field({ type: [SupportKind], required: true }),
     language: t.field({ type: Language, description: "Language for the mail about this request; defaults to your profile's, else English." }),
