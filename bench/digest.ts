@@ -45,7 +45,7 @@ process.env.MAIL_CONNECTIONS = String(CONNECTIONS);
 process.env.MAIL_RATE_PER_SECOND = "0";
 process.env.MAIL_DAILY_CAP = "0";
 
-const sinkProcess = fork(fileURLToPath(new URL("./digest-sink.ts", import.meta.url)), [], { execArgv: process.execArgv });
+const sinkProcess = fork(fileURLToPath(new URL("./sink-process.ts", import.meta.url)), [], { execArgv: process.execArgv });
 const sinkPort = await new Promise<number>((resolve) => sinkProcess.once("message", (m: { port: number }) => resolve(m.port)));
 const sinkCounts = () =>
   new Promise<{ received: number; distinct: number }>((resolve) => {
