@@ -101,6 +101,16 @@ describe("list pages paginate with plain links, in the reader's language", () =>
     expect((await (await signInAs(new Client(), staffEmail)).get("/admin/audit")).status).toBe(403);
   });
 
+  it("/admin/audit shows times in the zone the reader picked, and names UTC otherwise", async () => {
+    await recordAudit(prisma(), await makeUser({ role: "STAFF" }), "zone.tested", { type: "Thing", id: "zoned" });
+    const admin = await signInAs(new Client(), adminEmail);
+    const utc = await (await admin.get("/admin/audit?action=zone.tested")).text();
+    expect(utc).toMatch(/:\d{2}( [AP]M)? UTC</);
+    admin.cookies.set("gmh_tz", "Asia%2FManila");
+    const manila = await (await admin.get("/admin/audit?action=zone.tested")).text();
+    expect(manila).toMatch(/:\d{2}( [AP]M)? GMT\+8</);
+  });
+
   it("the staff registrations table pages by 50, filters by status, and saves attendance for the shown rows only", async () => {
     const staff = await makeUser({ role: "STAFF" });
     const start = new Date(Date.now() - 3 * HOUR);

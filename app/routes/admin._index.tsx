@@ -13,6 +13,7 @@ import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
 import { titled } from "../utils/meta.ts";
+import { readerZone } from "../utils/reader-zone.server.ts";
 
 export const meta = titled("admin");
 
@@ -20,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await requireSignedIn(request);
   const pending = await orErrorPage(() => listPendingPartners(actor), request);
   return {
+    zone: await readerZone(request, actor),
     admin: can(actor, { do: "audit.view" }),
     pending: await Promise.all(pending.map(async (p) => ({
       id: p.id,
@@ -42,7 +44,7 @@ export default function Admin() {
   const tr = useT(requestsUi);
   const tsend = useT(sendsUi);
   const lang = useLang();
-  const { pending, admin } = useLoaderData<typeof loader>();
+  const { pending, admin, zone } = useLoaderData<typeof loader>();
   return (
     <section>
       <h1>{t("admin_title")}</h1>
@@ -64,7 +66,7 @@ export default function Admin() {
           <li key={p.id}>
             <strong>{p.name}</strong>
             <div className="meta">
-              {tc(`sector_${p.sector}`)} · {p.country} · {formatDateTime(new Date(p.createdAt), lang)}
+              {tc(`sector_${p.sector}`)} · {p.country} · {formatDateTime(new Date(p.createdAt), lang, zone)}
             </div>
             <div className="meta">{p.focalPoint}</div>
             {p.website ? <div className="meta">{p.website}</div> : null}

@@ -11,6 +11,7 @@ import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
 import { titled } from "../utils/meta.ts";
+import { readerZone } from "../utils/reader-zone.server.ts";
 
 export const meta = titled("audit");
 
@@ -26,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     request,
   );
   return {
+    zone: await readerZone(request, actor),
     action,
     who,
     actions,
@@ -40,7 +42,7 @@ export default function Audit() {
   const tc = useT(common);
   const ta = useT(auditUi);
   const lang = useLang();
-  const { entries, pageInfo, total, action, who, actions } = useLoaderData<typeof loader>();
+  const { entries, pageInfo, total, action, who, actions, zone } = useLoaderData<typeof loader>();
   const known = (key: string): key is keyof typeof auditUi.en => key in auditUi.en;
   const label = (a: string) => (known(a) ? ta(a) : null);
   return (
@@ -73,7 +75,7 @@ export default function Audit() {
         <tbody>
           {entries.map((e) => (
             <tr key={e.id}>
-              <td data-label={t("when")}>{formatDateTime(new Date(e.at), lang)}</td>
+              <td data-label={t("when")}>{formatDateTime(new Date(e.at), lang, zone)}</td>
               <td data-label={t("who")}>
                 {e.who ?? t("system")}
                 {e.whoEmail ? <div className="meta">{e.whoEmail}</div> : null}

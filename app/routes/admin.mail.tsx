@@ -7,8 +7,8 @@ import { mailOverview, retryAllFailedMail, retryFailedMail } from "../services/m
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
-import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { titled } from "../utils/meta.ts";
+import { readerZone } from "../utils/reader-zone.server.ts";
 
 export const meta = titled("mail");
 
@@ -16,8 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const { stats, failed, mailbox } = await orErrorPage(() => mailOverview(actor), request);
   return {
-    // The reader's own zone (picked on the webinar pages), not UTC.
-    zone: viewerTimeZone(request).timeZone ?? "UTC",
+    zone: await readerZone(request, actor),
     stats,
     failed: failed.map((f) => ({ ...f, createdAt: f.createdAt.toISOString() })),
     mailbox,

@@ -12,6 +12,7 @@ import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { langOf, pageTitle } from "../utils/meta.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
+import { readerZone } from "../utils/reader-zone.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: pageTitle(langOf(matches), { text: data?.request.label ?? "" }) },
@@ -30,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, lang } = await staffContext(request);
   const r = await orErrorPage(() => getSupportRequest(actor, params.id!), request);
   return {
+    zone: await readerZone(request, actor),
     request: requestPageView(r, await conversationOf(actor, r), lang, { staff: true }),
     next: TRANSITIONS[r.status],
     staff: await listAssignableStaff(actor),
@@ -56,7 +58,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function StaffRequestPage() {
   const t = useT(requestsUi);
   const lang = useLang();
-  const { request: r, next, staff, schedulable } = useLoaderData<typeof loader>();
+  const { request: r, next, staff, schedulable, zone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const errors = failure?.fieldErrors;
@@ -93,7 +95,7 @@ export default function StaffRequestPage() {
           {r.notes.map((n) => (
             <li key={n.id}>
               <p className="meta">
-                {n.author ?? "—"} · {formatDateTime(new Date(n.at), lang)}
+                {n.author ?? "—"} · {formatDateTime(new Date(n.at), lang, zone)}
               </p>
               <p className="prewrap">{n.body}</p>
             </li>

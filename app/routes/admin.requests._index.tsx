@@ -15,6 +15,7 @@ import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { langOf, pageTitle } from "../utils/meta.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
+import { readerZone } from "../utils/reader-zone.server.ts";
 
 export const meta: MetaFunction = ({ matches }) => {
   const lang = langOf(matches);
@@ -51,6 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     request,
   );
   return {
+    zone: await readerZone(request, actor),
     filters: { status: status ?? "", type: type ?? "", region: region ?? "", assignee },
     staff: await listAssignableStaff(actor),
     rows: page.nodes.map((r) => ({
@@ -73,7 +75,7 @@ export default function RequestQueue() {
   const td = useT(directoryUi);
   const tc = useT(common);
   const lang = useLang();
-  const { filters, staff, rows, pageInfo, total } = useLoaderData<typeof loader>();
+  const { filters, staff, rows, pageInfo, total, zone } = useLoaderData<typeof loader>();
   const select = (name: keyof typeof filters, label: string, options: { value: string; label: string }[]) => (
     <span>
       <label htmlFor={`q-${name}`}>{label}</label>{" "}
@@ -124,7 +126,7 @@ export default function RequestQueue() {
                 </td>
                 <td data-label={t("col_region")}>{r.region && isRegion(r.region) ? td(`region_${r.region}`) : ""}</td>
                 <td data-label={t("col_assignee")}>{r.assignee ?? ""}</td>
-                <td data-label={t("col_received")}>{formatDateTime(new Date(r.createdAt), lang)}</td>
+                <td data-label={t("col_received")}>{formatDateTime(new Date(r.createdAt), lang, zone)}</td>
               </tr>
             ))}
           </tbody>

@@ -172,7 +172,7 @@ export default function PartnerPage() {
           </dd>
           {p.website ? (
             <>
-              <dt>{t("website")}</dt>
+              <dt>{t("website_heading")}</dt>
               <dd>
                 <a href={p.website} rel="noopener noreferrer">
                   {p.website}
@@ -182,7 +182,7 @@ export default function PartnerPage() {
           ) : null}
           {p.interests?.length ? (
             <>
-              <dt>{t("interests")}</dt>
+              <dt>{t("interests_heading")}</dt>
               <dd>{p.interests.join(", ")}</dd>
             </>
           ) : null}
