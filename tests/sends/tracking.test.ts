@@ -170,7 +170,7 @@ describe("aggregate mail tracking", () => {
     // Progress everywhere: totals, with the note that they are not people.
     const [progress] = await sendsProgress(prisma(), { ids: [send.id] });
     expect(progress).toMatchObject({ opens: 2, clicks: 1 });
-    expect(describeProgress(progress)).toContain("2 opens, 1 clicks (totals, not people)");
+    expect(describeProgress(progress)).toContain("2 opens, 1 click (totals, not people)");
     const page = await (await staff.get("/admin/sends")).text();
     expect(page).toContain(`data-opens="2" data-clicks="1"`);
     expect(page).toContain("totals, not people");
