@@ -20,6 +20,7 @@ import { seed } from "./prisma/seed.ts";
 import { runScheduledDigests, sendDigestNow } from "./app/services/sends/digests.server.ts";
 import { describeProgress } from "./app/services/sends/describe.ts";
 import { sendsProgress } from "./app/services/sends/sends.server.ts";
+import { applyMailTracking, trackingEnabled } from "./app/services/sends/tracking.server.ts";
 
 const USAGE = `Usage: npm run cli -- <command>
   migrate                                         apply pending database migrations
@@ -34,7 +35,8 @@ const USAGE = `Usage: npm run cli -- <command>
   suppression:import FILE                         add addresses (one a line, or CSV) to the marketing suppression list
   subscribers:purge                               delete unconfirmed sign-ups whose confirmation link expired
   digest:send --frequency weekly|monthly [--follow]  compose and queue a digest now, printing progress
-  sends [--follow]                                progress of recent sends (count / total / rate, estimated finish)`;
+  sends [--follow]                                progress of recent sends (count / total / rate, estimated finish)
+  mail:tracking [on|off]                          show or set aggregate open/click counting in bulk mail (off by default)`;
 
 type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string; revoke?: boolean; follow?: boolean; args: string[] };
 
@@ -114,6 +116,16 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     if (!rows.length) console.log("No sends yet.");
     for (const p of rows) console.log(describeProgress(p));
     if (flags.follow) await followSends(rows.filter((p) => p.status !== "DONE").map((p) => p.id));
+  },
+  async "mail:tracking"(flags) {
+    const [choice, ...extra] = flags.args;
+    if (extra.length || (choice !== undefined && choice !== "on" && choice !== "off")) throw new UsageError("Usage: npm run cli -- mail:tracking [on|off]");
+    if (choice === undefined) {
+      console.log(`Mail tracking is ${(await trackingEnabled()) ? "on" : "off"}.`);
+      return;
+    }
+    const { enabled, changed } = await applyMailTracking(ANONYMOUS, choice === "on");
+    console.log(`Mail tracking ${changed ? "is now" : "was already"} ${enabled ? "on: sends composed from now on count opens and clicks (totals only)" : "off"}.`);
   },
   async worker(flags) {
     registerJob("webinar-reminders", queueWebinarReminders);

@@ -1,5 +1,6 @@
 import { distributePublication, sendDistributionTest } from "../app/services/sends/distribution.server.ts";
 import { listSends, type SendProgress } from "../app/services/sends/sends.server.ts";
+import { mailTrackingSetting, setMailTracking } from "../app/services/sends/tracking.server.ts";
 import { builder } from "./builder.ts";
 import { Language, Region, Sector, Topic, toLang } from "./enums.ts";
 
@@ -20,6 +21,11 @@ const Send = builder.objectRef<SendProgress>("Send").implement({
     failed: t.exposeInt("failed", { description: "Refused permanently, or out of retries." }),
     bounced: t.exposeInt("bounced", { description: "Reported bounced afterwards by the provider's webhook." }),
     delivered: t.exposeInt("delivered", { description: "Sent and not bounced." }),
+    opens: t.exposeInt("opens", {
+      nullable: true,
+      description: "Tracking-image loads: a total, not people (blocked images count none, prefetching counts some). Null when the send was not tracked.",
+    }),
+    clicks: t.exposeInt("clicks", { nullable: true, description: "Link clicks: a total, not people. Null when the send was not tracked." }),
     pending: t.exposeInt("pending"),
     ratePerSecond: t.exposeFloat("ratePerSecond", { description: "Bulk messages per second over the last minutes (all sends), else the configured rate." }),
     startedAt: t.expose("startedAt", { type: "DateTime" }),
@@ -42,6 +48,10 @@ const DistributionSegmentInput = builder.inputType("DistributionSegmentInput", {
 });
 
 builder.queryFields((t) => ({
+  mailTracking: t.boolean({
+    description: "Whether sends composed from now on count opens and clicks (aggregate only). Research team only.",
+    resolve: (_r, _a, ctx) => mailTrackingSetting(ctx.actor),
+  }),
   sends: t.field({
     type: [Send],
     description: "The 50 most recent sends with progress and estimated finish. Research team only.",
@@ -52,6 +62,11 @@ builder.queryFields((t) => ({
 const progress = async (actor: Parameters<typeof listSends>[0], id: string) => (await listSends(actor, { ids: [id] }))[0];
 
 builder.mutationFields((t) => ({
+  setMailTracking: t.boolean({
+    description: "Turns aggregate open/click counting on or off for sends composed from now on; recorded in the audit log. Administrators only.",
+    args: { enabled: t.arg.boolean({ required: true }) },
+    resolve: async (_r, a, ctx) => (await setMailTracking(ctx.actor, a.enabled)).enabled,
+  }),
   distributePublication: t.field({
     type: Send,
     description: "Sends a published item to a segment, each person in their language (else English); only people the audience rule lets see it.",

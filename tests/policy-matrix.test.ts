@@ -46,6 +46,8 @@ const MATRIX: Record<string, Record<Who, string>> = {
   requestSignInLink: { anonymous: "OK", member: "OK", otherFocalPoint: "OK", staff: "OK", admin: "OK" },
   auditEntries: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "FORBIDDEN", admin: "OK" },
   outboxMessages: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "FORBIDDEN", admin: "OK" },
+  mailTracking: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "OK", admin: "OK" },
+  setMailTracking: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "FORBIDDEN", admin: "OK" },
 };
 
 describe("authorization matrix over GraphQL", () => {
@@ -78,6 +80,8 @@ describe("authorization matrix over GraphQL", () => {
     outcome.requestSignInLink = codeOf(await c.graphql(`mutation { requestSignInLink(email: "nobody-${who}@example.org") { ok } }`));
     outcome.auditEntries = codeOf(await c.graphql("{ auditEntries(first: 5) { totalCount edges { node { action } } } }"));
     outcome.outboxMessages = codeOf(await c.graphql("{ outboxMessages(filter: { status: [PENDING, FAILED] }) { totalCount } }"));
+    outcome.mailTracking = codeOf(await c.graphql("{ mailTracking }"));
+    outcome.setMailTracking = codeOf(await c.graphql("mutation { setMailTracking(enabled: false) }"));
     const expected = Object.fromEntries(Object.entries(MATRIX).map(([op, row]) => [op, row[who]]));
     expect(outcome).toEqual(expected);
   });

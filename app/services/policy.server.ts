@@ -45,6 +45,7 @@ export type Action =
   | { do: "audit.view" }
   | { do: "mail.view" }
   | { do: "send.manage" }
+  | { do: "send.tracking" }
   | { do: "account.manage" }
   | { do: "webinar.manage" }
   | { do: "webinar.exportRegistrations" }
@@ -74,7 +75,7 @@ export function can(actor: Actor, action: Action): boolean {
   if (action.do === "statistics.grant") return isAdmin(actor);
   if (action.do.startsWith("publication.")) return canPublication(actor, action as PublicationAction);
   if (isStaff(actor)) {
-    if (action.do === "audit.view" || action.do === "mail.view" || action.do === "account.erase") return isAdmin(actor);
+    if (action.do === "audit.view" || action.do === "mail.view" || action.do === "account.erase" || action.do === "send.tracking") return isAdmin(actor);
     return true;
   }
   switch (action.do) {

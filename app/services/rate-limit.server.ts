@@ -46,6 +46,12 @@ export const LIMITS = {
     // silent: strangers cannot fill an inbox with confirmation requests; the answer stays the same
     perAddress: { max: 3, windowMs: HOUR },
   },
+  // silent: past the limit an open or click of that send from that address is not counted (the reader still gets
+  // the image or the link). Per send, so readers behind one NAT or image proxy are counted across sends.
+  mailTracking: {
+    opensPerIp: { max: 50, windowMs: DAY },
+    clicksPerIp: { max: 50, windowMs: DAY },
+  },
 } satisfies Record<string, Record<string, Limit>>;
 
 /** Who is asking, as far as the limits care; absent for trusted callers (CLI, seed, worker). */

@@ -5,6 +5,7 @@ import { prisma, type Client } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
 import { authorize, type Actor } from "../policy.server.ts";
 import { estimateFinish } from "./estimate.ts";
+import { withTracking } from "./tracking.server.ts";
 
 /** One rendered message shared by the recipients of a send who get the same content in the same language. */
 export interface SharedBody {
@@ -35,6 +36,7 @@ const LINE_BREAK = /[\r\n\u0000]/;
  * sent (e.g. that advances their lastDigestAt). Returns how many new rows were queued (a repeated key is a no-op).
  */
 export async function enqueueBulk(db: Client, sendId: string, bodies: SharedBody[], recipients: BulkRecipient[], chunk = 5000) {
+  bodies = await withTracking(db, sendId, bodies);
   for (const r of recipients) {
     if (LINE_BREAK.test(r.to)) throw new Error("Refusing a mail address with a line break");
     for (const [name, value] of Object.entries(r.headers)) {
@@ -94,6 +96,9 @@ export interface SendProgress {
   bounced: number;
   delivered: number;
   pending: number;
+  /** Opens and clicks: totals (not people), only for sends composed while tracking was on; else null. */
+  opens: number | null;
+  clicks: number | null;
   startedAt: Date;
   finishedAt: Date | null;
   /** Messages per second over the last minute of bulk sending (all sends), or the configured rate. */
@@ -137,6 +142,8 @@ export function progressOf(
     bounced: send.bounced,
     delivered: Math.max(0, send.sent - send.bounced),
     pending,
+    opens: send.tracked ? send.opens : null,
+    clicks: send.tracked ? send.clicks : null,
     startedAt: send.startedAt,
     finishedAt: send.finishedAt,
     publicationId: send.publicationId,
