@@ -46,6 +46,10 @@ export const LIMITS = {
     // silent: strangers cannot fill an inbox with confirmation requests; the answer stays the same
     perAddress: { max: 3, windowMs: HOUR },
   },
+  // A distribution's "send me a test": real mail to the staff member's own inbox.
+  distributionTest: {
+    perUser: { max: 10, windowMs: HOUR },
+  },
 } satisfies Record<string, Record<string, Limit>>;
 
 /** Who is asking, as far as the limits care; absent for trusted callers (CLI, seed, worker). */
