@@ -74,7 +74,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await distributePublication(actor, id, segment);
       return redirect("/admin/sends");
     }
-    const preview = await previewDistribution(actor, id, lang, segment);
+    // The HTML itself is shown by the preview frame's own route.
+    const { html: _html, ...preview } = await previewDistribution(actor, id, lang, segment);
     return { done: "preview" as const, preview: { ...preview, lang, proof: previewProof(actor.id, id, preview.segment) }, values };
   }, values);
 }
@@ -183,8 +184,9 @@ export default function Distribute() {
             <p>
               {t("subject")}: <strong>{preview.subject}</strong>
             </p>
-            {/* The mail's HTML in a sandbox: no script runs, no link leaves this page, no style leaks into it. */}
-            <iframe className="mail-preview" title={t("mail_frame", { language: LANGUAGE_NAMES[preview.lang] })} sandbox="" srcDoc={preview.html} />
+            {/* The mail's HTML in a sandbox (no script runs, no link leaves this page, no style leaks into it), served
+                with a policy of its own so its inline styles show as in the reader's mailbox. */}
+            <iframe className="mail-preview" title={t("mail_frame", { language: LANGUAGE_NAMES[preview.lang] })} sandbox="" src={`/publications/${d.id}/distribute/mail?lang=${preview.lang}`} />
             <details>
               <summary>{t("text_part")}</summary>
               <pre lang={preview.lang}>{preview.text}</pre>

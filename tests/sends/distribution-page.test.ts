@@ -65,10 +65,18 @@ describe("the distribution page", () => {
     expect(preview.status).toBe(200);
     const html = await preview.text();
     expect(flat(html)).toContain("1 person would receive it.");
-    expect(html).toMatch(/<iframe[^>]*sandbox=""/i);
-    expect(html).toMatch(/srcdoc="[^"]*Note envoyée depuis la page/i);
-    // The title's markup is text in the mail, and the mail is an attribute of the frame: no live tag on the page.
-    expect(html).not.toContain("<b>bold</b>");
+    const frame = /<iframe[^>]*>/i.exec(html)![0];
+    expect(frame).toContain('sandbox=""');
+    const src = /src="([^"]+)"/.exec(frame)![1].replace(/&amp;/g, "&");
+    expect(src).toBe(`/publications/${p.id}/distribute/mail?lang=fr`);
+    const mail = await staff.get(src);
+    expect(mail.status).toBe(200);
+    expect(mail.headers.get("content-security-policy")).toMatch(/^default-src 'none'; style-src 'unsafe-inline';.*frame-ancestors 'self';.*sandbox$/);
+    const mailHtml = await mail.text();
+    expect(mailHtml).toContain("Note envoyée depuis la page");
+    expect(mailHtml).not.toContain("<b>bold</b>");
+    expect((await partner.get(src)).status).toBe(403);
+    expect((await new Client("203.0.113.34").get(src)).status).toBe(302);
     const proof = proofIn(html)!;
     expect(proof).toBeTruthy();
 

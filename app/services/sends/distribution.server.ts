@@ -167,15 +167,25 @@ export async function queueDistribution(tx: Client, sendId: string, p: Loaded, r
   return markComposed(tx, sendId);
 }
 
-/** What a recipient in `lang` will get, with placeholder links, for staff to check before sending. */
+function sampleMail(p: Loaded, lang: Lang) {
+  const mail = distributionEmail(lang, item(p, lang) ?? item(p, "en")!);
+  const sample = { preferenceUrl: `${env().APP_URL}/subscription/…`, unsubscribeUrl: `${env().APP_URL}/unsubscribe/…` };
+  return { subject: mail.subject, html: merge(mail.html, sample, true), text: merge(mail.text, sample, false) };
+}
+
+/** The mail alone, as a reader in `lang` gets it (placeholder links): the page shows it in a sandboxed frame. */
+export async function distributionMail(actor: Actor, id: string, lang: Lang) {
+  authorize(actor, { do: "send.manage" });
+  return sampleMail(await loadPublication(prisma(), id), lang);
+}
+
+/** What a recipient in `lang` will get, with placeholder links, and how many would, for staff to check first. */
 export async function previewDistribution(actor: Actor, id: string, lang: Lang, segmentInput: unknown = {}) {
   authorize(actor, { do: "send.manage" });
   const segment = await parseSegment(prisma(), segmentInput);
   const p = await loadPublication(prisma(), id);
-  const mail = distributionEmail(lang, item(p, lang) ?? item(p, "en")!);
-  const sample = { preferenceUrl: `${env().APP_URL}/subscription/…`, unsubscribeUrl: `${env().APP_URL}/unsubscribe/…` };
   const recipients = isReleased(p) ? (await recipientsOf(prisma(), p, segment)).length : 0;
-  return { subject: mail.subject, html: merge(mail.html, sample, true), text: merge(mail.text, sample, false), recipients, released: isReleased(p), segment };
+  return { ...sampleMail(p, lang), recipients, released: isReleased(p), segment };
 }
 
 /** The mail as a recipient in `lang` would get it, to the staff member themself, before the real send. */
