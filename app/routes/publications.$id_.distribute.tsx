@@ -149,7 +149,9 @@ export default function Distribute() {
             </select>
             <FieldMessage id="f-dialogueIds-error" error={errors?.dialogueIds} />
           </div>
-        ) : null}
+        ) : (
+          <FieldMessage id="f-dialogueIds-error" error={errors?.dialogueIds} />
+        )}
         <label className="check">
           <input type="checkbox" name="includeSubscribers" defaultChecked={values.includeSubscribers === "on"} aria-describedby="f-includeSubscribers-hint" />{" "}
           {t("include_subscribers")}

@@ -140,6 +140,9 @@ describe("the distribution page", () => {
     const html = await bad.text();
     expect(html).toContain('id="f-sectors-error"');
     expect(html).toContain("Choose one of the listed sectors.");
+    const badDialogue = await staff.post(`/publications/${released.id}/distribute`, { intent: "preview", dialogueIds: "cnosuchdialogue0000000000" });
+    expect(badDialogue.status).toBe(400);
+    expect(await badDialogue.text()).toContain("Choose dialogues from the list.");
     expect(await prisma().bulkSend.count({ where: { publicationId: { in: [p.id, released.id] } } })).toBe(0);
   });
 
