@@ -45,6 +45,9 @@ describe("distributing a publication in a real browser", () => {
     await page.click("main form.publication-form button[type=submit]");
     await page.waitForURL(/\/edit$/);
     const id = new URL(page.url()).pathname.split("/")[2];
+    // The edit form offers the update notice, unticked.
+    expect(await page.locator('input[name="notifyEarlierRecipients"]').isChecked()).toBe(false);
+    if (shots) await page.locator("input[name=notifyEarlierRecipients]").locator("xpath=ancestor::p[1]").screenshot({ path: path.join(shots, `edit-notify-${run.lang}.png`) });
     await page.goto(`${hub.base}/publications/${id}`);
     await page.click('button[name=intent][value="publish"]');
     await page.waitForLoadState();
