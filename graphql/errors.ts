@@ -15,6 +15,16 @@ const TYPED = new Set(Object.keys(HTTP_STATUS));
 const isGraphQLError = (e: unknown): e is GraphQLErrorLike => e instanceof Error && e.name === "GraphQLError";
 
 /**
+ * A variable's value refused by the schema names the input field it was in (`Variable "$s" got invalid value
+ * "X" at "s.topics[0]"`): that field gets a key, like a use case's field errors (enum values: invalid_choice).
+ */
+function variableFields(message: string): Record<string, string> | undefined {
+  const at = /^Variable "\$\w+" got invalid value .*? at "[^".[]+(?:\[\d+\])*\.([^"]+)"/s.exec(message)?.[1];
+  if (!at) return undefined;
+  return { [at.replace(/\[\d+\]/g, "")]: / does not exist in "\w+" enum/.test(message) ? "invalid_choice" : "invalid_input" };
+}
+
+/**
  * Turns a use case's AppError into a typed GraphQL error; a request the server could not run (syntax,
  * validation, variables, limits) into BAD_USER_INPUT with HTTP 400; anything else is masked so no internals leak.
  * Errors are built with yoga's own graphql-js, so yoga reads their HTTP status.
@@ -35,9 +45,10 @@ export function maskError(error: unknown): Error {
   if (isGraphQLError(error) && !error.path) {
     const ext = error.extensions ?? {};
     const status = ext.http?.status && !ext.http.spec ? ext.http.status : 400;
+    const fields = variableFields(error.message);
     return createGraphQLError(error.message, {
       nodes: error.nodes as never,
-      extensions: { ...ext, code: TYPED.has(String(ext.code)) ? ext.code : "BAD_USER_INPUT", http: { ...ext.http, status, spec: false } },
+      extensions: { ...ext, code: TYPED.has(String(ext.code)) ? ext.code : "BAD_USER_INPUT", ...(fields ? { fields } : {}), http: { ...ext.http, status, spec: false } },
     });
   }
   if (isGraphQLError(error) && !error.originalError) return error;

@@ -8,7 +8,8 @@ import {
   type PublicationRow,
 } from "../app/services/publications/publications.server.ts";
 import { PUBLICATION_AUDIENCES, PUBLICATION_TYPES, WEBINAR_MATERIALS } from "../app/schemas/publication-sets.ts";
-import { isStaff } from "../app/services/policy.server.ts";
+import { authorize, isStaff } from "../app/services/policy.server.ts";
+import { notifyEarlierRecipients } from "../app/services/sends/distribution-update.server.ts";
 import { builder } from "./builder.ts";
 import { connection, counted, PAGE_RULES } from "./connections.ts";
 import { Language, PublicationRegion, Sector, Topic, toLang } from "./enums.ts";
@@ -125,7 +126,14 @@ const inputFields = (required: boolean) => (t: PothosSchemaTypes.InputFieldBuild
 });
 
 const PublicationInput = builder.inputType("PublicationInput", { fields: inputFields(true) as never });
-const PublicationUpdateInput = builder.inputType("PublicationUpdateInput", { fields: inputFields(false) as never });
+const PublicationUpdateInput = builder.inputType("PublicationUpdateInput", {
+  fields: ((t: Parameters<ReturnType<typeof inputFields>>[0]) => ({
+    ...inputFields(false)(t),
+    notifyEarlierRecipients: t.boolean({
+      description: "Also mail \"Updated: <title>\" to the people of this publication's earlier distributions who may still see it (once each). False by default: nothing is sent.",
+    }),
+  })) as never,
+});
 
 const PublicationFilter = builder.inputType("PublicationFilter", {
   description: "Facets: items matching any value of each given facet, and every given facet.",
@@ -195,9 +203,16 @@ builder.mutationFields((t) => ({
   }),
   updatePublication: t.field({
     type: Publication,
-    description: "Staff only. Only the fields given change.",
+    description: "Staff only. Only the fields given change. With notifyEarlierRecipients, earlier distributions' readers are told (send.manage).",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: PublicationUpdateInput, required: true }) },
-    resolve: (_r, { id, input }, ctx) => updatePublication(ctx.actor, String(id), toServiceInput(input as RawInput)),
+    resolve: async (_r, { id, input }, ctx) => {
+      const { notifyEarlierRecipients: notify, ...rest } = input as RawInput;
+      // Asked before anything changes: an update that may not notify is refused as a whole.
+      if (notify) authorize(ctx.actor, { do: "send.manage" });
+      const updated = await updatePublication(ctx.actor, String(id), toServiceInput(rest));
+      if (notify) await notifyEarlierRecipients(ctx.actor, String(id));
+      return updated;
+    },
   }),
   publishPublication: t.field({
     type: Publication,

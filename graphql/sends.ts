@@ -6,7 +6,7 @@ import { Language, Region, Sector, Topic, toLang } from "./enums.ts";
 
 // Digests and distributions (docs/decisions/0019-bulk-sending.md): aggregate counts and progress only.
 
-const SendKind = builder.enumType("SendKind", { values: ["DIGEST_WEEKLY", "DIGEST_MONTHLY", "DISTRIBUTION"] as const });
+const SendKind = builder.enumType("SendKind", { values: ["DIGEST_WEEKLY", "DIGEST_MONTHLY", "DISTRIBUTION", "DISTRIBUTION_UPDATE"] as const });
 const SendStatus = builder.enumType("SendStatus", { values: ["COMPOSING", "SENDING", "DONE"] as const });
 
 const Send = builder.objectRef<SendProgress>("Send").implement({

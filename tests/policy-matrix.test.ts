@@ -4,6 +4,7 @@ import { prisma } from "../app/utils/db.server.ts";
 import { addMember, focalPointOf, makePartner, makeUser } from "./factories.ts";
 import { Client } from "./helpers/app.ts";
 import { signInAs } from "./helpers/sign-in.ts";
+import { makePublication } from "./sends/publication-fixtures.ts";
 
 type Who = "anonymous" | "member" | "otherFocalPoint" | "staff" | "admin";
 const WHO: Who[] = ["anonymous", "member", "otherFocalPoint", "staff", "admin"];
@@ -12,6 +13,7 @@ let clients: Record<Who, Client>;
 let adminToken: string;
 let partnerId: string;
 let pendingIds: string[] = [];
+let publicationId: string;
 
 beforeAll(async () => {
   const partner = await makePartner({ name: "Target Institute", publicListing: false });
@@ -29,6 +31,7 @@ beforeAll(async () => {
     admin: new Client("203.0.113.9", { authorization: `Bearer ${adminToken}` }),
   };
   for (const _ of WHO) pendingIds.push((await makePartner({ status: "PENDING" })).id);
+  publicationId = (await makePublication({ titles: { EN: "Matrix brief" } })).id;
 });
 
 const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code ?? "OK";
@@ -48,6 +51,10 @@ const MATRIX: Record<string, Record<Who, string>> = {
   outboxMessages: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "FORBIDDEN", admin: "OK" },
   mailTracking: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "OK", admin: "OK" },
   setMailTracking: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "FORBIDDEN", admin: "OK" },
+  sends: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "OK", admin: "OK" },
+  distributePublication: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "OK", admin: "OK" },
+  sendDistributionTest: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "OK", admin: "OK" },
+  updatePublicationNotify: { anonymous: "UNAUTHENTICATED", member: "FORBIDDEN", otherFocalPoint: "FORBIDDEN", staff: "OK", admin: "OK" },
 };
 
 describe("authorization matrix over GraphQL", () => {
@@ -82,6 +89,14 @@ describe("authorization matrix over GraphQL", () => {
     outcome.outboxMessages = codeOf(await c.graphql("{ outboxMessages(filter: { status: [PENDING, FAILED] }) { totalCount } }"));
     outcome.mailTracking = codeOf(await c.graphql("{ mailTracking }"));
     outcome.setMailTracking = codeOf(await c.graphql("mutation { setMailTracking(enabled: false) }"));
+    outcome.sends = codeOf(await c.graphql("{ sends { id } }"));
+    outcome.distributePublication = codeOf(
+      await c.graphql("mutation($id: ID!) { distributePublication(id: $id, segment: { sectors: [OTHER] }) { id } }", { id: publicationId }),
+    );
+    outcome.sendDistributionTest = codeOf(await c.graphql("mutation($id: ID!) { sendDistributionTest(id: $id, language: EN) { id } }", { id: publicationId }));
+    outcome.updatePublicationNotify = codeOf(
+      await c.graphql("mutation($id: ID!) { updatePublication(id: $id, input: { notifyEarlierRecipients: true }) { id } }", { id: publicationId }),
+    );
     const expected = Object.fromEntries(Object.entries(MATRIX).map(([op, row]) => [op, row[who]]));
     expect(outcome).toEqual(expected);
   });

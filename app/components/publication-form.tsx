@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Form } from "@remix-run/react";
 import { LANGUAGES, LANGUAGE_NAMES } from "../i18n/index.ts";
 import { common } from "../i18n/ui/common.ts";
@@ -15,7 +16,7 @@ interface Choices {
 }
 
 /** The staff form for a new or existing publication; multi-valued fields arrive as newline-joined values. */
-export function PublicationForm({ values, failure, choices, submit }: { values: Record<string, string>; failure: FormFailure | null; choices: Choices; submit: string }) {
+export function PublicationForm({ values, failure, choices, submit, beforeSubmit }: { values: Record<string, string>; failure: FormFailure | null; choices: Choices; submit: string; beforeSubmit?: ReactNode }) {
   const t = useT(publicationsUi);
   const tc = useT(common);
   const lang = useLang();
@@ -124,6 +125,7 @@ export function PublicationForm({ values, failure, choices, submit }: { values: 
           </select>
         )}
       </Field>
+      {beforeSubmit}
       <button type="submit">{submit}</button>
     </Form>
   );

@@ -96,6 +96,10 @@ const en = {
   invalid_frequency: "Choose weekly or monthly.",
   subscription_link_invalid: "This link is invalid or no longer works. Sign up again on the subscription page to get a new one.",
   subscription_link_expired: "This confirmation link has expired. Sign up again on the subscription page to get a new one.",
+  // Distribution
+  publication_not_released: "This publication is not out yet (draft or embargoed): publish it before sending it.",
+  preview_first: "Preview this segment before sending: the choices changed since the last preview.",
+  unknown_dialogue: "Choose dialogues from the list.",
 };
 
 export const errorMessages = {
@@ -194,6 +198,9 @@ export const errorMessages = {
     invalid_frequency: "Choisissez hebdomadaire ou mensuelle.",
     subscription_link_invalid: "Ce lien n'est pas valide ou ne fonctionne plus. Inscrivez-vous de nouveau sur la page d'abonnement pour en recevoir un autre.",
     subscription_link_expired: "Ce lien de confirmation a expiré. Inscrivez-vous de nouveau sur la page d'abonnement pour en recevoir un autre.",
+    publication_not_released: "Cette publication n'est pas encore parue (brouillon ou sous embargo) : publiez-la avant de l'envoyer.",
+    preview_first: "Prévisualisez ce segment avant l'envoi : les choix ont changé depuis le dernier aperçu.",
+    unknown_dialogue: "Choisissez des dialogues dans la liste.",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -289,6 +296,9 @@ export const errorMessages = {
     invalid_frequency: "Elija semanal o mensual.",
     subscription_link_invalid: "Este enlace no es válido o ya no funciona. Suscríbase de nuevo en la página de suscripción para recibir otro.",
     subscription_link_expired: "Este enlace de confirmación caducó. Suscríbase de nuevo en la página de suscripción para recibir otro.",
+    publication_not_released: "Esta publicación aún no salió (borrador o con embargo): publíquela antes de enviarla.",
+    preview_first: "Previsualice este segmento antes de enviar: las opciones cambiaron desde la última vista previa.",
+    unknown_dialogue: "Elija diálogos de la lista.",
   },
 } satisfies Catalog<typeof en>;
 

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { InLanguage } from "../components/in-language.tsx";
 import { fromDbLanguage, isLang, LANGUAGE_NAMES, type Lang } from "../i18n/index.ts";
+import { distributionUi } from "../i18n/ui/distribution.ts";
 import { publicationsUi } from "../i18n/ui/publications.ts";
 import { topicLabel, type TopicValue } from "../schemas/topics.ts";
 import { AppError } from "../services/errors.ts";
@@ -28,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { translation: v, fallback } = pickTranslation(p.translations, wanted)!;
   const webinar = p.webinarId ? await getWebinar(actor, p.webinarId).catch((e) => (e instanceof AppError ? null : Promise.reject(e))) : null;
   const staff = can(actor, { do: "publication.manage" });
+  const canSend = can(actor, { do: "send.manage" });
   return {
     id: p.id,
     type: p.type,
@@ -53,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     audience: p.audience,
     webinar: webinar ? { id: webinar.id, title: webinarText(webinar, lang).title, material: p.webinarMaterial } : null,
     staff,
+    canSend,
   };
 }
 
@@ -69,6 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function PublicationPage() {
   const t = useT(publicationsUi);
+  const td = useT(distributionUi);
   const lang = useLang();
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -189,7 +193,12 @@ export default function PublicationPage() {
           <p>
             <Link className="button" to={`/publications/${d.id}/edit`}>
               {t("edit")}
-            </Link>
+            </Link>{" "}
+            {d.canSend ? (
+              <Link className="button secondary" to={`/publications/${d.id}/distribute`}>
+                {td("link")}
+              </Link>
+            ) : null}
           </p>
           {!d.released ? (
             <Form method="post">

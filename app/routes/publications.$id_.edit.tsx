@@ -4,7 +4,9 @@ import { FieldMessage } from "../components/fields.tsx";
 import { PublicationForm } from "../components/publication-form.tsx";
 import { LANGUAGE_NAMES, fromDbLanguage, translator } from "../i18n/index.ts";
 import { publicationsUi } from "../i18n/ui/publications.ts";
-import { authorize } from "../services/policy.server.ts";
+import { distributionUi } from "../i18n/ui/distribution.ts";
+import { authorize, can } from "../services/policy.server.ts";
+import { notifyEarlierRecipients } from "../services/sends/distribution-update.server.ts";
 import { formChoices, formValues, publicationFromForm, valuesOf } from "../services/publications/form.server.ts";
 import { MAX_PDF_BYTES } from "../services/publications/pdfs.server.ts";
 import { getPublication, updatePublication } from "../services/publications/publications.server.ts";
@@ -32,6 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values: valuesOf(p),
     versions: p.translations.map((t) => ({ lang: fromDbLanguage(t.language)!, pdfSize: t.pdfKey ? t.pdfSize : null })),
     choices: await formChoices(actor, lang),
+    canSend: can(actor, { do: "send.manage" }),
     // The upload route sends back here with its outcome in the query (it has no page of its own).
     uploadError: upload.get("pdf_error") ? { lang: upload.get("pdf_lang") ?? "", key: upload.get("pdf_error")! } : null,
   };
@@ -40,14 +43,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const form = await request.formData();
+  const notify = form.get("notifyEarlierRecipients") === "on";
   return runForm(async () => {
+    // Asked before anything changes: an update that may not notify is refused as a whole.
+    if (notify) authorize(actor, { do: "send.manage" });
     await updatePublication(actor, params.id!, publicationFromForm(form));
+    // Only when staff tick the box: earlier recipients who may still see it, once each.
+    if (notify) await notifyEarlierRecipients(actor, params.id!);
     return redirect(`/publications/${params.id}`);
   }, formValues(form));
 }
 
 export default function EditPublication() {
   const t = useT(publicationsUi);
+  const td = useT(distributionUi);
   const lang = useLang();
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -59,6 +68,11 @@ export default function EditPublication() {
         <Link to={`/publications/${d.id}`}>← {d.values.title_en || d.values.title_fr || d.values.title_es}</Link>
       </p>
       <h1>{t("edit_title")}</h1>
+      {d.canSend ? (
+        <p>
+          <Link to={`/publications/${d.id}/distribute`}>{td("link")}</Link>
+        </p>
+      ) : null}
       <h2>PDF</h2>
       {d.versions.map((v) => (
         <fieldset key={v.lang}>
@@ -81,7 +95,25 @@ export default function EditPublication() {
           ) : null}
         </fieldset>
       ))}
-      <PublicationForm values={failure?.values ?? d.values} failure={failure} choices={d.choices} submit={t("save")} />
+      <PublicationForm
+        values={failure?.values ?? d.values}
+        failure={failure}
+        choices={d.choices}
+        submit={t("save")}
+        beforeSubmit={
+          d.canSend ? (
+            <p>
+              <label className="check">
+                <input type="checkbox" name="notifyEarlierRecipients" aria-describedby="f-notify-hint" defaultChecked={failure?.values?.notifyEarlierRecipients === "on"} />{" "}
+                {td("notify")}
+              </label>
+              <span className="hint" id="f-notify-hint">
+                {td("notify_hint")}
+              </span>
+            </p>
+          ) : null
+        }
+      />
     </section>
   );
 }

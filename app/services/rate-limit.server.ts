@@ -52,6 +52,10 @@ export const LIMITS = {
     opensPerIp: { max: 50, windowMs: DAY },
     clicksPerIp: { max: 50, windowMs: DAY },
   },
+  // A distribution's "send me a test": real mail to the staff member's own inbox.
+  distributionTest: {
+    perUser: { max: 10, windowMs: HOUR },
+  },
 } satisfies Record<string, Record<string, Limit>>;
 
 /** Who is asking, as far as the limits care; absent for trusted callers (CLI, seed, worker). */

@@ -18,6 +18,8 @@ const en = {
   in_english: "(in English)",
   distribution_subject: "New from GenMig Hub: {title}",
   distribution_intro: "The research team thought this publication would interest you.",
+  update_subject: "Updated: {title}",
+  update_intro: "A publication the research team sent you earlier has been updated.",
   preferences: "Change your language, topics or frequency",
   unsubscribe: "Unsubscribe",
   footer: "You receive this because you subscribed to GenMig Hub updates or are a GenMig partner.",
@@ -38,6 +40,8 @@ const messages = {
     in_english: "(en anglais)",
     distribution_subject: "Nouveau sur GenMig Hub : {title}",
     distribution_intro: "L'équipe de recherche a pensé que cette publication vous intéresserait.",
+    update_subject: "Mise à jour : {title}",
+    update_intro: "Une publication que l'équipe de recherche vous a envoyée a été mise à jour.",
     preferences: "Changer de langue, de thèmes ou de fréquence",
     unsubscribe: "Se désabonner",
     footer: "Vous recevez ce message parce que vous êtes abonné·e aux nouvelles de GenMig Hub ou partenaire de GenMig.",
@@ -56,6 +60,8 @@ const messages = {
     in_english: "(en inglés)",
     distribution_subject: "Novedad en GenMig Hub: {title}",
     distribution_intro: "El equipo de investigación pensó que esta publicación le interesaría.",
+    update_subject: "Actualizado: {title}",
+    update_intro: "Una publicación que el equipo de investigación le envió se ha actualizado.",
     preferences: "Cambiar idioma, temas o frecuencia",
     unsubscribe: "Darse de baja",
     footer: "Recibe este mensaje porque se suscribió a las novedades de GenMig Hub o es socio de GenMig.",
@@ -147,10 +153,11 @@ export function digestEmail(lang: Lang, frequency: "WEEKLY" | "MONTHLY", publica
   );
 }
 
-export function distributionEmail(lang: Lang, p: DigestPublication) {
+/** A publication sent to a segment; `update` for the notice that one sent earlier has changed. */
+export function distributionEmail(lang: Lang, p: DigestPublication, opts: { update?: boolean } = {}) {
   const t = translator(messages, lang);
-  const subject = t("distribution_subject", { title: p.title });
-  const intro = t("distribution_intro");
+  const subject = t(opts.update ? "update_subject" : "distribution_subject", { title: p.title });
+  const intro = t(opts.update ? "update_intro" : "distribution_intro");
   return renderEmail(
     subject,
     <Layout lang={lang} title={subject} footer={t("footer")}>

@@ -1,6 +1,6 @@
 import type { SendProgress } from "./sends.server.ts";
 
-const KIND: Record<SendProgress["kind"], string> = { DIGEST_WEEKLY: "weekly digest", DIGEST_MONTHLY: "monthly digest", DISTRIBUTION: "distribution" };
+const KIND: Record<SendProgress["kind"], string> = { DIGEST_WEEKLY: "weekly digest", DIGEST_MONTHLY: "monthly digest", DISTRIBUTION: "distribution", DISTRIBUTION_UPDATE: "update notice" };
 
 /** One line per send for the CLI: count / total / rate and the estimated finish. */
 export function describeProgress(p: SendProgress) {

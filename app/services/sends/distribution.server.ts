@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { z } from "zod";
 import { distributionEmail, type DigestPublication } from "../../../emails/templates/digest.tsx";
 import { fromDbLanguage, LANGUAGES, type Lang } from "../../i18n/index.ts";
@@ -9,6 +10,7 @@ import { prisma, type Client } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
 import { AppError, notFound } from "../errors.ts";
 import { authorize, type Actor } from "../policy.server.ts";
+import { enforce, LIMITS } from "../rate-limit.server.ts";
 import { canSeePublication, isReleased, pickTranslation, publicationGate, viewerForUser } from "../publications/audience.ts";
 import { listUnsubscribeHeaders, preferenceUrl, unsubscribeUrl, type ListRecipient } from "../subscriptions/links.server.ts";
 import { suppressedAmong } from "../subscriptions/suppression.server.ts";
@@ -31,27 +33,27 @@ export const segmentSchema = z.object({
 });
 export type Segment = z.output<typeof segmentSchema>;
 
-async function loadPublication(db: Client, id: string) {
+export async function loadPublication(db: Client, id: string) {
   const p = await db.publication.findUnique({ where: { id }, include: { translations: true, dialogues: { select: { dialogueId: true } } } });
   if (!p) throw notFound();
   return p;
 }
 type Loaded = Awaited<ReturnType<typeof loadPublication>>;
 
-function item(p: Loaded, lang: Lang): DigestPublication | null {
+export function item(p: Loaded, lang: Lang): DigestPublication | null {
   const picked = pickTranslation(p.translations, lang);
   if (!picked) return null;
   return { url: `${env().APP_URL}/publications/${p.id}`, type: p.type, title: picked.translation.title, summary: picked.translation.summary, fallback: picked.fallback };
 }
 
-interface Candidate {
+export interface Candidate {
   email: string;
   lang: Lang;
   who: ListRecipient;
 }
 
 /** The segment's people who may see the publication (the audience rule, person by person), not suppressed. */
-async function recipientsOf(db: Client, p: Loaded, segment: Segment): Promise<Candidate[]> {
+export async function recipientsOf(db: Client, p: Loaded, segment: Segment): Promise<Candidate[]> {
   const gate = publicationGate(p);
   const langs = segment.languages.map((l) => l.toUpperCase() as "EN" | "FR" | "ES");
   const people = await db.user.findMany({
@@ -103,18 +105,87 @@ async function recipientsOf(db: Client, p: Loaded, segment: Segment): Promise<Ca
 }
 
 function released(p: Loaded) {
-  if (!isReleased(p)) throw new AppError("BAD_USER_INPUT", "invalid_input", { id: { key: "invalid_input" } });
+  if (!isReleased(p)) throw new AppError("BAD_USER_INPUT", "publication_not_released", { id: { key: "publication_not_released" } });
 }
 
-/** What a recipient in `lang` will get, with placeholder links, for staff to check before sending. */
-export async function previewDistribution(actor: Actor, id: string, lang: Lang, segmentInput: unknown = {}) {
-  authorize(actor, { do: "send.manage" });
-  const segment = parseInput(segmentSchema, segmentInput);
-  const p = await loadPublication(prisma(), id);
+/** The segment, checked: closed sets by the schema, dialogues against the database. */
+async function parseSegment(db: Client, input: unknown): Promise<Segment> {
+  const segment = parseInput(segmentSchema, input);
+  if (segment.dialogueIds.length) {
+    const found = await db.dialogue.count({ where: { id: { in: segment.dialogueIds } } });
+    if (found !== new Set(segment.dialogueIds).size) throw new AppError("BAD_USER_INPUT", "invalid_input", { dialogueIds: { key: "unknown_dialogue" } });
+  }
+  return segment;
+}
+
+/**
+ * A proof that this staff member previewed this segment of this publication: the page's Send button carries it,
+ * and a segment changed after the preview no longer matches it. Derived (HMAC), nothing stored.
+ */
+export function previewProof(actorId: string, id: string, segment: Segment) {
+  const canonical = JSON.stringify([
+    actorId,
+    id,
+    ...(["sectors", "regions", "topics", "dialogueIds", "languages"] as const).map((k) => [...segment[k]].sort()),
+    segment.includeSubscribers,
+  ]);
+  return crypto.createHmac("sha256", env().SESSION_SECRET).update(`distribution-preview:${canonical}`).digest("base64url");
+}
+
+export function checkPreviewProof(actorId: string, id: string, segmentInput: unknown, proof: string) {
+  const expected = Buffer.from(previewProof(actorId, id, parseInput(segmentSchema, segmentInput)));
+  const given = Buffer.from(proof);
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw new AppError("BAD_USER_INPUT", "preview_first");
+}
+
+/**
+ * Queues one distribution mail per recipient: one shared body per language (their version, else English),
+ * their own preference and one-click unsubscribe links. Keys are per send and person, so a repeat is a no-op.
+ */
+export async function queueDistribution(tx: Client, sendId: string, p: Loaded, recipients: Candidate[], opts: { update?: boolean } = {}) {
+  // A person without digest options gets a (disabled) row, so the unsubscribe link in this mail works for them.
+  const users = recipients.flatMap((r) => (r.who.kind === "user" ? [r.who.userId] : []));
+  if (users.length) await tx.userDigestPreference.createMany({ data: users.map((userId) => ({ userId, enabled: false })), skipDuplicates: true });
+  const bodies = new Map<Lang, { id: string; subject: string; html: string; text: string }>();
+  const rows: BulkRecipient[] = recipients.map((r) => {
+    let body = bodies.get(r.lang);
+    if (!body) {
+      body = { id: bodyIdFor(sendId, r.lang), ...distributionEmail(r.lang, (item(p, r.lang) ?? item(p, "en"))!, opts) };
+      bodies.set(r.lang, body);
+    }
+    const tag = r.who.kind === "subscriber" ? `s_${r.who.id}` : `u_${r.who.userId}`;
+    return {
+      key: `${opts.update ? "distribution-update" : "distribution"}:${sendId}:${tag}`,
+      to: r.email,
+      bodyId: body.id,
+      mergeData: { preferenceUrl: preferenceUrl(r.who), unsubscribeUrl: unsubscribeUrl(r.who) },
+      headers: listUnsubscribeHeaders(r.who),
+    };
+  });
+  const queued = await enqueueBulk(tx, sendId, [...bodies.values()], rows);
+  await countComposed(tx, sendId, recipients.length, queued);
+  return markComposed(tx, sendId);
+}
+
+function sampleMail(p: Loaded, lang: Lang) {
   const mail = distributionEmail(lang, item(p, lang) ?? item(p, "en")!);
   const sample = { preferenceUrl: `${env().APP_URL}/subscription/…`, unsubscribeUrl: `${env().APP_URL}/unsubscribe/…` };
+  return { subject: mail.subject, html: merge(mail.html, sample, true), text: merge(mail.text, sample, false) };
+}
+
+/** The mail alone, as a reader in `lang` gets it (placeholder links): the page shows it in a sandboxed frame. */
+export async function distributionMail(actor: Actor, id: string, lang: Lang) {
+  authorize(actor, { do: "send.manage" });
+  return sampleMail(await loadPublication(prisma(), id), lang);
+}
+
+/** What a recipient in `lang` will get, with placeholder links, and how many would, for staff to check first. */
+export async function previewDistribution(actor: Actor, id: string, lang: Lang, segmentInput: unknown = {}) {
+  authorize(actor, { do: "send.manage" });
+  const segment = await parseSegment(prisma(), segmentInput);
+  const p = await loadPublication(prisma(), id);
   const recipients = isReleased(p) ? (await recipientsOf(prisma(), p, segment)).length : 0;
-  return { subject: mail.subject, html: merge(mail.html, sample, true), text: merge(mail.text, sample, false), recipients };
+  return { ...sampleMail(p, lang), recipients, released: isReleased(p), segment };
 }
 
 /** The mail as a recipient in `lang` would get it, to the staff member themself, before the real send. */
@@ -122,6 +193,8 @@ export async function sendDistributionTest(actor: Actor, id: string, lang: Lang)
   authorize(actor, { do: "send.manage" });
   if (actor.kind !== "user") throw notFound();
   const p = await loadPublication(prisma(), id);
+  // Each test is a real mail to the staff member's own inbox: a handful an hour is plenty.
+  await enforce(`distribution-test:${actor.id}`, LIMITS.distributionTest.perUser);
   const mail = distributionEmail(lang, item(p, lang) ?? item(p, "en")!);
   return prisma().$transaction(async (tx) => {
     const send = await createSend(tx, { kind: "DISTRIBUTION", publicationId: p.id, segment: { test: true, lang }, createdById: actor.id });
@@ -142,35 +215,14 @@ export async function sendDistributionTest(actor: Actor, id: string, lang: Lang)
  */
 export async function distributePublication(actor: Actor, id: string, segmentInput: unknown) {
   authorize(actor, { do: "send.manage" });
-  const segment = parseInput(segmentSchema, segmentInput);
+  const segment = await parseSegment(prisma(), segmentInput);
   return prisma().$transaction(
     async (tx) => {
       const p = await loadPublication(tx, id);
       released(p);
       const recipients = await recipientsOf(tx, p, segment);
       const send = await createSend(tx, { kind: "DISTRIBUTION", publicationId: p.id, segment, createdById: actor.kind === "user" ? actor.id : undefined });
-      // A person without digest options gets a (disabled) row, so the unsubscribe link in this mail works for them.
-      const users = recipients.flatMap((r) => (r.who.kind === "user" ? [r.who.userId] : []));
-      if (users.length) await tx.userDigestPreference.createMany({ data: users.map((userId) => ({ userId, enabled: false })), skipDuplicates: true });
-      const bodies = new Map<Lang, { id: string; subject: string; html: string; text: string }>();
-      const rows: BulkRecipient[] = recipients.map((r) => {
-        let body = bodies.get(r.lang);
-        if (!body) {
-          body = { id: bodyIdFor(send.id, r.lang), ...distributionEmail(r.lang, item(p, r.lang)!) };
-          bodies.set(r.lang, body);
-        }
-        const tag = r.who.kind === "subscriber" ? `s_${r.who.id}` : `u_${r.who.userId}`;
-        return {
-          key: `distribution:${send.id}:${tag}`,
-          to: r.email,
-          bodyId: body.id,
-          mergeData: { preferenceUrl: preferenceUrl(r.who), unsubscribeUrl: unsubscribeUrl(r.who) },
-          headers: listUnsubscribeHeaders(r.who),
-        };
-      });
-      const queued = await enqueueBulk(tx, send.id, [...bodies.values()], rows);
-      await countComposed(tx, send.id, recipients.length, queued);
-      return markComposed(tx, send.id);
+      return queueDistribution(tx, send.id, p, recipients);
     },
     { timeout: 120_000, maxWait: 30_000 },
   );

@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "BulkSendKind" ADD VALUE 'DISTRIBUTION_UPDATE';
+
