@@ -35,6 +35,15 @@ const en = {
   followup_subject: "Thank you for joining: {title}",
   followup_noshow_subject: "Sorry we missed you: {title}",
   message_subject: "A message about {title}",
+  materials_heading: "Recording, slides and follow-up",
+  material_RECORDING: "Recording",
+  material_SLIDES: "Slides",
+  material_FOLLOW_UP_BRIEF: "Follow-up brief",
+  material_other: "Related publication",
+  material_in_en: "(in English)",
+  material_in_fr: "(in French)",
+  material_in_es: "(in Spanish)",
+  material_pdf: "PDF",
 };
 
 export const webinarMessages = {
@@ -74,6 +83,15 @@ export const webinarMessages = {
     followup_subject: "Merci de votre participation : {title}",
     followup_noshow_subject: "Vous nous avez manqué : {title}",
     message_subject: "Un message à propos de {title}",
+    materials_heading: "Enregistrement, présentation et suivi",
+    material_RECORDING: "Enregistrement",
+    material_SLIDES: "Présentation",
+    material_FOLLOW_UP_BRIEF: "Note de suivi",
+    material_other: "Publication liée",
+    material_in_en: "(en anglais)",
+    material_in_fr: "(en français)",
+    material_in_es: "(en espagnol)",
+    material_pdf: "PDF",
   },
   es: {
     when: "Cuándo",
@@ -110,6 +128,15 @@ export const webinarMessages = {
     followup_subject: "Gracias por participar: {title}",
     followup_noshow_subject: "Le echamos de menos: {title}",
     message_subject: "Un mensaje sobre {title}",
+    materials_heading: "Grabación, presentación y seguimiento",
+    material_RECORDING: "Grabación",
+    material_SLIDES: "Presentación",
+    material_FOLLOW_UP_BRIEF: "Nota de seguimiento",
+    material_other: "Publicación relacionada",
+    material_in_en: "(en inglés)",
+    material_in_fr: "(en francés)",
+    material_in_es: "(en español)",
+    material_pdf: "PDF",
   },
 } satisfies Catalog<typeof en>;
 

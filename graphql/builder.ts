@@ -14,7 +14,7 @@ export interface Context {
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: { DateTime: { Input: Date; Output: Date }; File: { Input: File; Output: never } };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
@@ -48,6 +48,25 @@ builder.scalarType("DateTime", {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) throw new TypeError("DateTime must be an ISO-8601 string");
     return date;
+  },
+});
+
+/**
+ * A file sent with the GraphQL multipart request spec (graphql-yoga reads it natively): input only. The front door
+ * lets a multipart request to /graphql carry the upload limit; JSON requests keep the small one (ADR 0026).
+ */
+builder.scalarType("File", {
+  description: "A file sent as a part of a multipart request (GraphQL multipart request spec). Input only.",
+  serialize: () => {
+    throw new TypeError("File is an input-only scalar");
+  },
+  parseValue: (value) => {
+    // The server's Fetch implementation may hand over its own File class: check the shape, not the constructor.
+    const file = value as File | null;
+    if (!file || typeof file !== "object" || typeof file.arrayBuffer !== "function" || typeof file.size !== "number") {
+      throw new TypeError("File must be sent as a part of a multipart request");
+    }
+    return file;
   },
 });
 

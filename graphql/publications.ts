@@ -56,7 +56,7 @@ const PublicationVersion = builder.objectRef<Version & { fallback: boolean }>("P
   }),
 });
 
-const Publication = builder.objectRef<PublicationRow>("Publication").implement({
+export const Publication = builder.objectRef<PublicationRow>("Publication").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
     type: t.field({ type: PublicationType, resolve: (p) => p.type }),

@@ -14,6 +14,7 @@ import "./dialogue-activity.ts";
 import "./insights.ts";
 import "./sends.ts";
 import "./publications.ts";
+import "./publication-uploads.ts";
 import "./subscriptions.ts";
 
 export const schema = builder.toSchema();

@@ -35,6 +35,10 @@ const yoga = createYoga<RequestContext, Context>({
   maskedErrors: { maskError },
   // CORS, the CSRF rule and body limits live in app/http/guard.server.ts, in front of every route.
   cors: false,
+  // The guard in front of yoga (app/http/handler.server.ts) already bounded the body: 100 KB for JSON, the upload
+  // limit for multipart. yoga's own default (25,000,000 bytes) would refuse a 25 MB PDF that the upload limit
+  // allows, and its re-streaming check made a 25 MB multipart parse take minutes.
+  maxRequestBodySize: false,
   plugins: [armor(), rejectUnstorableText(), typedValidationErrors(), trackOperation],
   // Expected AppErrors are answers, not incidents; maskError logs the unexpected ones.
   logging: false,

@@ -1,5 +1,6 @@
 import { prisma } from "../app/utils/db.server.ts";
 import { seedInsights } from "./seed-insights.ts";
+import { seedPublications } from "./seed-publications.ts";
 import { env } from "../app/utils/env.server.ts";
 import { scheduleWebinar } from "../app/services/webinars.server.ts";
 import type { SignedInActor } from "../app/services/policy.server.ts";
@@ -46,6 +47,7 @@ export async function seed() {
   }
   await seedWebinars(admin);
   await seedInsights(admin);
+  await seedPublications(admin);
   const url = env().APP_URL;
   console.log(
     [

@@ -58,7 +58,7 @@ export async function guardRequest(request: Request, _ctx: { ip?: string }): Pro
   ) {
     return reject(request, 415, "UNSUPPORTED_MEDIA_TYPE", "With a session cookie, send GraphQL as application/json");
   }
-  const limit = bodyLimitFor(url.pathname);
+  const limit = bodyLimitFor(url.pathname, request.headers.get("content-type"));
   const declared = declaredLengthVerdict(request.headers.get("content-length"), limit);
   if (declared === "invalid") return reject(request, 400, "BAD_REQUEST", "Invalid Content-Length");
   if (declared === "too_large") return reject(request, 413, "PAYLOAD_TOO_LARGE", `Request body larger than ${limit} bytes`, { connection: "close" });

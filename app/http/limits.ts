@@ -7,8 +7,22 @@ export const UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 256 * 1024;
 
 export const isUploadPath = (pathname: string) => /^\/[^?#]*\/upload$/.test(pathname);
 
-export const bodyLimitFor = (pathname: string) =>
-  pathname === "/graphql" ? GRAPHQL_BODY_LIMIT : isUploadPath(pathname) ? UPLOAD_BODY_LIMIT : FORM_BODY_LIMIT;
+const isMultipart = (contentType: string | null | undefined) => /^\s*multipart\/form-data\s*;/i.test(contentType ?? "");
+
+/**
+ * /graphql: a multipart request (the GraphQL multipart request spec: a file upload) may carry the upload limit,
+ * everything else 100 KB. The document inside a multipart request is still bounded by the token and cost limits,
+ * and a cookie-authenticated multipart request needs the x-graphql-csrf header (cross-origin.ts). Pages: paths
+ * ending in /upload carry the upload limit, other forms 1 MB.
+ */
+export const bodyLimitFor = (pathname: string, contentType?: string | null) =>
+  pathname === "/graphql"
+    ? isMultipart(contentType)
+      ? UPLOAD_BODY_LIMIT
+      : GRAPHQL_BODY_LIMIT
+    : isUploadPath(pathname)
+      ? UPLOAD_BODY_LIMIT
+      : FORM_BODY_LIMIT;
 
 /** "too large" when the declared length exceeds the limit; "unknown" when no length is declared. */
 export function declaredLengthVerdict(contentLength: string | null, limit: number): "ok" | "too_large" | "unknown" | "invalid" {

@@ -74,6 +74,10 @@ export default function EditPublication() {
         </p>
       ) : null}
       <h2>PDF</h2>
+      {/* A language that names no version here (a hand-made request, an unsupported language): said once, above. */}
+      {d.uploadError && !d.versions.some((v) => v.lang === d.uploadError!.lang) ? (
+        <FieldMessage id="pdf-error" error={{ key: d.uploadError.key as never, vars: { max: maxMb } }} />
+      ) : null}
       {d.versions.map((v) => (
         <fieldset key={v.lang}>
           <legend>{LANGUAGE_NAMES[v.lang]}</legend>

@@ -4,6 +4,7 @@ import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
 import { authorize, type Actor } from "./policy.server.ts";
 import { notify } from "./webinar-notices.server.ts";
+import { followUpMaterials } from "./publications/webinar-materials.server.ts";
 
 const HOUR = 3600_000;
 
@@ -88,8 +89,10 @@ export async function importAttendanceCsv(actor: Actor, webinarId: string, csv: 
 }
 
 /**
- * A different message to those who attended and to the no-shows (recording, slides, related brief). Each group
- * gets its message once: a group already sent is refused, and so is a send that would reach nobody.
+ * A different message to those who attended and to the no-shows. Each mail also lists the webinar's released
+ * recording, slides and follow-up brief that this registrant may see (the publications audience rule), in their
+ * language. Each group gets its message once: a group already sent is refused, and so is a send that would reach
+ * nobody.
  */
 export async function sendWebinarFollowUp(actor: Actor, webinarId: string, messages: { attended?: string; noShow?: string }, now = new Date()) {
   authorize(actor, { do: "webinar.manage" });
@@ -107,13 +110,14 @@ export async function sendWebinarFollowUp(actor: Actor, webinarId: string, messa
       throw new AppError("CONFLICT", "followup_already_sent", Object.fromEntries(repeated.map((g) => [field(g), { key: "followup_already_sent" as const }])));
     }
     const regs = await tx.webinarRegistration.findMany({ where: { webinarId, status: "CONFIRMED", attended: { not: null } } });
+    const materials = await followUpMaterials(tx, webinarId, regs.filter((r) => texts[r.attended ? "attended" : "noShow"]), now);
     let sent = 0;
     const groups = new Set<string>();
     for (const reg of regs) {
       const group = reg.attended ? "attended" : "noShow";
       const message = texts[group];
       if (!message) continue;
-      await notify(tx, webinar, reg, reg.attended ? "followup" : "followup_noshow", webinar.id, { message });
+      await notify(tx, webinar, reg, reg.attended ? "followup" : "followup_noshow", webinar.id, { message, materials: materials.get(reg.id) });
       groups.add(group);
       sent += 1;
     }

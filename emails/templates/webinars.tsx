@@ -2,6 +2,7 @@ import { formatDateTime, translator, type Lang } from "../../app/i18n/index.ts";
 import { emailMessages } from "../messages.ts";
 import { renderEmail } from "../render.tsx";
 import { webinarMessages, type WebinarEmailKey } from "../webinar-messages.ts";
+import type { FollowUpMaterial } from "../../app/services/publications/webinar-materials.server.ts";
 import { Button, Layout } from "./layout.tsx";
 
 export interface WebinarEmailContext {
@@ -32,13 +33,25 @@ export function whenLines(c: WebinarEmailContext) {
   return lines;
 }
 
-export function webinarEmail(kind: Kind, c: WebinarEmailContext, extra: { note?: string; message?: string; confirmUrl?: string } = {}) {
+/** A follow-up's related publications: what each is, its title (marked when not in the reader's language), links. */
+function materialLines(lang: Lang, items: readonly FollowUpMaterial[]) {
+  const t = translator(webinarMessages, lang);
+  return items.map((m) => ({
+    label: t(m.material ? (`material_${m.material}` as WebinarEmailKey) : "material_other"),
+    title: m.shownIn ? `${m.title} ${t(`material_in_${m.shownIn}`)}` : m.title,
+    url: m.url,
+    pdfUrl: m.pdfUrl,
+  }));
+}
+
+export function webinarEmail(kind: Kind, c: WebinarEmailContext, extra: { note?: string; message?: string; confirmUrl?: string; materials?: FollowUpMaterial[] } = {}) {
   const t = translator(webinarMessages, c.lang);
   const te = translator(emailMessages, c.lang);
   const subject = t(`${kind}_subject` as WebinarEmailKey, { title: c.title });
   const bodyKey = (kind.startsWith("reminder") ? "reminder_body" : kind.startsWith("followup") || kind === "message" ? null : `${kind}_body`) as WebinarEmailKey | null;
   const body = bodyKey ? t(bodyKey) : null;
   const when = whenLines(c);
+  const materials = materialLines(c.lang, extra.materials ?? []);
   return renderEmail(
     subject,
     <Layout lang={c.lang} title={subject} footer={te("footer")}>
@@ -46,6 +59,26 @@ export function webinarEmail(kind: Kind, c: WebinarEmailContext, extra: { note?:
       {body ? <p>{body}</p> : null}
       {extra.note ? <p>{extra.note}</p> : null}
       {extra.message ? <p style={{ whiteSpace: "pre-wrap" }}>{linkified(extra.message)}</p> : null}
+      {materials.length ? (
+        <>
+          <p>
+            <strong>{t("materials_heading")}</strong>
+          </p>
+          <ul>
+            {materials.map((m) => (
+              <li key={m.url}>
+                {m.label}: <a href={m.url}>{m.title}</a>
+                {m.pdfUrl ? (
+                  <>
+                    {" · "}
+                    <a href={m.pdfUrl}>{t("material_pdf")}</a>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <p>
         <strong>{t("when")}</strong>
         {when.map((line) => (
@@ -72,6 +105,9 @@ export function webinarEmail(kind: Kind, c: WebinarEmailContext, extra: { note?:
       body ?? undefined,
       extra.note,
       extra.message,
+      materials.length
+        ? [`${t("materials_heading")}:`, ...materials.map((m) => `- ${m.label}: ${m.title}\n  ${m.url}${m.pdfUrl ? `\n  ${t("material_pdf")}: ${m.pdfUrl}` : ""}`)].join("\n")
+        : undefined,
       `${t("when")}:\n${when.join("\n")}`,
       extra.confirmUrl ? `${t("confirm_button")}: ${extra.confirmUrl}` : undefined,
       c.joinUrl ? `${t("join")}: ${c.joinUrl}` : undefined,
