@@ -79,7 +79,8 @@ interface Readers {
    * Picks up to `limit` due readers after `after` (keyset, in id order) and advances their lastDigestAt to the
    * cutoff in the same statement; the caller queues their digests in the same transaction, so a crash leaves
    * either both or neither (never a digest twice, never a reader skipped). SKIP LOCKED: workers composing at
-   * once take disjoint readers.
+   * once take disjoint readers. The update finds them by primary key (`= ANY(ARRAY(…))`), not by a hash join
+   * over the whole table.
    */
   pick(tx: Client, frequency: DigestFrequency, cutoff: Date, after: string, limit: number): Promise<Due[]>;
   /** Each reader's viewer for the audience rule, keyed so that equal keys see the same publications. */
@@ -103,7 +104,7 @@ const subscribers: Readers = {
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     ), moved AS (
-      UPDATE "Subscriber" s SET "lastDigestAt" = ${cutoff} FROM picked WHERE s.id = picked.id
+      UPDATE "Subscriber" s SET "lastDigestAt" = ${cutoff} WHERE s.id = ANY(ARRAY(SELECT id FROM picked))
     )
     SELECT * FROM picked ORDER BY id`,
   // Without an account they see what the public sees: one viewer for all of them.
@@ -126,7 +127,7 @@ const partnerPeople: Readers = {
       LIMIT ${limit}
       FOR UPDATE OF p SKIP LOCKED
     ), moved AS (
-      UPDATE "UserDigestPreference" d SET "lastDigestAt" = ${cutoff} FROM picked WHERE d."userId" = picked.id
+      UPDATE "UserDigestPreference" d SET "lastDigestAt" = ${cutoff} WHERE d."userId" = ANY(ARRAY(SELECT id FROM picked))
     )
     SELECT * FROM picked ORDER BY id`,
   // Each sees what the audience rule lets *them* see (partner-only, sector, dialogue items).
