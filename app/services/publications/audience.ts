@@ -150,6 +150,35 @@ export async function viewerForUser(db: Client, userId: string): Promise<Publica
   return { kind: "partnerPerson", ...reach };
 }
 
+/**
+ * `viewerForUser` for many people at once (digest chunks): three queries however many there are. Each viewer
+ * comes with a key that is the same exactly when two viewers see the same publications.
+ */
+export async function viewersForUsers(db: Client, userIds: string[]): Promise<Map<string, { key: string; viewer: PublicationViewer }>> {
+  const [users, memberships, dialogues] = await Promise.all([
+    db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, role: true } }),
+    db.membership.findMany({ where: { userId: { in: userIds }, partner: { status: "APPROVED" } }, select: { userId: true, partner: { select: { sector: true } } } }),
+    db.dialogueMember.findMany({ where: { userId: { in: userIds } }, select: { userId: true, dialogueId: true } }),
+  ]);
+  const sectors = new Map<string, Set<SectorValue>>();
+  for (const m of memberships) (sectors.get(m.userId) ?? sectors.set(m.userId, new Set()).get(m.userId)!).add(m.partner.sector);
+  const dialogueIds = new Map<string, string[]>();
+  for (const d of dialogues) (dialogueIds.get(d.userId) ?? dialogueIds.set(d.userId, []).get(d.userId)!).push(d.dialogueId);
+  const roles = new Map(users.map((u) => [u.id, u.role]));
+  const out = new Map<string, { key: string; viewer: PublicationViewer }>();
+  for (const id of userIds) {
+    const role = roles.get(id);
+    if (role === undefined) out.set(id, { key: "anonymous", viewer: { kind: "anonymous" } });
+    else if (role === "STAFF" || role === "ADMIN") out.set(id, { key: "staff", viewer: { kind: "staff" } });
+    else {
+      const s = [...(sectors.get(id) ?? [])].sort();
+      const d = [...(dialogueIds.get(id) ?? [])].sort();
+      out.set(id, { key: `partnerPerson|${s.join(",")}|${d.join(",")}`, viewer: { kind: "partnerPerson", sectors: s, dialogueIds: d } });
+    }
+  }
+  return out;
+}
+
 /** From a row loaded with `dialogues: { select: { dialogueId: true } }` (sectors are CHECKed text in the table). */
 export const publicationGate = (p: {
   status: PublicationStatusValue;

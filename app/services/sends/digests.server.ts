@@ -1,21 +1,21 @@
 import { digestEmail, PREFERENCE_URL, UNSUBSCRIBE_URL, type DigestPublication, type DigestWebinar } from "../../../emails/templates/digest.tsx";
 import type { BulkSend, DigestFrequency } from "../../generated/prisma/client.ts";
 import { fromDbLanguage, type Lang } from "../../i18n/index.ts";
-import { prisma, type Client } from "../../utils/db.server.ts";
+import { database, prisma, type Client } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
-import { pickTranslation, viewerForUser, visiblePublicationsFor, type PublicationViewer } from "../publications/audience.ts";
-import { listUnsubscribeHeaders, preferenceUrl, unsubscribeUrl, type ListRecipient } from "../subscriptions/links.server.ts";
+import { pickTranslation, viewersForUsers, visiblePublicationsFor, type PublicationViewer } from "../publications/audience.ts";
+import { listLinks, type ListRecipient } from "../subscriptions/links.server.ts";
 import { suppressedAmong } from "../subscriptions/suppression.server.ts";
 import { bodyIdFor, countComposed, createSend, enqueueBulk, markComposed, type BulkRecipient, type SharedBody } from "./sends.server.ts";
 
 /** At most this many items in one digest (the newest); the rest are on the site. */
 export const MAX_DIGEST_ITEMS = 20;
 const SUBSCRIBER_CHUNK = 5000;
-const PERSON_CHUNK = 200;
+const PERSON_CHUNK = 1000;
 
 export const digestKind = (f: DigestFrequency) => (f === "WEEKLY" ? "DIGEST_WEEKLY" : "DIGEST_MONTHLY");
 
-/** A person due for a digest: picked (and their lastDigestAt advanced) inside a chunk's transaction. */
+/** A reader due for a digest: picked (and their lastDigestAt advanced) inside a chunk's transaction. */
 interface Due {
   id: string;
   email: string;
@@ -68,44 +68,72 @@ async function dueCount(db: Client, frequency: DigestFrequency, cutoff: Date) {
 }
 
 /**
- * Picks up to `limit` due subscribers and advances their lastDigestAt to the cutoff in the same statement; the
- * caller queues their digests in the same transaction, so a crash leaves either both or neither (never a
- * digest twice, never a reader skipped). SKIP LOCKED: workers composing at once take disjoint readers.
+ * Who a digest goes to. Subscribers and partner people are composed in the same chunks, the same way; they differ
+ * only in how they are picked (their own table and cursor) and in who they are to the publications audience rule.
  */
-function pickSubscribers(tx: Client, frequency: DigestFrequency, cutoff: Date, limit: number) {
-  return tx.$queryRaw<Due[]>`
+interface Readers {
+  /** In their outbox keys: `digest:<send>:<tag>_<id>`. */
+  tag: "s" | "u";
+  chunk: number;
+  /**
+   * Picks up to `limit` due readers after `after` (keyset, in id order) and advances their lastDigestAt to the
+   * cutoff in the same statement; the caller queues their digests in the same transaction, so a crash leaves
+   * either both or neither (never a digest twice, never a reader skipped). SKIP LOCKED: workers composing at
+   * once take disjoint readers. The update finds them by primary key (`= ANY(ARRAY(…))`), not by a hash join
+   * over the whole table.
+   */
+  pick(tx: Client, frequency: DigestFrequency, cutoff: Date, after: string, limit: number): Promise<Due[]>;
+  /** Each reader's viewer for the audience rule, keyed so that equal keys see the same publications. */
+  viewers(tx: Client, due: Due[]): Promise<Map<string, { key: string; viewer: PublicationViewer }>>;
+  recipient(d: Due): ListRecipient;
+}
+
+const SUBSCRIBER_VIEWER: { key: string; viewer: PublicationViewer } = { key: "subscriber", viewer: { kind: "subscriber" } };
+
+const subscribers: Readers = {
+  tag: "s",
+  chunk: SUBSCRIBER_CHUNK,
+  pick: (tx, frequency, cutoff, after, limit) => tx.$queryRaw<Due[]>`
     WITH picked AS (
       SELECT id, email, language::text AS language, topics::text[] AS topics, "preferenceTokenVersion" AS version,
              coalesce("lastDigestAt", "confirmedAt", "createdAt") AS since
       FROM "Subscriber"
       WHERE status = 'CONFIRMED'::"SubscriberStatus" AND frequency = ${frequency}::"DigestFrequency"
-        AND ("lastDigestAt" IS NULL OR "lastDigestAt" < ${cutoff})
+        AND ("lastDigestAt" IS NULL OR "lastDigestAt" < ${cutoff}) AND id > ${after}
       ORDER BY id
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     ), moved AS (
-      UPDATE "Subscriber" s SET "lastDigestAt" = ${cutoff} FROM picked WHERE s.id = picked.id
+      UPDATE "Subscriber" s SET "lastDigestAt" = ${cutoff} WHERE s.id = ANY(ARRAY(SELECT id FROM picked))
     )
-    SELECT * FROM picked`;
-}
+    SELECT * FROM picked ORDER BY id`,
+  // Without an account they see what the public sees: one viewer for all of them.
+  viewers: async (_tx, due) => new Map(due.map((d) => [d.id, SUBSCRIBER_VIEWER])),
+  recipient: (d) => ({ kind: "subscriber", id: d.id, preferenceTokenVersion: d.version }),
+};
 
-/** The same for partner people's digest options (their account language unless they chose one). */
-function pickPeople(tx: Client, frequency: DigestFrequency, cutoff: Date, limit: number) {
-  return tx.$queryRaw<Due[]>`
+/** Partner people's digest options (their account language unless they chose one). */
+const partnerPeople: Readers = {
+  tag: "u",
+  chunk: PERSON_CHUNK,
+  pick: (tx, frequency, cutoff, after, limit) => tx.$queryRaw<Due[]>`
     WITH picked AS (
       SELECT p."userId" AS id, u.email, coalesce(p.language, u.language, 'EN'::"Language")::text AS language, p.topics::text[] AS topics,
              p."preferenceTokenVersion" AS version, coalesce(p."lastDigestAt", p."createdAt") AS since
       FROM "UserDigestPreference" p JOIN "User" u ON u.id = p."userId"
       WHERE p.enabled AND p.frequency = ${frequency}::"DigestFrequency"
-        AND (p."lastDigestAt" IS NULL OR p."lastDigestAt" < ${cutoff})
+        AND (p."lastDigestAt" IS NULL OR p."lastDigestAt" < ${cutoff}) AND p."userId" > ${after}
       ORDER BY p."userId"
       LIMIT ${limit}
       FOR UPDATE OF p SKIP LOCKED
     ), moved AS (
-      UPDATE "UserDigestPreference" d SET "lastDigestAt" = ${cutoff} FROM picked WHERE d."userId" = picked.id
+      UPDATE "UserDigestPreference" d SET "lastDigestAt" = ${cutoff} WHERE d."userId" = ANY(ARRAY(SELECT id FROM picked))
     )
-    SELECT * FROM picked`;
-}
+    SELECT * FROM picked ORDER BY id`,
+  // Each sees what the audience rule lets *them* see (partner-only, sector, dialogue items).
+  viewers: (tx, due) => viewersForUsers(tx, due.map((d) => d.id)),
+  recipient: (d) => ({ kind: "user", userId: d.id, preferenceTokenVersion: d.version }),
+};
 
 /** Public webinars still ahead at the cutoff and announced after `since`. */
 function upcomingWebinars(db: Client, since: Date, cutoff: Date): Promise<Webinar[]> {
@@ -117,18 +145,22 @@ function upcomingWebinars(db: Client, since: Date, cutoff: Date): Promise<Webina
   });
 }
 
-/** Renders each distinct digest once per run: everyone with the same items in the same language shares it. */
+/**
+ * Renders each distinct digest once per run: everyone with the same items in the same language shares it. A chunk
+ * writes the bodies it uses that no committed chunk has written yet (lanes commit independently).
+ */
 class DigestBodies {
   private rendered = new Map<string, SharedBody>();
+  private readonly stored = new Set<string>();
   constructor(
     private readonly sendId: string,
     private readonly frequency: DigestFrequency,
   ) {}
 
-  bodyFor(lang: Lang, pubs: Publication[], webinars: Webinar[]): { body: SharedBody; fresh: boolean } {
+  bodyFor(lang: Lang, pubs: Publication[], webinars: Webinar[]): SharedBody {
     const variant = `${lang}|${pubs.map((p) => p.id).join(",")}|${webinars.map((w) => w.id).join(",")}`;
     const known = this.rendered.get(variant);
-    if (known) return { body: known, fresh: false };
+    if (known) return known;
     const appUrl = env().APP_URL;
     const items: DigestPublication[] = pubs.flatMap((p) => {
       const picked = pickTranslation(p.translations, lang);
@@ -140,21 +172,78 @@ class DigestBodies {
     });
     const body = { id: bodyIdFor(this.sendId, variant), ...digestEmail(lang, this.frequency, items, events) };
     this.rendered.set(variant, body);
-    return { body, fresh: true };
+    return body;
+  }
+
+  /** Of these bodies, the ones to write (in id order, so lanes writing the same ones never deadlock). */
+  unstored(used: Iterable<SharedBody>) {
+    return [...used].filter((b) => !this.stored.has(b.id)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  /** Once their chunk has committed. */
+  markStored(ids: string[]) {
+    for (const id of ids) this.stored.add(id);
   }
 }
 
 const matchesTopics = (p: Publication, topics: string[]) => topics.length === 0 || p.topics.some((t) => topics.includes(t));
+/** Two on PostgreSQL; one on the embedded database, which runs one statement at a time anyway. */
+const defaultLanes = () => (database().driver.kind === "postgres" ? 2 : 1);
+const earliest = (dates: Date[]) => new Date(Math.min(...dates.map((d) => d.getTime())));
 
-function recipientFor(sendId: string, who: ListRecipient, email: string, bodyId: string): BulkRecipient {
-  const tag = who.kind === "subscriber" ? `s_${who.id}` : `u_${who.userId}`;
-  return {
-    key: `digest:${sendId}:${tag}`,
-    to: email,
-    bodyId,
-    mergeData: { preferenceUrl: preferenceUrl(who), unsubscribeUrl: unsubscribeUrl(who) },
-    headers: listUnsubscribeHeaders(who),
-  };
+/**
+ * One chunk's digests, in the transaction that picked its readers: per reader, what is new since their cursor
+ * that they may see, in their topics and language. The content is looked up once per distinct viewer (one
+ * query however many readers share it: all subscribers do) from the earliest cursor among them — the newest 500
+ * either way, so each reader gets what a query from their own cursor would give — and chosen once per distinct
+ * (viewer, language, topics, cursor). Returns how many digests were queued and which bodies were written.
+ */
+async function composeChunk(tx: Client, send: BulkSend, bodies: DigestBodies, readers: Readers, due: Due[]) {
+  const cutoff = send.cutoff;
+  const [viewers, webinars, suppressed] = await Promise.all([
+    readers.viewers(tx, due),
+    upcomingWebinars(tx, earliest(due.map((d) => d.since)), cutoff),
+    suppressedAmong(tx, due.map((d) => d.email)),
+  ]);
+  const groups = new Map<string, { viewer: PublicationViewer; since: Date[] }>();
+  for (const d of due) {
+    const v = viewers.get(d.id)!;
+    const group = groups.get(v.key) ?? groups.set(v.key, { viewer: v.viewer, since: [] }).get(v.key)!;
+    group.since.push(d.since);
+  }
+  const candidates = new Map<string, Publication[]>();
+  for (const [key, g] of groups) {
+    candidates.set(key, await visiblePublicationsFor(tx, g.viewer, { since: earliest(g.since), now: cutoff, take: 500 }));
+  }
+  const used = new Set<SharedBody>();
+  const recipients: BulkRecipient[] = [];
+  const chosen = new Map<string, SharedBody | null>();
+  for (const d of due) {
+    if (suppressed.has(d.email.toLowerCase())) continue;
+    const { key } = viewers.get(d.id)!;
+    const lang = fromDbLanguage(d.language) ?? "en";
+    const same = `${key}|${lang}|${d.topics.join(",")}|${d.since.getTime()}`;
+    let body = chosen.get(same);
+    if (body === undefined) {
+      const pubs = candidates.get(key)!.filter((p) => p.publishedAt! > d.since && matchesTopics(p, d.topics)).slice(0, MAX_DIGEST_ITEMS);
+      const events = webinars.filter((w) => w.createdAt > d.since);
+      body = null;
+      if (pubs.length || events.length) used.add((body = bodies.bodyFor(lang, pubs, events)));
+      chosen.set(same, body);
+    }
+    if (!body) continue;
+    const links = listLinks(readers.recipient(d));
+    recipients.push({
+      key: `digest:${send.id}:${readers.tag}_${d.id}`,
+      to: d.email,
+      bodyId: body.id,
+      mergeData: { preferenceUrl: links.preferenceUrl, unsubscribeUrl: links.unsubscribeUrl },
+      headers: links.headers,
+    });
+  }
+  const fresh = bodies.unstored(used);
+  const queued = await enqueueBulk(tx, send.id, fresh, recipients);
+  return { queued, written: fresh.map((b) => b.id) };
 }
 
 /**
@@ -163,87 +252,59 @@ function recipientFor(sendId: string, who: ListRecipient, email: string, bodyId:
  * English), plus newly announced public webinars. Nothing new: no mail, but the reader's cursor still moves.
  * Resumable: a run interrupted by a crash continues with the readers whose cursor did not move.
  */
-export async function composeDigest(sendId: string, opts: { onProgress?: (p: ComposeProgress) => void; chunk?: number } = {}) {
+export async function composeDigest(sendId: string, opts: { onProgress?: (p: ComposeProgress) => void; chunk?: number; lanes?: number } = {}) {
   const send = await prisma().bulkSend.findUniqueOrThrow({ where: { id: sendId } });
   if (send.status !== "COMPOSING") return send;
   const frequency = frequencyOf(send);
-  const cutoff = send.cutoff;
   const bodies = new DigestBodies(send.id, frequency);
-  const total = await dueCount(prisma(), frequency, cutoff);
+  const total = await dueCount(prisma(), frequency, send.cutoff);
   const t0 = performance.now();
   const progress = { considered: 0, total, queued: 0, ratePerSecond: 0 };
   const report = () => {
     progress.ratePerSecond = progress.considered / Math.max(0.001, (performance.now() - t0) / 1000);
     opts.onProgress?.({ ...progress });
   };
-  const subscriberViewer: PublicationViewer = { kind: "subscriber" };
 
-  // Subscribers (no account): they see what the public sees, so one candidate list serves a whole chunk.
-  for (;;) {
-    const n = await prisma().$transaction(
-      async (tx) => {
-        const due = await pickSubscribers(tx, frequency, cutoff, opts.chunk ?? SUBSCRIBER_CHUNK);
-        if (!due.length) return 0;
-        const since = new Date(Math.min(...due.map((d) => d.since.getTime())));
-        const [candidates, webinars, suppressed] = await Promise.all([
-          visiblePublicationsFor(tx, subscriberViewer, { since, now: cutoff, take: 500 }),
-          upcomingWebinars(tx, since, cutoff),
-          suppressedAmong(tx, due.map((d) => d.email)),
-        ]);
-        const fresh: SharedBody[] = [];
-        const recipients: BulkRecipient[] = [];
-        for (const d of due) {
-          if (suppressed.has(d.email.toLowerCase())) continue;
-          const pubs = candidates.filter((p) => p.publishedAt! > d.since && matchesTopics(p, d.topics)).slice(0, MAX_DIGEST_ITEMS);
-          const events = webinars.filter((w) => w.createdAt > d.since);
-          if (!pubs.length && !events.length) continue;
-          const { body, fresh: isNew } = bodies.bodyFor(fromDbLanguage(d.language) ?? "en", pubs, events);
-          if (isNew) fresh.push(body);
-          recipients.push(recipientFor(send.id, { kind: "subscriber", id: d.id, preferenceTokenVersion: d.version }, d.email, body.id));
+  for (const readers of [subscribers, partnerPeople]) {
+    const limit = readers === subscribers ? (opts.chunk ?? readers.chunk) : readers.chunk;
+    // Lanes compose chunks side by side on PostgreSQL (its server works on one while this process builds the
+    // next); SKIP LOCKED gives them disjoint readers, as it does to several workers.
+    let failed = false;
+    const lane = async () => {
+      // In id order from where this lane's last chunk ended; once past the end, one more pass from the start
+      // takes any reader another lane or worker held (SKIP LOCKED) and then gave back by rolling back.
+      let after = "";
+      while (!failed) {
+        const chunk = await prisma().$transaction(
+          async (tx) => {
+            const due = await readers.pick(tx, frequency, send.cutoff, after, limit);
+            if (!due.length) return null;
+            const { queued, written } = await composeChunk(tx, send, bodies, readers, due);
+            await countComposed(tx, send.id, due.length, queued);
+            return { considered: due.length, queued, written, last: due[due.length - 1].id };
+          },
+          { timeout: 120_000, maxWait: 30_000 },
+        );
+        if (!chunk) {
+          if (!after) break;
+          after = "";
+          continue;
         }
-        const queued = await enqueueBulk(tx, send.id, fresh, recipients);
-        await countComposed(tx, send.id, due.length, queued);
-        progress.queued += queued;
-        return due.length;
-      },
-      { timeout: 120_000, maxWait: 30_000 },
+        bodies.markStored(chunk.written);
+        after = chunk.last;
+        progress.considered += chunk.considered;
+        progress.queued += chunk.queued;
+        report();
+      }
+    };
+    await Promise.all(
+      Array.from({ length: opts.lanes ?? defaultLanes() }, () =>
+        lane().catch((error) => {
+          failed = true; // the other lanes stop after their chunk; the run resumes later like after a crash
+          throw error;
+        }),
+      ),
     );
-    if (!n) break;
-    progress.considered += n;
-    report();
-  }
-
-  // Partner people: each sees what the audience rule lets *them* see (partner-only, sector, dialogue items).
-  for (;;) {
-    const n = await prisma().$transaction(
-      async (tx) => {
-        const due = await pickPeople(tx, frequency, cutoff, PERSON_CHUNK);
-        if (!due.length) return 0;
-        const since = new Date(Math.min(...due.map((d) => d.since.getTime())));
-        const [webinars, suppressed] = await Promise.all([upcomingWebinars(tx, since, cutoff), suppressedAmong(tx, due.map((d) => d.email))]);
-        const fresh: SharedBody[] = [];
-        const recipients: BulkRecipient[] = [];
-        for (const d of due) {
-          if (suppressed.has(d.email.toLowerCase())) continue;
-          const viewer = await viewerForUser(tx, d.id);
-          const visible = await visiblePublicationsFor(tx, viewer, { since: d.since, now: cutoff, take: 500 });
-          const pubs = visible.filter((p) => matchesTopics(p, d.topics)).slice(0, MAX_DIGEST_ITEMS);
-          const events = webinars.filter((w) => w.createdAt > d.since);
-          if (!pubs.length && !events.length) continue;
-          const { body, fresh: isNew } = bodies.bodyFor(fromDbLanguage(d.language) ?? "en", pubs, events);
-          if (isNew) fresh.push(body);
-          recipients.push(recipientFor(send.id, { kind: "user", userId: d.id, preferenceTokenVersion: d.version }, d.email, body.id));
-        }
-        const queued = await enqueueBulk(tx, send.id, fresh, recipients);
-        await countComposed(tx, send.id, due.length, queued);
-        progress.queued += queued;
-        return due.length;
-      },
-      { timeout: 120_000, maxWait: 30_000 },
-    );
-    if (!n) break;
-    progress.considered += n;
-    report();
   }
   report();
   return markComposed(prisma(), send.id);

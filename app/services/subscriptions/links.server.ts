@@ -37,12 +37,29 @@ function mailtoAddress() {
 }
 
 /**
+ * Everything a list mail carries for one recipient — preference and unsubscribe URLs and the List-Unsubscribe
+ * headers — from one signature (bulk sends build it for every reader).
+ */
+export function listLinks(recipient: ListRecipient): { preferenceUrl: string; unsubscribeUrl: string; headers: Record<string, string> } {
+  const token = preferenceToken(recipient);
+  const appUrl = env().APP_URL;
+  return {
+    preferenceUrl: `${appUrl}/subscription/${token}`,
+    unsubscribeUrl: `${appUrl}/unsubscribe/${token}`,
+    headers: unsubscribeHeaders(token),
+  };
+}
+
+/**
  * RFC 2369 + RFC 8058 headers for one recipient of newsletter/digest/distribution mail: the HTTPS URL takes a
  * one-click POST (mail providers' "Unsubscribe" button); the mailto is the fallback for clients without it.
  * The token alphabet (base64url, '_', '.') needs no escaping inside <...> nor in a mailto subject.
  */
 export function listUnsubscribeHeaders(recipient: ListRecipient): Record<string, string> {
-  const token = preferenceToken(recipient);
+  return unsubscribeHeaders(preferenceToken(recipient));
+}
+
+function unsubscribeHeaders(token: string): Record<string, string> {
   return {
     "List-Unsubscribe": `<${env().APP_URL}/unsubscribe/${token}>, <mailto:${mailtoAddress()}?subject=unsubscribe%20${token}>`,
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

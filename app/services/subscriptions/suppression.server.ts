@@ -26,7 +26,7 @@ export async function suppressedAmong(db: Client, emails: string[], chunk = 5000
   const wanted = [...new Set(emails.map(normaliseAddress))];
   const found = new Set<string>();
   for (let i = 0; i < wanted.length; i += chunk) {
-    const rows = await db.suppressionEntry.findMany({ where: { email: { in: wanted.slice(i, i + chunk) } }, select: { email: true } });
+    const rows = await db.$queryRaw<{ email: string }[]>`SELECT email FROM "SuppressionEntry" WHERE email = ANY(${wanted.slice(i, i + chunk)}::text[])`;
     for (const row of rows) found.add(row.email);
   }
   return found;
