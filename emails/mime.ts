@@ -136,6 +136,8 @@ function date() {
 export interface RawMessage {
   envelope: { from: string; to: string[] };
   raw: string;
+  /** Already in `raw`; given again for transports that name what they store by it (the file mailbox). */
+  messageId: string;
 }
 
 /** A bulk message ready for the wire: the shared body merged with one reader's data, and its own headers. */
@@ -163,5 +165,5 @@ export function buildRaw(
       ? `${head}${part("text/plain")}${text}\r\n`
       : `${head}Content-Type: multipart/alternative;\r\n boundary="${body.boundary}"\r\n\r\n` +
         `--${body.boundary}\r\n${part("text/plain")}${text}\r\n--${body.boundary}\r\n${part("text/html")}${fill(body.html, data, true)}\r\n--${body.boundary}--\r\n`;
-  return { envelope: { from: from.address, to: [message.toAddress] }, raw };
+  return { envelope: { from: from.address, to: [message.toAddress] }, raw, messageId: message.messageId };
 }
