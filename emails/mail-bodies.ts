@@ -1,5 +1,6 @@
 import type { OutboxMessage } from "../app/generated/prisma/client.ts";
 import type { Client } from "../app/utils/db.server.ts";
+import { compileBody, type CompiledBody } from "./mime.ts";
 
 /** What a worker sends for one outbox row: its own subject and parts, or a shared body merged with its data. */
 export interface MessageContent {
@@ -8,7 +9,7 @@ export interface MessageContent {
   text: string;
 }
 
-type Body = MessageContent;
+type Body = MessageContent & { compiled?: CompiledBody };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -37,6 +38,13 @@ export class BodyCache {
     if (this.bodies.size + missing.length > this.limit) this.bodies.clear();
     const rows = await db.mailBody.findMany({ where: { id: { in: missing } }, select: { id: true, subject: true, html: true, text: true } });
     for (const row of rows) this.bodies.set(row.id, row);
+  }
+
+  /** The body split and encoded for raw MIME (mime.ts), once per body. Call after load(). */
+  compiled(bodyId: string): CompiledBody {
+    const body = this.bodies.get(bodyId);
+    if (!body) throw new Error(`Mail body ${bodyId} is missing`);
+    return (body.compiled ??= compileBody(body));
   }
 
   /** Call after load() for the same messages. */

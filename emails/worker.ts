@@ -1,10 +1,13 @@
 import crypto from "node:crypto";
 import os from "node:os";
+import type Mail from "nodemailer/lib/mailer";
 import { Prisma, type OutboxMessage } from "../app/generated/prisma/client.ts";
+import { normaliseAddress, suppressedAmong } from "../app/services/subscriptions/suppression.server.ts";
 import { prisma, type Client } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
 import { claimDue, MAX_BATCH } from "./claim.ts";
 import { BodyCache } from "./mail-bodies.ts";
+import { buildRaw, literalBody, sender } from "./mime.ts";
 import { purgeExpiredMail } from "./retention.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import { createTransport, type Transport } from "./transport.ts";
@@ -27,39 +30,78 @@ export function batchSizeFor(ratePerSecond: number, inFlight: number) {
   return ratePerSecond > 0 ? Math.min(MAX_BATCH, Math.max(inFlight, Math.ceil(ratePerSecond))) : MAX_BATCH;
 }
 
+/** A bulk message whose address was suppressed after it was queued: not sent, FAILED with this as lastError. */
+export const SUPPRESSED = "suppressed";
+const suppressedError = new Error(SUPPRESSED);
+
 function isPermanent(error: unknown) {
+  if (error === suppressedError) return true;
   const code = (error as { responseCode?: number }).responseCode;
   return typeof code === "number" && code >= 500 && code < 600;
 }
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
 
-async function attempt(message: OutboxMessage, transport: Transport, bodies: BodyCache): Promise<Outcome> {
-  try {
-    await transport.send({
-      from: env().MAIL_FROM,
-      to: message.toAddress,
-      ...bodies.content(message),
+type Sender = ReturnType<typeof sender>;
+
+/**
+ * What goes on the wire. Bulk mail is built as raw MIME (mime.ts), from a shared body encoded once per worker;
+ * transactional mail (sign-in links, invites with their calendar part) goes through nodemailer's composer.
+ */
+function outgoing(message: OutboxMessage, bodies: BodyCache, from: Sender): Mail.Options {
+  if ((message.bodyId || message.priority === "BULK") && !message.icalContent) {
+    const body = message.bodyId ? bodies.compiled(message.bodyId) : literalBody(message);
+    return buildRaw(body, from, {
+      toAddress: message.toAddress,
       messageId: message.messageId,
-      ...(message.headers ? { headers: message.headers as Record<string, string> } : {}),
-      ...(message.icalContent ? { icalEvent: { method: message.icalMethod ?? "REQUEST", content: message.icalContent } } : {}),
+      mergeData: (message.mergeData ?? {}) as Record<string, string>,
+      headers: message.headers as Record<string, string> | null,
     });
+  }
+  return {
+    from: env().MAIL_FROM,
+    to: message.toAddress,
+    ...bodies.content(message),
+    messageId: message.messageId,
+    ...(message.headers ? { headers: message.headers as Record<string, string> } : {}),
+    ...(message.icalContent ? { icalEvent: { method: message.icalMethod ?? "REQUEST", content: message.icalContent } } : {}),
+  };
+}
+
+async function attempt(message: OutboxMessage, transport: Transport, bodies: BodyCache, from: Sender): Promise<Outcome> {
+  try {
+    await transport.send(outgoing(message, bodies, from));
     return { ok: true };
   } catch (error) {
     return { ok: false, error };
   }
 }
 
+/**
+ * Bulk messages whose address joined the suppression list after they were queued (a hard bounce, a complaint,
+ * an unsubscribe): one query per batch. Transactional mail is never held back by suppression (ADR 0018).
+ */
+async function suppressedIn(batch: OutboxMessage[]) {
+  const bulk = batch.filter((m) => m.priority === "BULK").map((m) => m.toAddress);
+  return bulk.length ? suppressedAmong(prisma(), bulk) : new Set<string>();
+}
+
 /** Sends a batch with at most `inFlight` messages on the wire, each waiting for a token of the shared rate. */
 async function sendBatch(batch: OutboxMessage[], transport: Transport, bucket: TokenBucket, inFlight: number, bodies: BodyCache) {
   const outcomes: Outcome[] = new Array(batch.length);
-  await bodies.load(prisma(), batch);
+  const [suppressed] = await Promise.all([suppressedIn(batch), bodies.load(prisma(), batch)]);
+  const from = sender(env().MAIL_FROM);
   let next = 0;
   const lane = async () => {
     while (next < batch.length) {
       const i = next++;
+      const message = batch[i];
+      if (message.priority === "BULK" && suppressed.size && suppressed.has(normaliseAddress(message.toAddress))) {
+        outcomes[i] = { ok: false, error: suppressedError };
+        continue;
+      }
       await bucket.take();
-      outcomes[i] = await attempt(batch[i], transport, bodies);
+      outcomes[i] = await attempt(message, transport, bodies, from);
     }
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, batch.length) }, lane));
@@ -69,6 +111,7 @@ async function sendBatch(batch: OutboxMessage[], transport: Transport, bucket: T
 export interface DeliveryResult {
   sent: number;
   retried: number;
+  /** Refused for good, or (bulk) not sent because the address is now suppressed. */
   failed: number;
 }
 
@@ -93,7 +136,7 @@ async function record(batch: OutboxMessage[], outcomes: Outcome[], workerId: str
   batch.forEach((message, i) => {
     const outcome = outcomes[i];
     if (outcome.ok) return;
-    const attempts = message.attempts + 1;
+    const attempts = message.attempts + (outcome.error === suppressedError ? 0 : 1);
     const failed = isPermanent(outcome.error) || attempts >= MAX_ATTEMPTS;
     const lastError = String((outcome.error as Error)?.message ?? outcome.error).slice(0, 1000);
     const key = JSON.stringify([attempts, failed, lastError]);

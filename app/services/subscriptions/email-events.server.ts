@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { prisma } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
+import { countBounce } from "../sends/sends.server.ts";
 import { normaliseAddress, recordSoftBounce, suppress } from "./suppression.server.ts";
 
 /**
@@ -29,6 +30,8 @@ export interface EventCounts {
   softBounces: number;
   complaints: number;
   suppressed: number;
+  /** Bounces whose Message-ID named a message of a send: counted on that send (BulkSend.bounced). */
+  attributed: number;
   ignored: number;
   invalid: number;
 }
@@ -70,7 +73,7 @@ export function parseEvents(rawBody: string): unknown[] | null {
  * and skipped, so one bad entry does not make the provider retry the whole batch forever.
  */
 export async function applyEmailEvents(events: unknown[], now = new Date()): Promise<EventCounts> {
-  const counts: EventCounts = { hardBounces: 0, softBounces: 0, complaints: 0, suppressed: 0, ignored: 0, invalid: 0 };
+  const counts: EventCounts = { hardBounces: 0, softBounces: 0, complaints: 0, suppressed: 0, attributed: 0, ignored: 0, invalid: 0 };
   for (const raw of events) {
     const type = (raw as { type?: unknown } | null)?.type;
     if (type !== "bounce" && type !== "complaint") {
@@ -91,6 +94,8 @@ export async function applyEmailEvents(events: unknown[], now = new Date()): Pro
         await tx.userDigestPreference.updateMany({ where: { user: { email } }, data: { enabled: false } });
         return suppress(tx, email, "COMPLAINT", "complaint");
       }
+      // Hard or soft, a bounce of a send's message moves its bounced count (delivered = sent − bounced).
+      if (await countBounce(tx, e.messageId)) counts.attributed += 1;
       if (e.bounceType === "hard") {
         counts.hardBounces += 1;
         return suppress(tx, email, "HARD_BOUNCE", e.diagnostic);

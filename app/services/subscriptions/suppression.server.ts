@@ -4,7 +4,8 @@ import type { Client } from "../../utils/db.server.ts";
 /**
  * The one suppression list for marketing and bulk mail (newsletters, digests, distributions). Bulk senders ask
  * it before they enqueue; transactional mail (sign-in links, invitations, confirmations) never asks, so a
- * newsletter unsubscribe or a complaint cannot lock anyone out of their account.
+ * newsletter unsubscribe or a complaint cannot lock anyone out of their account. The worker asks it again when it
+ * sends bulk mail (emails/worker.ts), for addresses suppressed after their message was queued.
  */
 
 /** Addresses are compared trimmed and lower-cased everywhere (subscribers, users, suppression). */
