@@ -1,3 +1,4 @@
+import { AppError } from "../app/services/errors.ts";
 import type { SupportRequestView } from "../app/services/requests/access.server.ts";
 import { requestLabel } from "../app/services/requests/access.server.ts";
 import {
@@ -126,7 +127,7 @@ const EventSupportInput = builder.inputType("EventSupportInput", {
     purpose: t.string({ required: true }),
     startsOn: t.field({ type: "DateTime", required: true, description: "First day (the date part is used)." }),
     endsOn: t.field({ type: "DateTime", description: "Last day, when the event lasts several days." }),
-    audience: t.string({ required: true, description: "Free text: who the event is for (e.g. \"labour ministry officials in West Africa\"). An open set, unlike WebinarAudience." }),
+    audienceDescription: t.string({ required: true, description: "Free text: who the event is for (e.g. \"labour ministry officials in West Africa\"). An open set, unlike WebinarAudience." }),
     languages: t.field({ type: [Language], required: true }),
     supportKinds: t.field({ type: [SupportKind], required: true }),
     language: t.field({ type: Language, description: "Language for the mail about this request; defaults to your profile's, else English." }),
@@ -211,12 +212,19 @@ builder.mutationFields((t) => ({
           purpose: input.purpose,
           startsOn: input.startsOn,
           endsOn: optional(input.endsOn),
-          audience: input.audience,
+          audience: input.audienceDescription,
           languages: input.languages.map(toLang),
           supportKinds: input.supportKinds,
         },
         { ip: ctx.ip, language: langOf(input.language) },
-      ),
+      ).catch((error: unknown) => {
+        // The form's field is `audience`; here it is named for what it holds, free text.
+        if (error instanceof AppError && error.fields?.audience) {
+          const { audience, ...rest } = error.fields;
+          throw new AppError(error.code, error.key, { ...rest, audienceDescription: audience }, error.vars);
+        }
+        throw error;
+      }),
   }),
   requestFieldConnection: t.field({
     type: SupportRequest,

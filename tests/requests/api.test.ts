@@ -48,7 +48,7 @@ const eventInput = (over: Record<string, unknown> = {}) => ({
   title: "Webinar on care work and migration",
   purpose: "Launch our joint study.",
   startsOn: "2031-03-10",
-  audience: "Researchers",
+  audienceDescription: "Researchers",
   languages: ["FR", "EN"],
   supportKinds: ["SPEAKERS", "HOSTING_WEBINAR"],
   language: "FR",
