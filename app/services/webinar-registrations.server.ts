@@ -13,16 +13,13 @@ import { authorize, can, isStaff, type Actor, type SignedInActor } from "./polic
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 import { signId, verifySignedId } from "./signed-links.server.ts";
 import { manageUrl, notify } from "./webinar-notices.server.ts";
+import { confirmSeat, promoteWaiting, seatsTaken } from "./webinar-seats.server.ts";
 import { lockWebinar, type WebinarWithText } from "./webinars.server.ts";
 import { confirmPendingAnswers, dropPendingAnswers, holdPendingAnswers, parseDemographics, recordAnswers } from "./insights/demographics.server.ts";
 
 function assertOpen(webinar: WebinarWithText, now: Date) {
   if (webinar.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");
   if (webinar.endsAt <= now) throw new AppError("CONFLICT", "webinar_past");
-}
-
-async function seatsTaken(tx: Prisma.TransactionClient, webinarId: string) {
-  return tx.webinarRegistration.count({ where: { webinarId, status: "CONFIRMED" } });
 }
 
 /** Confirmed if approval is off and a seat is free; otherwise pending approval or waitlisted (no calendar entry). */
@@ -37,25 +34,7 @@ export async function admit(tx: Prisma.TransactionClient, webinar: WebinarWithTe
     await notify(tx, webinar, waiting, "waitlisted", waiting.updatedAt.getTime());
     return waiting;
   }
-  return confirm(tx, webinar, reg, "confirmed");
-}
-
-async function confirm(tx: Prisma.TransactionClient, webinar: WebinarWithText, reg: WebinarRegistration, kind: "confirmed" | "promoted") {
-  const confirmedAt = new Date();
-  const done = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "CONFIRMED", confirmedAt } });
-  await notify(tx, webinar, done, kind, `${webinar.sequence}:${confirmedAt.getTime()}`);
-  return done;
-}
-
-/** When a seat frees up, the longest-waiting person is confirmed and told, in the same transaction. */
-async function promoteNext(tx: Prisma.TransactionClient, webinar: WebinarWithText) {
-  if (webinar.status === "CANCELLED") return;
-  if (webinar.capacity !== null && (await seatsTaken(tx, webinar.id)) >= webinar.capacity) return;
-  const next = await tx.webinarRegistration.findFirst({
-    where: { webinarId: webinar.id, status: "WAITLISTED" },
-    orderBy: { createdAt: "asc" },
-  });
-  if (next) await confirm(tx, webinar, next, "promoted");
+  return confirmSeat(tx, webinar, reg, "confirmed");
 }
 
 /** What an anonymous visitor is told, whatever the address's situation: check your email. */
@@ -222,7 +201,7 @@ export async function cancelWebinarRegistration(actor: Actor, registrationId: st
     const cancelled = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "CANCELLED" } });
     if (reg.status === "CONFIRMED") {
       await notify(tx, webinar, cancelled, "registration_cancelled", cancelled.updatedAt.getTime());
-      await promoteNext(tx, webinar);
+      await promoteWaiting(tx, webinar);
     }
     if (!own) await recordAudit(tx, actor, "webinar.registrationCancelled", { type: "WebinarRegistration", id: reg.id });
     return cancelled;
