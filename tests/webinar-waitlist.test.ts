@@ -139,6 +139,24 @@ describe("raising a webinar's capacity", () => {
     expect(Object.values(await statuses(api, w.id)).every((s) => s === "CONFIRMED")).toBe(true);
   });
 
+  it("someone who left and registered again waits behind those who registered meanwhile", async () => {
+    const api = await staffApi();
+    const w = await schedule(api, { capacity: 1 });
+    await register(w.id, "seated@example.org", "EN");
+    const early = await register(w.id, "back@example.org", "EN");
+    const me = await signInAs(new Client(), "back@example.org");
+    expect((await me.graphql(`mutation($id: ID!) { cancelWebinarRegistration(id: $id) { status } }`, { id: early.registration.id })).errors).toBeUndefined();
+    await register(w.id, "meanwhile@example.org", "EN");
+    const again = await me.graphql<{ registerForWebinar: { status: string } }>(REGISTER, { id: w.id, input: { language: "EN", timeZone: "UTC" } });
+    expect(again.data?.registerForWebinar.status).toBe("WAITLISTED");
+    expect(Object.keys(await statuses(api, w.id))).toEqual(["seated@example.org", "meanwhile@example.org", "back@example.org"]);
+    await deliver();
+
+    await api(UPDATE, { id: w.id, input: { capacity: 2 } });
+    await deliver();
+    expect(sink.received.map((m) => m.to)).toEqual(["meanwhile@example.org"]);
+  });
+
   it("lowering it or changing something else promotes nobody", async () => {
     const api = await staffApi();
     const w = await schedule(api, { capacity: 2 });

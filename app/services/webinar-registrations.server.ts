@@ -98,7 +98,7 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
     await recordAnswers(tx, data.email, demographics);
     const fields = { ...answers, userId: actor.id, status: "UNCONFIRMED" as const, confirmedAt: null, denialMessage: null };
     const reg = existing
-      ? await tx.webinarRegistration.update({ where: { id: existing.id }, data: fields })
+      ? await renewRegistration(tx, existing.id, fields, now)
       : await tx.webinarRegistration.create({ data: { ...fields, webinarId, email: data.email } });
     return admit(tx, webinar, reg);
   });
@@ -107,6 +107,13 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
 // A cancelled registration may register again; an UNCONFIRMED row (kept from before confirmations were
 // stored apart) never blocks its address's owner.
 export const REPLACEABLE: RegistrationStatus[] = ["CANCELLED", "UNCONFIRMED"];
+
+/**
+ * A replaceable row taken over by a new registration. It counts as registered now: the waiting list goes in
+ * registration order, and leaving and coming back must not jump ahead of those who registered meanwhile.
+ */
+export const renewRegistration = (tx: Prisma.TransactionClient, id: string, data: Prisma.WebinarRegistrationUncheckedUpdateInput, now: Date) =>
+  tx.webinarRegistration.update({ where: { id }, data: { ...data, createdAt: now } });
 
 function registrationFields(data: ReturnType<typeof webinarRegistrationSchema.parse>) {
   return {
@@ -163,7 +170,7 @@ export async function confirmRegistrationRequest(token: string, now = new Date()
     assertOpen(webinar, now);
     const fields = { ...(request.answers as ReturnType<typeof registrationFields>), status: "UNCONFIRMED" as const, confirmedAt: null, denialMessage: null };
     const reg = existing
-      ? await tx.webinarRegistration.update({ where: { id: existing.id }, data: fields })
+      ? await renewRegistration(tx, existing.id, fields, now)
       : await tx.webinarRegistration.create({ data: { ...fields, webinarId: request.webinarId, email: request.email } });
     return admit(tx, webinar, reg);
   });
