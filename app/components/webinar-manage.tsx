@@ -265,13 +265,18 @@ export function ManagePanels({ view, errors, invite }: { view: ManageView; error
 }
 
 /** Step two of cancelling a webinar: says who will be told, asks for the reason, then does it. */
-export function ConfirmCancelWebinar({ id, title, confirmed, errors }: { id: string; title: string; confirmed: number; errors?: FieldErrors }) {
+export function ConfirmCancelWebinar({ id, title, confirmed, unseated, errors }: { id: string; title: string; confirmed: number; unseated: number; errors?: FieldErrors }) {
   const t = useT(manageUi);
   const lang = useLang();
+  const seats =
+    confirmed > 0
+      ? t(plural("confirm_cancel_webinar_text", confirmed, lang), { count: confirmed })
+      : t(unseated > 0 ? "confirm_cancel_webinar_text_no_seats" : "confirm_cancel_webinar_text_none");
   return (
     <Form method="post" action={`/webinars/${id}/manage`}>
       <h2>{t("confirm_cancel_webinar", { title })}</h2>
-      <p>{confirmed === 0 ? t("confirm_cancel_webinar_text_none") : t(plural("confirm_cancel_webinar_text", confirmed, lang), { count: confirmed })}</p>
+      <p>{seats}</p>
+      {unseated > 0 ? <p>{t(plural("confirm_cancel_webinar_others", unseated, lang), { count: unseated })}</p> : null}
       <Field name="reason" label={t("cancel_reason")} errors={errors}>
         {(a) => <textarea {...a} rows={3} maxLength={2000} />}
       </Field>

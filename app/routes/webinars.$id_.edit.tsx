@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = Object.fromEntries([...form].map(([k, v]) => [k, String(v)]));
   return runForm(async () => {
     const saved = await updateWebinar(actor, params.id!, webinarInputFromForm(form), { refusePast: true });
-    return redirect(`/webinars/${params.id}/manage?saved=updated&notified=${saved.notified}`);
+    return redirect(`/webinars/${params.id}/manage?saved=updated&notified=${saved.notified}${saved.promoted ? `&promoted=${saved.promoted}` : ""}`);
   }, values);
 }
 

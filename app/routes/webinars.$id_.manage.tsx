@@ -39,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const cancelId = url.searchParams.get("cancel");
   const cancelling = cancelId ? await registrationOf(actor, w.id, cancelId) : null;
   const notified = Number(url.searchParams.get("notified"));
+  const promoted = Number(url.searchParams.get("promoted"));
   // Invited-only webinars are joined through the invite list, while people can still come.
   const invitable = w.audience === "INVITED" && w.status === "SCHEDULED" && w.endsAt > new Date();
   return {
@@ -67,6 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     saved: url.searchParams.get("saved"),
     invite: invitable ? { partners: await listPartnersForInvite(actor) } : null,
     notified: Number.isFinite(notified) ? notified : 0,
+    promoted: Number.isFinite(promoted) ? promoted : 0,
     // Invited-only webinars can invite a whole dialogue (docs/decisions/0021).
     dialogues: w.audience === "INVITED" && w.status !== "CANCELLED" && w.endsAt > new Date() ? await webinarDialogues(actor, w.id, lang) : null,
   };
@@ -89,8 +91,12 @@ export default function ManageWebinar() {
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const dialogueResult = result && !isFailure(result) && "dialogueInvited" in result ? result : null;
-  const savedNotice =
-    view.saved === "scheduled" ? t("scheduled_notice") : view.saved === "updated" ? (view.notified ? t(plural("updated_notice", view.notified, lang), { count: view.notified }) : t("updated_notice_none")) : null;
+  const savedNotice = view.saved === "scheduled" ? t("scheduled_notice") : view.saved === "updated" ? updatedNotice() : null;
+  function updatedNotice() {
+    const promoted = view.promoted > 0 ? ` ${t(plural("updated_promoted", view.promoted, lang), { count: view.promoted })}` : "";
+    if (view.notified) return `${t(plural("updated_notice", view.notified, lang), { count: view.notified })}${promoted}`;
+    return promoted ? `${t("updated_notice_saved")}${promoted}` : t("updated_notice_none");
+  }
   return (
     <section>
       <p>
@@ -110,7 +116,7 @@ export default function ManageWebinar() {
         </p>
       ) : null}
       {view.confirm && !(result && !isFailure(result)) ? (
-        <ConfirmCancelWebinar id={view.id} title={view.title} confirmed={view.counts.confirmed} errors={failure?.fieldErrors} />
+        <ConfirmCancelWebinar id={view.id} title={view.title} confirmed={view.counts.confirmed} unseated={view.counts.waitlisted + view.counts.pending} errors={failure?.fieldErrors} />
       ) : view.cancelling && !(result && !isFailure(result)) ? (
         <ConfirmCancelRegistration id={view.id} reg={view.cancelling} />
       ) : (

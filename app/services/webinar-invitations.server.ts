@@ -8,7 +8,7 @@ import { recordAudit } from "./audit.server.ts";
 import { AppError } from "./errors.ts";
 import { visibleDialogue } from "./dialogues/access.server.ts";
 import { authorize, can, type Actor } from "./policy.server.ts";
-import { admit, REPLACEABLE } from "./webinar-registrations.server.ts";
+import { admit, renewRegistration, REPLACEABLE } from "./webinar-registrations.server.ts";
 import { lockWebinar } from "./webinars.server.ts";
 
 export const MAX_INVITES = 200;
@@ -107,7 +107,7 @@ export async function registerInvitees(tx: Prisma.TransactionClient, webinar: We
       denialMessage: null,
     };
     const reg = existing
-      ? await tx.webinarRegistration.update({ where: { id: existing.id }, data: fields })
+      ? await renewRegistration(tx, existing.id, fields, now)
       : await tx.webinarRegistration.create({ data: { ...fields, webinarId, email } });
     await admit(tx, webinar, reg, true);
     result.invited.push(email);

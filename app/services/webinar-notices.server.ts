@@ -1,4 +1,4 @@
-import type { Prisma, Webinar, WebinarRegistration, WebinarTranslation } from "../generated/prisma/client.ts";
+import type { Prisma, RegistrationStatus, Webinar, WebinarRegistration, WebinarTranslation } from "../generated/prisma/client.ts";
 import { sendWebinarMail, sendWebinarMails, type WebinarMail } from "../../emails/senders.ts";
 import { buildCalendar, type IcsMethod } from "../../emails/ics.ts";
 import { fromDbLanguage } from "../i18n/index.ts";
@@ -13,7 +13,7 @@ const REQUEST_KINDS: Kind[] = ["confirmed", "promoted", "updated"];
 const CANCEL_KINDS: Kind[] = ["cancelled", "registration_cancelled"];
 // "confirm" goes to an unverified address about a request that is not a registration yet.
 // Follow-ups come after the event, when there is nothing left to cancel.
-const NO_MANAGE_LINK: Kind[] = ["cancelled", "registration_cancelled", "denied", "confirm", "followup", "followup_noshow"];
+const NO_MANAGE_LINK: Kind[] = ["cancelled", "cancelled_waitlisted", "cancelled_pending", "registration_cancelled", "denied", "confirm", "followup", "followup_noshow"];
 
 export const joinUrl = (registrationId: string) => `${env().APP_URL}/j/${signId("join", registrationId)}`;
 export const manageUrl = (registrationId: string) => `${env().APP_URL}/r/${signId("manage", registrationId)}`;
@@ -89,12 +89,23 @@ function webinarMessage(webinar: W, reg: Recipient, kind: Kind, stamp: string | 
   };
 }
 
-/** Every confirmed registrant gets the same change, each in their own language and time zone. */
+/** What a webinar's cancellation tells those without a seat. */
+const CANCELLED_NOTICE: Partial<Record<RegistrationStatus, Kind>> = { WAITLISTED: "cancelled_waitlisted", PENDING_APPROVAL: "cancelled_pending" };
+
+/**
+ * Every confirmed registrant gets the same change, each in their own language and time zone. A cancellation also
+ * reaches the waiting list and those awaiting approval: a plain notice, as nothing of it is in their calendar.
+ * One mail per registration, keyed by the SEQUENCE, so nobody is told twice.
+ */
 export async function notifyRegistrants(tx: Prisma.TransactionClient, webinar: W, kind: "updated" | "cancelled") {
-  const confirmed = await tx.webinarRegistration.findMany({ where: { webinarId: webinar.id, status: "CONFIRMED" } });
+  const told = await tx.webinarRegistration.findMany({
+    where: { webinarId: webinar.id, status: { in: kind === "cancelled" ? ["CONFIRMED", ...Object.keys(CANCELLED_NOTICE)] as RegistrationStatus[] : ["CONFIRMED"] } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
   const extra = webinar.cancelReason ? { note: webinar.cancelReason } : undefined;
-  await sendWebinarMails(tx, confirmed.map((reg) => webinarMessage(webinar, reg, kind, webinar.sequence, extra)));
-  return confirmed.length;
+  const kindFor = (reg: WebinarRegistration): Kind => (kind === "cancelled" ? (CANCELLED_NOTICE[reg.status] ?? kind) : kind);
+  await sendWebinarMails(tx, told.map((reg) => webinarMessage(webinar, reg, kindFor(reg), webinar.sequence, extra)));
+  return told.length;
 }
 
 /** A staff message to some registrants, each in their own language; `messageId` keys it once per person. */

@@ -13,16 +13,13 @@ import { authorize, can, isStaff, type Actor, type SignedInActor } from "./polic
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 import { signId, verifySignedId } from "./signed-links.server.ts";
 import { manageUrl, notify } from "./webinar-notices.server.ts";
+import { confirmSeat, promoteWaiting, seatsTaken } from "./webinar-seats.server.ts";
 import { lockWebinar, type WebinarWithText } from "./webinars.server.ts";
 import { confirmPendingAnswers, dropPendingAnswers, holdPendingAnswers, parseDemographics, recordAnswers } from "./insights/demographics.server.ts";
 
 function assertOpen(webinar: WebinarWithText, now: Date) {
   if (webinar.status === "CANCELLED") throw new AppError("CONFLICT", "webinar_cancelled");
   if (webinar.endsAt <= now) throw new AppError("CONFLICT", "webinar_past");
-}
-
-async function seatsTaken(tx: Prisma.TransactionClient, webinarId: string) {
-  return tx.webinarRegistration.count({ where: { webinarId, status: "CONFIRMED" } });
 }
 
 /** Confirmed if approval is off and a seat is free; otherwise pending approval or waitlisted (no calendar entry). */
@@ -37,25 +34,7 @@ export async function admit(tx: Prisma.TransactionClient, webinar: WebinarWithTe
     await notify(tx, webinar, waiting, "waitlisted", waiting.updatedAt.getTime());
     return waiting;
   }
-  return confirm(tx, webinar, reg, "confirmed");
-}
-
-async function confirm(tx: Prisma.TransactionClient, webinar: WebinarWithText, reg: WebinarRegistration, kind: "confirmed" | "promoted") {
-  const confirmedAt = new Date();
-  const done = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "CONFIRMED", confirmedAt } });
-  await notify(tx, webinar, done, kind, `${webinar.sequence}:${confirmedAt.getTime()}`);
-  return done;
-}
-
-/** When a seat frees up, the longest-waiting person is confirmed and told, in the same transaction. */
-async function promoteNext(tx: Prisma.TransactionClient, webinar: WebinarWithText) {
-  if (webinar.status === "CANCELLED") return;
-  if (webinar.capacity !== null && (await seatsTaken(tx, webinar.id)) >= webinar.capacity) return;
-  const next = await tx.webinarRegistration.findFirst({
-    where: { webinarId: webinar.id, status: "WAITLISTED" },
-    orderBy: { createdAt: "asc" },
-  });
-  if (next) await confirm(tx, webinar, next, "promoted");
+  return confirmSeat(tx, webinar, reg, "confirmed");
 }
 
 /** What an anonymous visitor is told, whatever the address's situation: check your email. */
@@ -119,7 +98,7 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
     await recordAnswers(tx, data.email, demographics);
     const fields = { ...answers, userId: actor.id, status: "UNCONFIRMED" as const, confirmedAt: null, denialMessage: null };
     const reg = existing
-      ? await tx.webinarRegistration.update({ where: { id: existing.id }, data: fields })
+      ? await renewRegistration(tx, existing.id, fields, now)
       : await tx.webinarRegistration.create({ data: { ...fields, webinarId, email: data.email } });
     return admit(tx, webinar, reg);
   });
@@ -128,6 +107,13 @@ export async function registerForWebinar(actor: Actor, webinarId: string, input:
 // A cancelled registration may register again; an UNCONFIRMED row (kept from before confirmations were
 // stored apart) never blocks its address's owner.
 export const REPLACEABLE: RegistrationStatus[] = ["CANCELLED", "UNCONFIRMED"];
+
+/**
+ * A replaceable row taken over by a new registration. It counts as registered now: the waiting list goes in
+ * registration order, and leaving and coming back must not jump ahead of those who registered meanwhile.
+ */
+export const renewRegistration = (tx: Prisma.TransactionClient, id: string, data: Prisma.WebinarRegistrationUncheckedUpdateInput, now: Date) =>
+  tx.webinarRegistration.update({ where: { id }, data: { ...data, createdAt: now } });
 
 function registrationFields(data: ReturnType<typeof webinarRegistrationSchema.parse>) {
   return {
@@ -184,7 +170,7 @@ export async function confirmRegistrationRequest(token: string, now = new Date()
     assertOpen(webinar, now);
     const fields = { ...(request.answers as ReturnType<typeof registrationFields>), status: "UNCONFIRMED" as const, confirmedAt: null, denialMessage: null };
     const reg = existing
-      ? await tx.webinarRegistration.update({ where: { id: existing.id }, data: fields })
+      ? await renewRegistration(tx, existing.id, fields, now)
       : await tx.webinarRegistration.create({ data: { ...fields, webinarId: request.webinarId, email: request.email } });
     return admit(tx, webinar, reg);
   });
@@ -222,7 +208,7 @@ export async function cancelWebinarRegistration(actor: Actor, registrationId: st
     const cancelled = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "CANCELLED" } });
     if (reg.status === "CONFIRMED") {
       await notify(tx, webinar, cancelled, "registration_cancelled", cancelled.updatedAt.getTime());
-      await promoteNext(tx, webinar);
+      await promoteWaiting(tx, webinar);
     }
     if (!own) await recordAudit(tx, actor, "webinar.registrationCancelled", { type: "WebinarRegistration", id: reg.id });
     return cancelled;

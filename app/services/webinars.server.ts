@@ -13,6 +13,7 @@ import { paginate } from "./pagination.server.ts";
 import type { PageArgs } from "../schemas/page.ts";
 import { authorize, isStaff, type Actor } from "./policy.server.ts";
 import { notifyRegistrants } from "./webinar-notices.server.ts";
+import { promoteWaiting } from "./webinar-seats.server.ts";
 export { webinarPageUrl, webinarText } from "./webinar-text.ts";
 export { genderCategory, type GenderCategory } from "../schemas/gender.ts";
 import { genderCategory, type GenderCategory } from "../schemas/gender.ts";
@@ -66,6 +67,7 @@ export async function scheduleWebinar(actor: Actor, input: unknown, opts: Schedu
 /**
  * Time, link, status and wording changes bump SEQUENCE in the same transaction; a change of time or wording also
  * sends every confirmed registrant an updated REQUEST. A new meeting link needs no invite: joins go through /j/.
+ * Seats added (a higher capacity, or none) go to the waiting list at once, longest-waiting first.
  */
 export async function updateWebinar(actor: Actor, id: string, input: unknown, opts: ScheduleOptions = {}) {
   authorize(actor, { do: "webinar.manage" });
@@ -107,10 +109,12 @@ export async function updateWebinar(actor: Actor, id: string, input: unknown, op
       update.speakers = { create: speakerRows(data.speakers) };
     }
     const webinar = await tx.webinar.update({ where: { id }, data: update, include: withText });
-    await recordAudit(tx, actor, "webinar.updated", { type: "Webinar", id }, { sequence: webinar.sequence, timeChanged, linkChanged });
     // Who was told, so the organiser sees it: every confirmed registrant, or nobody for a change they need not know.
     const notified = timeChanged || textChanged ? await notifyRegistrants(tx, webinar, "updated") : 0;
-    return Object.assign(webinar, { notified });
+    // After the update notice, so someone promoted now gets one mail: the confirmation with the current invite.
+    const promoted = data.capacity !== undefined ? await promoteWaiting(tx, webinar) : 0;
+    await recordAudit(tx, actor, "webinar.updated", { type: "Webinar", id }, { sequence: webinar.sequence, timeChanged, linkChanged, ...(promoted ? { promoted } : {}) });
+    return Object.assign(webinar, { notified, promoted });
   });
 }
 

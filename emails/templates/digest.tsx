@@ -1,5 +1,6 @@
-import { translator, type Catalog, type Lang } from "../../app/i18n/index.ts";
+import { formatDateTime, translator, type Catalog, type Lang } from "../../app/i18n/index.ts";
 import { renderEmail } from "../render.tsx";
+import { webinarMessages } from "../webinar-messages.ts";
 import { Layout } from "./layout.tsx";
 
 // Placeholders filled per recipient by the worker (emails/mail-bodies.ts): one rendered body serves everyone
@@ -84,10 +85,20 @@ export interface DigestWebinar {
   url: string;
   title: string;
   startsAt: Date;
+  endsAt: Date;
+  /** The event's own zone (IANA name). */
+  timeZone: string;
 }
 
-const when = (lang: Lang, d: Date) =>
-  new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "short", timeZone: "UTC", timeZoneName: "short" }).format(d);
+/**
+ * One body serves every reader of a language, so times are in the event's zone, named, as webinar mails name it
+ * (with the same formatter: date, time and the zone's offset in the reader's language).
+ */
+const when = (lang: Lang, w: DigestWebinar) =>
+  translator(webinarMessages, lang)("event_time", {
+    time: `${formatDateTime(w.startsAt, lang, w.timeZone)} – ${formatDateTime(w.endsAt, lang, w.timeZone)}`,
+    zone: w.timeZone,
+  });
 
 function Footer({ lang }: { lang: Lang }) {
   const t = translator(messages, lang);
@@ -109,7 +120,7 @@ export function digestEmail(lang: Lang, frequency: "WEEKLY" | "MONTHLY", publica
   const subject = t(frequency === "WEEKLY" ? "weekly_subject" : "monthly_subject", { n });
   const intro = t(frequency === "WEEKLY" ? "weekly_intro" : "monthly_intro");
   const pubLines = publications.map((p) => `* ${p.title}${p.fallback ? ` ${t("in_english")}` : ""} — ${t(p.type)}\n  ${p.summary}\n  ${t("read")}: ${p.url}`);
-  const webLines = webinars.map((w) => `* ${w.title} — ${when(lang, w.startsAt)}\n  ${w.url}`);
+  const webLines = webinars.map((w) => `* ${w.title} — ${when(lang, w)}\n  ${w.url}`);
   return renderEmail(
     subject,
     <Layout lang={lang} title={subject} footer={t("footer")}>
@@ -135,7 +146,7 @@ export function digestEmail(lang: Lang, frequency: "WEEKLY" | "MONTHLY", publica
             <p key={w.url}>
               <a href={w.url}>{w.title}</a>
               <br />
-              {when(lang, w.startsAt)}
+              {when(lang, w)}
             </p>
           ))}
         </>

@@ -17,7 +17,7 @@ export interface WebinarEmailContext {
   manageUrl?: string;
 }
 
-type Kind = "already_registered" | "confirmed" | "promoted" | "updated" | "cancelled" | "registration_cancelled" | "waitlisted" | "confirm" | "pending" | "denied" | "reminder_24h" | "reminder_1h" | "followup" | "followup_noshow" | "message";
+type Kind = "already_registered" | "confirmed" | "promoted" | "updated" | "cancelled" | "cancelled_waitlisted" | "cancelled_pending" | "registration_cancelled" | "waitlisted" | "confirm" | "pending" | "denied" | "reminder_24h" | "reminder_1h" | "followup" | "followup_noshow" | "message";
 
 /** Staff write plain text; addresses in it become links, so recordings and slides are one click away. */
 function linkified(text: string) {

@@ -26,7 +26,7 @@ interface Due {
 }
 
 type Publication = Awaited<ReturnType<typeof visiblePublicationsFor>>[number];
-type Webinar = { id: string; createdAt: Date; startsAt: Date; translations: { language: "EN" | "FR" | "ES"; title: string }[] };
+type Webinar = { id: string; createdAt: Date; startsAt: Date; endsAt: Date; timeZone: string; translations: { language: "EN" | "FR" | "ES"; title: string }[] };
 
 export interface ComposeProgress {
   considered: number;
@@ -141,7 +141,7 @@ function upcomingWebinars(db: Client, since: Date, cutoff: Date): Promise<Webina
     where: { status: "SCHEDULED", audience: "PUBLIC", startsAt: { gt: cutoff }, createdAt: { gt: since, lte: cutoff } },
     orderBy: { startsAt: "asc" },
     take: MAX_DIGEST_ITEMS,
-    select: { id: true, createdAt: true, startsAt: true, translations: { select: { language: true, title: true } } },
+    select: { id: true, createdAt: true, startsAt: true, endsAt: true, timeZone: true, translations: { select: { language: true, title: true } } },
   });
 }
 
@@ -168,7 +168,7 @@ class DigestBodies {
     });
     const events: DigestWebinar[] = webinars.map((w) => {
       const t = pickTranslation(w.translations, lang);
-      return { url: `${appUrl}/webinars/${w.id}`, title: t?.translation.title ?? "", startsAt: w.startsAt };
+      return { url: `${appUrl}/webinars/${w.id}`, title: t?.translation.title ?? "", startsAt: w.startsAt, endsAt: w.endsAt, timeZone: w.timeZone };
     });
     const body = { id: bodyIdFor(this.sendId, variant), ...digestEmail(lang, this.frequency, items, events) };
     this.rendered.set(variant, body);
