@@ -16,6 +16,8 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, ...onceOnly],
     globalSetup: ["tests/setup/global.ts"],
     setupFiles: ["tests/setup/database.ts"],
+    // Left at vitest's default of one file at a time on 2 cores: two workers measured no faster and less stable
+    // on a busy machine (ADR 0032).
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
