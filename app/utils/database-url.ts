@@ -1,6 +1,9 @@
 export type DatabaseKind = "postgres" | "pglite" | "memory";
 
-/** Unset or a path means embedded PGlite; `memory://` is an in-memory PGlite (tests); `postgres…` is PostgreSQL. */
+/**
+ * Unset or a path means embedded PGlite; `memory://` is an empty in-memory PGlite and `memory:///path/dump.tar` one
+ * that starts from a PGlite `dumpDataDir` file (tests: a migrated template); `postgres…` is PostgreSQL.
+ */
 export function databaseKind(url: string | undefined): DatabaseKind {
   if (!url) return "pglite";
   if (url.startsWith("postgres")) return "postgres";
@@ -12,4 +15,9 @@ export function pgliteDirectory(url: string | undefined, dataDir: string): strin
   if (url?.startsWith("file:")) return url.slice("file:".length);
   if (url && databaseKind(url) === "pglite") return url;
   return `${dataDir.replace(/\/$/, "")}/pglite`;
+}
+
+/** The dump an in-memory database starts from (`memory:///path/dump.tar`), if any. */
+export function memoryDumpPath(url: string): string | undefined {
+  return url.slice("memory://".length) || undefined;
 }

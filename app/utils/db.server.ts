@@ -4,7 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
-import { databaseKind, pgliteDirectory, type DatabaseKind } from "./database-url.ts";
+import { databaseKind, memoryDumpPath, pgliteDirectory, type DatabaseKind } from "./database-url.ts";
 import { describeOwner, releaseLock, tryClaim, type HeldLock } from "./db-lock.server.ts";
 import { env } from "./env.server.ts";
 import { withoutSocketSessions } from "./pglite-share.server.ts";
@@ -81,7 +81,10 @@ function open(): Database {
   const url = env().DATABASE_URL;
   const kind = databaseKind(url);
   if (kind === "postgres") return throughPg({ connectionString: url }, kind);
-  if (kind === "memory") return inProcess(new PGlite(), kind);
+  if (kind === "memory") {
+    const dump = memoryDumpPath(url!);
+    return inProcess(new PGlite(dump ? { loadDataDir: new Blob([fs.readFileSync(dump)]) } : {}), kind);
+  }
   const dir = pgliteDirectory(url, env().DATA_DIR);
   const claim = tryClaim(dir, "cli");
   if ("held" in claim) {
@@ -107,6 +110,11 @@ export function database(): Database {
 
 export function prisma(): PrismaClient {
   return database().prisma;
+}
+
+/** Whether this process has the database open (tests check that a file which must not use it did not). */
+export function databaseIsOpen(): boolean {
+  return (globalThis as G)[KEY] !== undefined;
 }
 
 export async function closeDatabase() {

@@ -1,5 +1,6 @@
+import fs from "node:fs";
 import fc from "fast-check";
-import { getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, type GraphQLInputType } from "graphql";
+import { buildSchema, getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, type GraphQLInputType } from "graphql";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { schema } from "../../graphql/schema.ts";
 import { createApiToken } from "../../app/services/api-tokens.server.ts";
@@ -170,10 +171,7 @@ async function checkRejectionChangedNothing(outcome: Outcome, rejected: boolean,
 
 describe("fuzzing every GraphQL mutation", () => {
   const mutations = Object.values(schema.getMutationType()!.getFields());
-
-  it("covers every mutation in the schema", () => {
-    expect(mutations.length).toBeGreaterThanOrEqual(14);
-  });
+  const fuzzed: string[] = [];
 
   it.each(mutations.map((m) => [m.name, m] as const))("%s", async (_name, field) => {
     const defs = field.args.map((a) => `$${a.name}: ${String(a.type)}`).join(", ");
@@ -191,6 +189,15 @@ describe("fuzzing every GraphQL mutation", () => {
       }),
       { seed: SEED, numRuns: 100 },
     );
+    fuzzed.push(field.name);
+  });
+
+  // Runs after the mutations' own tests: every mutation of the committed API contract went through all its runs.
+  it("covered every mutation in the schema", () => {
+    const contract = buildSchema(fs.readFileSync(new URL("../../graphql/schema.graphql", import.meta.url), "utf8"));
+    const names = Object.keys(contract.getMutationType()!.getFields()).sort();
+    expect(names.length).toBeGreaterThan(0);
+    expect(fuzzed.sort()).toEqual(names);
   });
 });
 

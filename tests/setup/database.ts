@@ -2,14 +2,16 @@ import crypto from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
-import { closeDatabase } from "../../app/utils/db.server.ts";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { closeDatabase, databaseIsOpen } from "../../app/utils/db.server.ts";
 import { resetEnv } from "../../app/utils/env.server.ts";
-import { migrate } from "../../app/utils/migrate.server.ts";
+import { databaseUrl, untilUnused } from "./template.ts";
 
-// Every test file gets its own empty, migrated database: in-memory PGlite by default, or a fresh PostgreSQL
-// database when TEST_DATABASE_URL points at a server (CI runs the suite both ways).
+// Every test file gets its own migrated database, a copy of the template built in global.ts: in-memory PGlite by
+// default (loaded only if the file opens it), or a PostgreSQL database when TEST_DATABASE_URL points at a server
+// (CI runs the suite both ways).
 const server = process.env.TEST_DATABASE_URL;
+const template = inject("databaseTemplate");
 let created: string | undefined;
 
 beforeAll(async () => {
@@ -21,31 +23,31 @@ beforeAll(async () => {
     created = `genmig_t_${crypto.randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: server });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${created}`);
+    await admin.query(`CREATE DATABASE ${created} TEMPLATE ${template}`);
     await admin.end();
-    const url = new URL(server);
-    url.pathname = `/${created}`;
-    process.env.DATABASE_URL = url.toString();
+    process.env.DATABASE_URL = databaseUrl(server, created);
   } else {
-    process.env.DATABASE_URL = "memory://";
+    process.env.DATABASE_URL = `memory://${template}`;
   }
   resetEnv();
-  await migrate();
 });
 
 afterAll(async () => {
+  // *.hub.test.ts files run in the embedded pass only (vitest.config.ts): one that used the database under test
+  // would silently lose its PostgreSQL run.
+  const usedDatabase = databaseIsOpen();
   await closeDatabase();
   if (server && created) {
     const admin = new pg.Client({ connectionString: server });
     await admin.connect();
-    // Pools end before their sockets close: wait for them, so FORCE kills no connection that still has listeners
-    // (a 57P01 "terminating connection" error would surface as an unhandled error of the test file).
-    for (let i = 0; i < 50; i += 1) {
-      const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [created]);
-      if (rows[0].n === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // Wait for the pools' sockets to close, so FORCE kills no connection that still has listeners (a 57P01
+    // "terminating connection" error would surface as an unhandled error of the test file).
+    await untilUnused(admin, created);
     await admin.query(`DROP DATABASE IF EXISTS ${created} WITH (FORCE)`);
     await admin.end();
+  }
+  const file = expect.getState().testPath ?? "";
+  if (usedDatabase && file.endsWith(".hub.test.ts")) {
+    throw new Error(`${path.basename(file)} opens the database under test: rename it to *.test.ts so it also runs on PostgreSQL`);
   }
 });

@@ -1,0 +1,37 @@
+// Reads vitest's JSON reports. `slowest FILE`: the ten slowest test files of one pass. `total FILE…`: the closing
+// `tests: N passed, N failed` line over all passes (a missing report, or a file that
+// failed outside its tests, counts as one failure).
+import fs from "node:fs";
+import path from "node:path";
+
+const [command, ...files] = process.argv.slice(2);
+const read = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined);
+
+if (command === "slowest") {
+  const report = read(files[0]);
+  if (!report) process.exit(0);
+  const rows = report.testResults
+    .map((r) => ({ file: path.relative(process.cwd(), r.name), seconds: (r.endTime - r.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 10);
+  const wall = (Math.max(...report.testResults.map((r) => r.endTime)) - report.startTime) / 1000;
+  console.log(`slowest test files (${report.testResults.length} files, ${wall.toFixed(0)} s from start to last file):`);
+  for (const { file, seconds } of rows) console.log(`${seconds.toFixed(1).padStart(8)} s  ${file}`);
+} else if (command === "total") {
+  let passed = 0;
+  let failed = 0;
+  for (const file of files) {
+    const report = read(file);
+    if (!report) failed += 1;
+    else {
+      passed += report.numPassedTests;
+      failed += report.numFailedTests;
+      // A file that failed outside any test (an import or a hook) has no failed test of its own to count.
+      failed += report.testResults.filter((r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")).length;
+    }
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+} else {
+  console.error("usage: node .ci/report.mjs slowest REPORT.json | total REPORT.json…");
+  process.exit(2);
+}
