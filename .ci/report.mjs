@@ -22,12 +22,22 @@ if (command === "slowest") {
   let failed = 0;
   for (const file of files) {
     const report = read(file);
-    if (!report) failed += 1;
-    else {
+    if (!report) {
+      failed += 1;
+      console.log(`FAILED ${file}: no report`);
+    } else {
       passed += report.numPassedTests;
       failed += report.numFailedTests;
-      // A file that failed outside any test (an import or a hook) has no failed test of its own to count.
-      failed += report.testResults.filter((r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")).length;
+      for (const result of report.testResults) {
+        const where = `${path.basename(file, ".json")}: ${path.relative(process.cwd(), result.name)}`;
+        const failures = result.assertionResults.filter((a) => a.status === "failed");
+        for (const a of failures) console.log(`FAILED ${where} > ${a.fullName}`);
+        // A file that failed outside any test (an import or a hook) has no failed test of its own to count.
+        if (result.status === "failed" && !failures.length) {
+          failed += 1;
+          console.log(`FAILED ${where} (outside its tests: ${String(result.message ?? "").split("\n")[0]})`);
+        }
+      }
     }
   }
   console.log(`tests: ${passed} passed, ${failed} failed`);

@@ -3,8 +3,9 @@ import { toDbLanguage } from "../../i18n/index.ts";
 import { dialogueSchema, dialogueUpdateSchema } from "../../schemas/dialogue.ts";
 import type { PageArgs } from "../../schemas/page.ts";
 import { parseInput } from "../../schemas/validate.ts";
-import { prisma } from "../../utils/db.server.ts";
+import { prisma, type Client } from "../../utils/db.server.ts";
 import { recordAudit } from "../audit.server.ts";
+import { AppError } from "../errors.ts";
 import { paginate } from "../pagination.server.ts";
 import { authorize, can, isStaff, requireUser, type Actor } from "../policy.server.ts";
 import { dialogueInclude, toView, visibleDialogue, type DialogueView } from "./access.server.ts";
@@ -39,6 +40,7 @@ export async function updateDialogue(actor: Actor, id: string, input: unknown): 
   return prisma().$transaction(async (tx) => {
     const current = await visibleDialogue(actor, id, tx);
     authorize(actor, { do: "dialogue.update", dialogue: current });
+    if (current.chathamHouse && data.chathamHouse === false) await refuseToLiftChathamHouse(tx, id);
     if (data.translations) await tx.dialogueTranslation.deleteMany({ where: { dialogueId: id } });
     const updated = await tx.dialogue.update({
       where: { id },
@@ -52,6 +54,20 @@ export async function updateDialogue(actor: Actor, id: string, input: unknown): 
     await recordAudit(tx, actor, "dialogue.updated", { type: "Dialogue", id }, { fields: Object.keys(data) });
     return toView(updated);
   });
+}
+
+/**
+ * What was said or shared under the Chatham House Rule stays unattributed for good: lifting the rule would name
+ * the authors of earlier posts and show who was in the room. It can be lifted only before anyone has spoken.
+ */
+async function refuseToLiftChathamHouse(tx: Client, dialogueId: string) {
+  const [posts, documents] = await Promise.all([
+    tx.dialoguePost.count({ where: { thread: { dialogueId } } }),
+    tx.dialogueDocument.count({ where: { dialogueId } }),
+  ]);
+  if (posts + documents > 0) {
+    throw new AppError("CONFLICT", "chatham_house_locked", { chathamHouse: { key: "chatham_house_locked" } });
+  }
 }
 
 /** The same rule as `dialogue.see`, as a query: own dialogues, plus listed private ones for approved partners. */

@@ -6,6 +6,7 @@ import { fileStore } from "../storage/file-store.server.ts";
 import type { FileKind } from "../storage/file-types.ts";
 import { fileResponse, storeUpload, type UploadError } from "../storage/uploads.server.ts";
 import { readableDialogue } from "./access.server.ts";
+import { auditedContributor } from "./policy.ts";
 import { documentViews, readableDocument } from "./documents.server.ts";
 
 export const DIALOGUE_FILE_KINDS: readonly FileKind[] = ["pdf", "docx", "odt", "xlsx"];
@@ -38,7 +39,7 @@ export async function uploadDialogueDocument(actor: Actor, dialogueId: string, f
           sha256: stored.file.sha256,
         },
       });
-      await recordAudit(tx, actor, "dialogue.documentShared", { type: "DialogueDocument", id: row.id }, { dialogueId, size: row.size, contentType: row.contentType });
+      await recordAudit(tx, auditedContributor(actor, current), "dialogue.documentShared", { type: "DialogueDocument", id: row.id }, { dialogueId, size: row.size, contentType: row.contentType });
       return { row, current };
     });
   } catch (error) {

@@ -77,3 +77,10 @@ export function canDialogue(actor: Actor, action: DialogueAction): boolean {
       return !d.chathamHouse || action.post.attributable || (action.post.authorId !== null && action.post.authorId === actor.id);
   }
 }
+
+/**
+ * Whom the audit trail names for a post, an edit or a shared document: nobody under Chatham House, where the
+ * trail (open to admins, searchable by person) would otherwise undo the rule.
+ */
+export const auditedContributor = (actor: Actor, dialogue: Pick<DialogueRef, "chathamHouse">): Actor =>
+  dialogue.chathamHouse ? { kind: "anonymous" } : actor;

@@ -9,6 +9,7 @@ import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
 import { readableDialogue, type DialogueView } from "./access.server.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { notifyNewPost } from "./notifications.server.ts";
+import { auditedContributor } from "./policy.ts";
 
 const authorSelect = { select: { id: true, name: true, memberships: { select: { partner: { select: { name: true } } } } } } as const;
 const postInclude = { author: authorSelect } as const;
@@ -48,7 +49,7 @@ export async function startThread(actor: Actor, dialogueId: string, input: unkno
       data: { threadId: thread.id, authorId: user.id, body: data.body, html: renderMarkdown(data.body), attributable: data.attributable },
     });
     await notifyNewPost(tx, dialogue, thread, await loadPost(tx, first.id));
-    await recordAudit(tx, actor, "dialogue.threadStarted", { type: "DialogueThread", id: thread.id }, { dialogueId });
+    await recordAudit(tx, auditedContributor(actor, dialogue), "dialogue.threadStarted", { type: "DialogueThread", id: thread.id }, { dialogueId });
     return { ...thread, dialogue };
   });
 }
@@ -85,7 +86,7 @@ export async function editPost(actor: Actor, postId: string, input: unknown, now
     if (current.body !== data.body) {
       await tx.dialoguePostRevision.create({ data: { postId, body: current.body, createdAt: current.editedAt ?? current.createdAt } });
       await tx.dialoguePost.update({ where: { id: postId }, data: { body: data.body, html: renderMarkdown(data.body), editedAt: now } });
-      await recordAudit(tx, actor, "dialogue.postEdited", { type: "DialoguePost", id: postId }, { threadId: thread.id });
+      await recordAudit(tx, auditedContributor(actor, thread.dialogue), "dialogue.postEdited", { type: "DialoguePost", id: postId }, { threadId: thread.id });
     }
     return postView(actor, thread.dialogue, await loadPost(tx, postId));
   });
