@@ -3,7 +3,7 @@ import os from "node:os";
 import type Mail from "nodemailer/lib/mailer";
 import { Prisma, type OutboxMessage } from "../app/generated/prisma/client.ts";
 import { normaliseAddress, suppressedAmong } from "../app/services/subscriptions/suppression.server.ts";
-import { prisma, type Client } from "../app/utils/db.server.ts";
+import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
 import { claimDue, MAX_BATCH } from "./claim.ts";
 import { BodyCache } from "./mail-bodies.ts";

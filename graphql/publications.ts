@@ -7,7 +7,7 @@ import {
   updatePublication,
   type PublicationRow,
 } from "../app/services/publications/publications.server.ts";
-import { PUBLICATION_AUDIENCES, PUBLICATION_TYPES, WEBINAR_MATERIALS } from "../app/schemas/publication-sets.ts";
+import { PUBLICATION_TYPES, WEBINAR_MATERIALS } from "../app/schemas/publication-sets.ts";
 import { authorize, isStaff } from "../app/services/policy.server.ts";
 import { notifyEarlierRecipients } from "../app/services/sends/distribution-update.server.ts";
 import { builder } from "./builder.ts";

@@ -12,7 +12,8 @@ async function cli(...args: string[]) {
   // Read at call time: the setup file points DATABASE_URL at this file's PostgreSQL database before the tests run.
   const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production" as const, DATABASE_URL: process.env.TEST_DATABASE_URL ? process.env.DATABASE_URL : "" };
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "cli.ts", ...args], { env });
+    // The command an operator types in production: `npm run cli` runs the compiled build/cli.js there.
+    const { stdout, stderr } = await run("npm", ["run", "--silent", "cli", "--", ...args], { env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

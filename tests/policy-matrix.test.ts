@@ -12,7 +12,7 @@ const WHO: Who[] = ["anonymous", "member", "otherFocalPoint", "staff", "admin"];
 let clients: Record<Who, Client>;
 let adminToken: string;
 let partnerId: string;
-let pendingIds: string[] = [];
+const pendingIds: string[] = [];
 let publicationId: string;
 
 beforeAll(async () => {

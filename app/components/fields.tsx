@@ -23,7 +23,6 @@ export function Field(props: {
   hint?: string;
   children: (a11y: { id: string; name: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => ReactNode;
 }) {
-  const t = useT(errorMessages);
   const error = props.errors?.[props.name];
   const id = `f-${props.name}`;
   const described = [props.hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;

@@ -12,7 +12,7 @@ import type { PageArgs } from "../schemas/page.ts";
 import { authorize, can, isStaff, type Actor, type SignedInActor } from "./policy.server.ts";
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 import { signId, verifySignedId } from "./signed-links.server.ts";
-import { manageUrl, notify } from "./webinar-notices.server.ts";
+import { notify } from "./webinar-notices.server.ts";
 import { confirmSeat, promoteWaiting, seatsTaken } from "./webinar-seats.server.ts";
 import { lockWebinar, type WebinarWithText } from "./webinars.server.ts";
 import { confirmPendingAnswers, dropPendingAnswers, holdPendingAnswers, parseDemographics, recordAnswers } from "./insights/demographics.server.ts";

@@ -177,7 +177,10 @@ export async function speakerBalance(actor: Actor, seriesId: string): Promise<Sp
   const counts: number[][] = [];
   for (const w of series.webinars) {
     const q = quarter(w.startsAt);
-    if (labels.at(-1) !== q) labels.push(q), counts.push(PANEL_CATEGORIES.map(() => 0));
+    if (labels.at(-1) !== q) {
+      labels.push(q);
+      counts.push(PANEL_CATEGORIES.map(() => 0));
+    }
     for (const s of w.speakers) counts.at(-1)![PANEL_CATEGORIES.indexOf(genderCategory(s.gender))] += 1;
   }
   if (!counts.length) {

@@ -137,7 +137,14 @@ function maxFlow(n: number, adj: Edge[][], s: number, t: number): number {
     const level = new Array<number>(n).fill(-1);
     level[s] = 0;
     const queue = [s];
-    for (let qi = 0; qi < queue.length; qi++) for (const e of adj[queue[qi]]) if (e.cap > 0 && level[e.to] < 0) (level[e.to] = level[queue[qi]] + 1), queue.push(e.to);
+    for (let qi = 0; qi < queue.length; qi++) {
+      for (const e of adj[queue[qi]]) {
+        if (e.cap > 0 && level[e.to] < 0) {
+          level[e.to] = level[queue[qi]] + 1;
+          queue.push(e.to);
+        }
+      }
+    }
     if (level[t] < 0) return total;
     const it = new Array<number>(n).fill(0);
     const push = (u: number, f: number): number => {
@@ -199,8 +206,10 @@ function feasible(model: Model, k: number, override?: { slot: number; bounds: Bo
   if (!ok) return false;
   let need = 0;
   for (let v = 0; v < SS; v++) {
-    if (excess[v] > 0) (need += excess[v]), add(SS, v, [0, excess[v]]);
-    else if (excess[v] < 0) add(v, TT, [0, -excess[v]]);
+    if (excess[v] > 0) {
+      need += excess[v];
+      add(SS, v, [0, excess[v]]);
+    } else if (excess[v] < 0) add(v, TT, [0, -excess[v]]);
   }
   return maxFlow(n, adj, SS, TT) === need;
 }
