@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { parse } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { scheduleDialogueSession } from "../../app/services/dialogues/sessions.server.ts";
@@ -356,5 +357,21 @@ describe("limits fit the hub's own shape", () => {
     expect(result.status).toBe(400);
     expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "depth", max: 8, found: 9 });
     expect(queries).toBe(0);
+  });
+
+  it("any page arguments, of any type, are answered with a typed error or data, never a 500", async () => {
+    const pageArg = fc.oneof(fc.integer({ min: -5, max: 300 }), fc.constantFrom(2 ** 31, 1.5, -0, 1e308), fc.string(), fc.constant(null), fc.anything());
+    const args = `$threads: Int, $posts: Int, $after: String, $last: Int`;
+    const doc = `query Deep($id: ID!, ${args}) { dialogue(id: $id) { threads(first: $threads, after: $after) { edges { node {
+      posts(last: $last, first: $posts) { totalCount edges { node { author { name } } } } } } } } }`;
+    await fc.assert(
+      fc.asyncProperty(fc.record({ threads: pageArg, posts: pageArg, last: pageArg, after: fc.oneof(fc.string(), pageArg) }, { requiredKeys: [] }), async (vars) => {
+        const result = await admin.graphql(doc, { id: dialogueId, ...vars });
+        expect(result.status, JSON.stringify(vars)).toBeLessThan(500);
+        expect(result.errors?.map((e) => e.extensions?.code) ?? [], JSON.stringify(vars)).not.toContain("INTERNAL_SERVER_ERROR");
+        if (result.status === 200) expect(result.errors, JSON.stringify(vars)).toBeUndefined();
+      }),
+      { seed: 18, numRuns: 60 },
+    );
   });
 });
