@@ -257,17 +257,21 @@ const measure = (q: string, variables: Record<string, unknown> = {}) => {
 
 describe("limits fit the hub's own shape", () => {
   it("depth leaves out edges, node and pageInfo; cost counts the objects a page can hold", () => {
-    expect(measure(DEEP, { threads: THREADS, posts: POSTS })).toEqual({ depth: 5, cost: 422 });
+    // A connection is one statement (10) plus its nodes; each thread's posts are a statement of their own.
+    expect(measure(DEEP, { threads: THREADS, posts: POSTS })).toEqual({ depth: 5, cost: 1 + 10 + 10 * (1 + 10 + 20 * (1 + 1)) });
+    expect(measure(DEEP, { threads: THREADS, posts: POSTS }).cost).toBe(521);
     // Without first, a connection holds its default page of 20.
-    expect(measure(DEEP).cost).toBe(2 + 20 * (2 + 20 * 2));
+    expect(measure(DEEP).cost).toBe(1 + 10 + 20 * (1 + 10 + 20 * 2));
     // auditEntries says "Pages of 50 by default": its own default counts.
-    expect(measure("{ auditEntries { edges { node { actor { id } } } } }").cost).toBe(1 + 50 * 2);
-    // Scalars are free, totalCount is one COUNT, a plain list holds its declared maximum.
-    expect(measure("{ webinars(first: 10) { totalCount edges { node { id title speakers { name } } } } }").cost).toBe(1 + 1 + 10 * (1 + 1 + 30));
+    expect(measure("{ auditEntries { edges { node { actor { id } } } } }").cost).toBe(10 + 50 * 2);
+    // Scalars are free, totalCount is one COUNT statement, a plain list holds its declared maximum.
+    expect(measure("{ webinars(first: 10) { totalCount edges { node { id title speakers { name } } } } }").cost).toBe(10 + 10 + 10 * (1 + 1 + 30));
+    // A hundred tiny nested pages are a hundred statements, and cost like it.
+    expect(measure(DEEP, { threads: 100, posts: 0 }).cost).toBe(1 + 10 + 100 * 11);
     // The same costs whether a fragment is spread or inlined, and whatever wraps it.
     const spread = `query Deep($id: ID!) { dialogue(id: $id) { threads(first: 10) { ...T } } }
       fragment T on DialogueThreadConnection { edges { node { posts(first: 20) { edges { node { ... on DialoguePost { author { name } } } } } } } }`;
-    expect(measure(spread)).toEqual({ depth: 5, cost: 422 });
+    expect(measure(spread)).toEqual({ depth: 5, cost: 521 });
   });
 
   it("every plain list the cost table names exists in the schema", () => {
@@ -307,7 +311,7 @@ describe("limits fit the hub's own shape", () => {
     expect(result.status).toBe(400);
     expect(result.data).toBeUndefined();
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "cost", max: GRAPHQL_LIMITS.cost, found: 1 + 100 * (2 + 100 * (2 + 100)) });
+    expect(result.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "cost", max: GRAPHQL_LIMITS.cost, found: 10 + 100 * (1 + 10 + 100 * (1 + 10 + 100)) });
     expect(result.errors![0].message).toMatch(/cost limit of 5000 exceeded/i);
     expect(JSON.stringify(result)).not.toMatch(/\bat .*\.(ts|js):\d+|stack/i);
     expect(queries).toBe(0);
@@ -316,7 +320,7 @@ describe("limits fit the hub's own shape", () => {
   it("the same holds when the page sizes come as variables", async () => {
     const { result, queries } = await sqlBeyondSignIn(() => admin.graphql(DEEP, { id: dialogueId, threads: 100, posts: 100 }));
     expect(result.status).toBe(400);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "cost", found: 2 + 100 * (2 + 100 * 2) });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "cost", found: 1 + 10 + 100 * (1 + 10 + 100 * 2) });
     expect(queries).toBe(0);
   });
 
