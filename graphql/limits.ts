@@ -6,7 +6,8 @@ import { chosenOperation, operationCost, operationDepth } from "./query-shape.ts
 /**
  * Refused before execution: one document can neither fan out into thousands of SQL statements nor run long.
  * Depth and cost are measured on the hub's own shape (graphql/query-shape.ts, docs/decisions/0035): depth without
- * Relay's `edges`/`node`/`pageInfo`, cost as the most objects the answer can hold (pages count their `first`).
+ * Relay's `edges`/`node`/`pageInfo`, cost as the most objects the answer can hold (pages count their `first`)
+ * plus 10 per SQL statement (each connection, each `totalCount`).
  */
 export const GRAPHQL_LIMITS = { depth: 8, aliases: 15, cost: 5_000, tokens: 2_000, directives: 20 } as const;
 
