@@ -1,25 +1,90 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import type { ASTVisitor, ValidationContext } from "graphql";
+import type { ASTVisitor, DocumentNode, GraphQLSchema, ValidationContext } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
-
-/** Refused before execution: one document can neither fan out into thousands of SQL statements nor run long. */
-export const GRAPHQL_LIMITS = { depth: 8, aliases: 15, cost: 5_000, tokens: 2_000, directives: 20 } as const;
-
-const badInput = (message: string) => createGraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+import { chosenOperation, operationCost, operationDepth } from "./query-shape.ts";
 
 /**
- * Abuse limits (graphql-armor): depth, aliases, cost, tokens, directives. "Did you mean" hints are blocked
- * everywhere: they spell out the schema to someone guessing, and GraphiQL's completion does not need them.
+ * Refused before execution: one document can neither fan out into thousands of SQL statements nor run long.
+ * Depth and cost are measured on the hub's own shape (graphql/query-shape.ts, docs/decisions/0035): depth without
+ * Relay's `edges`/`node`/`pageInfo`, cost as the most objects the answer can hold (pages count their `first`)
+ * plus 10 per SQL statement (each connection, each `totalCount`).
  */
-export function armor() {
-  return EnvelopArmorPlugin({
-    maxDepth: { n: GRAPHQL_LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: { n: GRAPHQL_LIMITS.aliases },
-    costLimit: { maxCost: GRAPHQL_LIMITS.cost, ignoreIntrospection: true },
-    maxTokens: { n: GRAPHQL_LIMITS.tokens },
-    maxDirectives: { n: GRAPHQL_LIMITS.directives },
-    blockFieldSuggestion: { enabled: true },
+export const GRAPHQL_LIMITS = { depth: 8, aliases: 15, cost: 5_000, tokens: 2_000, directives: 20 } as const;
+
+type LimitName = "depth" | "cost";
+const badInput = (message: string, limit?: { name: LimitName; max: number; found: number }) =>
+  createGraphQLError(message, {
+    extensions: { code: "BAD_USER_INPUT", ...(limit ? { limit: limit.name, max: limit.max, found: limit.found } : {}), http: { status: 400 } },
   });
+
+/**
+ * Abuse limits: aliases, tokens and directives by graphql-armor, depth and cost by our own rules (`shapeLimits`):
+ * armor counts Relay's wrappers as levels and prices every field alike, whatever the page size. "Did you mean"
+ * hints are blocked everywhere: they spell out the schema to someone guessing, and GraphiQL's completion does not
+ * need them.
+ */
+export function armor(): Plugin {
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(
+        EnvelopArmorPlugin({
+          maxDepth: { enabled: false },
+          maxAliases: { n: GRAPHQL_LIMITS.aliases },
+          costLimit: { enabled: false },
+          maxTokens: { n: GRAPHQL_LIMITS.tokens },
+          maxDirectives: { n: GRAPHQL_LIMITS.directives },
+          blockFieldSuggestion: { enabled: true },
+        }) as Plugin,
+      );
+      addPlugin(shapeLimits());
+    },
+  };
+}
+
+const depthRule = (context: ValidationContext): ASTVisitor => ({
+  Document(document) {
+    for (const op of document.definitions) {
+      if (op.kind !== "OperationDefinition") continue;
+      const found = operationDepth(context.getSchema(), document, op);
+      if (found > GRAPHQL_LIMITS.depth) {
+        context.reportError(
+          badInput(`Query depth limit of ${GRAPHQL_LIMITS.depth} exceeded, found ${found} (edges, node and pageInfo do not count).`, {
+            name: "depth",
+            max: GRAPHQL_LIMITS.depth,
+            found,
+          }) as never,
+        );
+      }
+    }
+  },
+});
+
+/** The cost check, callable without a server (the tests measure the portal's own queries with it). */
+export function costOf(schema: GraphQLSchema, document: DocumentNode, variables?: unknown, operationName?: string | null) {
+  const op = chosenOperation(document, operationName);
+  return op ? operationCost(schema, document, op, variables) : 0;
+}
+
+/**
+ * Depth is a validation rule (it depends on the document only, so yoga may cache it). Cost depends on the variables
+ * (`first: $n`), so it is measured when the operation is about to run, before any resolver: a refusal runs no SQL.
+ */
+export function shapeLimits(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(depthRule);
+    },
+    onExecute({ args }) {
+      const found = costOf(args.schema as GraphQLSchema, args.document as DocumentNode, args.variableValues, args.operationName);
+      if (found > GRAPHQL_LIMITS.cost) {
+        throw badInput(`Query cost limit of ${GRAPHQL_LIMITS.cost} exceeded, found ${found}: ask for smaller pages (first/last) or fewer nested lists.`, {
+          name: "cost",
+          max: GRAPHQL_LIMITS.cost,
+          found,
+        });
+      }
+    },
+  };
 }
 
 // NUL cannot be stored in PostgreSQL text; a lone surrogate is not text at all (it would be stored as U+FFFD).
