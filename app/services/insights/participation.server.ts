@@ -136,7 +136,7 @@ export async function participationStats(actor: Actor, scope: Scope, breakdown: 
   authorize(actor, { do: "statistics.view" });
   if (!BREAKDOWNS.includes(breakdown)) throw new AppError("BAD_USER_INPUT", "invalid_choice", { breakdown: { key: "invalid_choice" } });
   const { title, stages, categories, counts } = await rawFunnel(scope, breakdown);
-  const table = suppress(counts, { colTotals: true, knownTotals: true }, minCell());
+  const table = suppress(counts, { colTotals: true }, minCell());
   const totals = table.colTotals!;
   const registered = stages.indexOf("registered");
   return {

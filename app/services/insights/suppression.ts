@@ -24,12 +24,6 @@ export interface TableShape {
   colTotals?: boolean;
   /** Only meaningful with row or column totals. */
   grandTotal?: boolean;
-  /**
-   * The reader knows every total exactly from elsewhere (a funnel's stage totals are the same in every breakdown,
-   * and staff see registration counts on each webinar's page): totals are then never hidden to protect a cell —
-   * that would protect nothing — and the audit reckons with their true values even where they show "<k".
-   */
-  knownTotals?: boolean;
 }
 
 export interface PublishedTable {
@@ -66,7 +60,6 @@ interface Model {
   rows: number;
   cols: number;
   slots: Slot[]; // cells row-major, then row totals, column totals, grand total (those present)
-  knownTotals: boolean;
   rowTotal: (r: number) => number; // slot index or -1
   colTotal: (c: number) => number;
   grand: number;
@@ -94,20 +87,15 @@ function buildModel(counts: number[][], shape: TableShape): Model {
   if (shape.colTotals) for (let c = 0; c < cols; c++) lines.push({ members: [...Array(rows).keys()].map((r) => cell(r, c)), total: colTotal(c) });
   if (grand >= 0 && shape.rowTotals) lines.push({ members: [...Array(rows).keys()].map(rowTotal), total: grand });
   if (grand >= 0 && shape.colTotals) lines.push({ members: [...Array(cols).keys()].map(colTotal), total: grand });
-  return { rows, cols, slots, knownTotals: !!shape.knownTotals, rowTotal, colTotal, grand, lines };
+  return { rows, cols, slots, rowTotal, colTotal, grand, lines };
 }
-
-const isTotal = (model: Model, i: number) => i >= model.rows * model.cols;
-/** Hiding this slot could protect another: not so for a total the reader knows anyway. */
-const hideable = (model: Model, i: number) => !(model.knownTotals && isTotal(model, i));
-/** Hidden from the reader: a known total never is, whatever it shows. */
-const unknown = (model: Model, i: number) => model.slots[i].hidden && hideable(model, i);
 
 /** Hides the smallest published slot among the candidates (cells before totals); false when none is left. */
 function hideSmallest(model: Model, candidates: number[]): boolean {
-  const open = candidates.filter((i) => !model.slots[i].hidden && hideable(model, i));
+  const open = candidates.filter((i) => !model.slots[i].hidden);
   if (!open.length) return false;
-  open.sort((a, b) => Number(isTotal(model, a)) - Number(isTotal(model, b)) || model.slots[a].value - model.slots[b].value || a - b);
+  const isTotal = (i: number) => i >= model.rows * model.cols;
+  open.sort((a, b) => Number(isTotal(a)) - Number(isTotal(b)) || model.slots[a].value - model.slots[b].value || a - b);
   model.slots[open[0]].hidden = true;
   return true;
 }
@@ -117,7 +105,7 @@ function lineRule(model: Model): void {
     changed = false;
     for (const line of model.lines) {
       const all = [...line.members, line.total];
-      if (all.filter((i) => unknown(model, i)).length === 1 && hideSmallest(model, all)) changed = true;
+      if (all.filter((i) => model.slots[i].hidden).length === 1 && hideSmallest(model, all)) changed = true;
     }
   }
 }
@@ -173,7 +161,7 @@ function feasible(model: Model, k: number, override?: { slot: number; bounds: Bo
   const bounds = (i: number): Bounds => {
     if (override?.slot === i) return override.bounds;
     const s = model.slots[i];
-    if (!unknown(model, i)) return [s.value, s.value];
+    if (!s.hidden) return [s.value, s.value];
     return s.value < k ? [0, k - 1] : [k, INF];
   };
   // Nodes: S, rows, cols, T, plus super source/sink. Edges S→row (row total), row→col (cell), col→T (column
@@ -233,8 +221,9 @@ function candidatesNear(model: Model, slot: number): number[] {
   for (let frontier = [slot]; frontier.length; ) {
     const next = [...new Set(frontier.flatMap((i) => neighbours(model, i)))].filter((i) => !seen.has(i));
     next.forEach((i) => seen.add(i));
-    const open = next.filter((i) => !model.slots[i].hidden && hideable(model, i));
-    open.sort((a, b) => Number(isTotal(model, a)) - Number(isTotal(model, b)) || model.slots[a].value - model.slots[b].value || a - b);
+    const open = next.filter((i) => !model.slots[i].hidden);
+    const isTotal = (i: number) => i >= model.rows * model.cols;
+    open.sort((a, b) => Number(isTotal(a)) - Number(isTotal(b)) || model.slots[a].value - model.slots[b].value || a - b);
     out.push(...open);
     frontier = next;
   }
@@ -265,7 +254,7 @@ export function suppress(counts: number[][], shape: TableShape = {}, k = DEFAULT
   for (;;) {
     lineRule(model);
     // A pinned number with no published neighbour left cannot be helped; the others still can.
-    const fixed = model.slots.some((_, i) => unknown(model, i) && !ambiguous(model, k, i) && protect(model, k, i));
+    const fixed = model.slots.some((s, i) => s.hidden && !ambiguous(model, k, i) && protect(model, k, i));
     if (!fixed) break;
   }
   const out = (i: number): Cell => {
