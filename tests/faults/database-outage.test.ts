@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomToken, sha256 } from "../../app/services/crypto.server.ts";
 import { prisma } from "../../app/utils/db.server.ts";
@@ -163,6 +164,34 @@ describe.skipIf(!server)("database outage on PostgreSQL (compiled server)", () =
     expect(signedInPage.status).toBe(200);
     console.log(`outage: served normally again ${Date.now() - restored} ms after the database came back`);
     expect(hub.child.exitCode).toBeNull();
+  });
+
+  it("does the same when PostgreSQL ends the hub's connections and refuses new ones (as in a restart)", async () => {
+    const name = new URL(process.env.DATABASE_URL!).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    try {
+      // Only this test's own database: everyone else on the server is left alone.
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [name]);
+      const page = await fetch(`${hub.base}/webinars`, { headers: { "accept-language": "es" } });
+      const pageBody = await page.text();
+      expect(page.status, pageBody.slice(0, 300)).toBe(503);
+      expect(Number(page.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(pageBody).toMatch(/no está disponible/i);
+      expectNoLeak(pageBody);
+      const api = await gql("{ me { name } }", { cookie: session });
+      const apiBody = await api.text();
+      expect(api.status, apiBody).toBe(503);
+      expect(JSON.parse(apiBody).errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
+      expectNoLeak(apiBody);
+    } finally {
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await untilReady(async () => ((await fetch(`${hub.base}/webinars`)).status === 200 ? true : null), "pages answer 200 again");
+    const after = await gql("{ me { name } }", { cookie: session });
+    expect(await after.json()).toMatchObject({ data: { me: { name: "Outage Tester" } } });
   });
 });
 
