@@ -2,6 +2,7 @@ import { createServerAdapter } from "@whatwg-node/server";
 import http from "node:http";
 import compression from "compression";
 import express from "express";
+import { drainable } from "./app/http/graceful-close.server.ts";
 import { handleRequest, type RequestContext } from "./app/http/handler.server.ts";
 import { databaseKind } from "./app/utils/database-url.ts";
 import { closeDatabase } from "./app/utils/db.server.ts";
@@ -57,14 +58,26 @@ async function main() {
     if (isFile(req.url)) return app(req, res);
     compress(req as express.Request, res as express.Response, () => frontDoor(req, res, { ip: clientIp(req) }));
   });
+  const requests = drainable(server);
   server.listen(config.PORT, () => {
     console.log(`GenMig Hub on ${config.APP_URL} (${embedded ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);
   });
-  const shutdown = async () => {
-    server.close();
-    await worker?.stop();
-    await owner.stop();
-    await closeDatabase();
+  // Shutdown (ADR 0028): refuse new connections, finish the requests in flight (at most SHUTDOWN_TIMEOUT_SECONDS)
+  // while the worker stops, and only then close the database. A second signal changes nothing.
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight (at most ${config.SHUTDOWN_TIMEOUT_SECONDS} s), then stopping`);
+    try {
+      const [drained] = await Promise.all([requests.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), worker?.stop()]);
+      if (drained.cut) console.warn(`${drained.cut} request(s) still unfinished after ${config.SHUTDOWN_TIMEOUT_SECONDS} s: connection closed`);
+      await owner.stop();
+      await closeDatabase();
+    } catch (error) {
+      console.error(error);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on("SIGINT", shutdown);

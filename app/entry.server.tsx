@@ -1,10 +1,16 @@
-import type { ActionFunctionArgs, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
+import { resolveLanguage } from "./i18n/index.ts";
 import { BROWSER_ZONE_SCRIPT_HASH } from "./utils/browser-zone-hash.server.ts";
+import { noteIfDatabaseUnavailable, RETRY_AFTER_SECONDS, type OutageNote } from "./utils/db-unavailable.server.ts";
+import { env } from "./utils/env.server.ts";
+import { LANG_COOKIE } from "./utils/request.server.ts";
+import { readCookie } from "./utils/session.server.ts";
 
 // Pages are plain server-rendered HTML (no client bundle is loaded), so a string render is all that is needed.
-export default function handleRequest(request: Request, status: number, headers: Headers, context: EntryContext) {
+export default function handleRequest(request: Request, status: number, headers: Headers, context: EntryContext, loadContext?: AppLoadContext) {
+  if ((loadContext as OutageNote | undefined)?.databaseUnavailable) status = asUnavailable(request, headers, context);
   const html = renderToString(<RemixServer context={context} url={request.url} />);
   headers.set("content-type", "text/html; charset=utf-8");
   headers.set("x-content-type-options", "nosniff");
@@ -14,12 +20,38 @@ export default function handleRequest(request: Request, status: number, headers:
   return new Response(`<!DOCTYPE html>${html}`, { status, headers });
 }
 
+/**
+ * The database could not be reached while answering (handleError noted it): the error boundary shows a 503 page
+ * (a route error response, which it translates) instead of the 500 one, with Retry-After. The root loader may
+ * have failed too: the page is then in the cookie's or the browser's language, signed out (ADR 0028).
+ */
+function asUnavailable(request: Request, headers: Headers, context: EntryContext) {
+  const handler = context.staticHandlerContext;
+  const unavailable = { status: 503, statusText: "Service Unavailable", internal: false, data: null };
+  const boundaries = Object.keys(handler.errors ?? {});
+  handler.errors = Object.fromEntries((boundaries.length ? boundaries : ["root"]).map((id) => [id, unavailable]));
+  handler.statusCode = 503;
+  handler.loaderData.root ??= {
+    lang: resolveLanguage({ cookie: readCookie(request, LANG_COOKIE), acceptLanguage: request.headers.get("accept-language") }),
+    user: null,
+    origin: env().APP_URL,
+  };
+  headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+  headers.set("cache-control", "no-store");
+  return 503;
+}
+
 /** A 404 or other answered error is one log line; only unexpected errors keep their stack. */
-export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted) return;
+  // The pathname is percent-encoded by URL, so a crafted path cannot forge extra log lines.
+  const line = () => `${request.method} ${new URL(request.url).pathname}`;
   if (isRouteErrorResponse(error)) {
-    // The pathname is percent-encoded by URL, so a crafted path cannot forge extra log lines.
-    console.warn(`${error.status} ${request.method} ${new URL(request.url).pathname}`);
+    console.warn(`${error.status} ${line()}`);
+    return;
+  }
+  if (noteIfDatabaseUnavailable(error, context)) {
+    console.warn(`503 ${line()}: database unavailable (${error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error)})`);
     return;
   }
   console.error(error);

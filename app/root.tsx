@@ -22,7 +22,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
   const lang = data?.lang ?? "en";
   if (!error) return [{ title: common[lang].app_name }];
   const missing = isRouteErrorResponse(error) && (error.status === 404 || error.status === 403);
-  return [{ title: pageTitle(lang, missing ? "not_found" : "error") }, { name: "robots", content: "noindex" }];
+  const unavailable = isRouteErrorResponse(error) && error.status === 503;
+  return [{ title: pageTitle(lang, missing ? "not_found" : unavailable ? "unavailable" : "error") }, { name: "robots", content: "noindex" }];
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -129,13 +130,15 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT(common);
   const missing = isRouteErrorResponse(error) && (error.status === 404 || error.status === 403);
+  // 503: the database could not be reached (app/entry.server.tsx); the page says to come back in a moment.
+  const unavailable = isRouteErrorResponse(error) && error.status === 503;
   if (!isRouteErrorResponse(error)) console.error(error);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <section className="oops">
       <p className="meta">{t("error_code", { status })}</p>
-      <h1>{missing ? t("not_found_title") : t("error_title")}</h1>
-      <p>{missing ? t("not_found_body") : t("error_body")}</p>
+      <h1>{missing ? t("not_found_title") : unavailable ? t("unavailable_title") : t("error_title")}</h1>
+      <p>{missing ? t("not_found_body") : unavailable ? t("unavailable_body") : t("error_body")}</p>
       <p>
         <Link className="button" to="/">
           {t("back_home")}

@@ -1,5 +1,6 @@
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { AppError, HTTP_STATUS } from "../app/services/errors.ts";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../app/utils/db-unavailable.server.ts";
 
 interface GraphQLErrorLike extends Error {
   originalError?: unknown;
@@ -9,7 +10,10 @@ interface GraphQLErrorLike extends Error {
 }
 
 // The closed set of codes clients see (README "GraphQL"); yoga's GRAPHQL_PARSE_FAILED and the like become BAD_USER_INPUT.
-const TYPED = new Set(Object.keys(HTTP_STATUS));
+// SERVICE_UNAVAILABLE is no use case's answer: the database could not be reached (app/utils/db-unavailable.server.ts).
+const TYPED = new Set([...Object.keys(HTTP_STATUS), "SERVICE_UNAVAILABLE"]);
+
+export const SERVICE_UNAVAILABLE_MESSAGE = "The service is temporarily unavailable: the database cannot be reached. Try again in a few seconds.";
 
 // Duck-typed: graphql-js is loaded twice (ESM by our code, CommonJS by yoga and Pothos), so instanceof lies.
 const isGraphQLError = (e: unknown): e is GraphQLErrorLike => e instanceof Error && e.name === "GraphQLError";
@@ -52,6 +56,13 @@ export function maskError(error: unknown): Error {
     });
   }
   if (isGraphQLError(error) && !error.originalError) return error;
+  if (isDatabaseUnavailable(original)) {
+    // 503 with Retry-After under both response types: the caller should retry, not read partial data (ADR 0028).
+    return createGraphQLError(SERVICE_UNAVAILABLE_MESSAGE, {
+      path: located.path,
+      extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503, headers: { "retry-after": String(RETRY_AFTER_SECONDS) } } },
+    });
+  }
   console.error(original);
   return createGraphQLError("Internal server error", { path: located.path, extensions: { code: "INTERNAL_SERVER_ERROR" } });
 }

@@ -1,8 +1,11 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { SERVICE_UNAVAILABLE_MESSAGE } from "../../graphql/errors.ts";
 import { handleGraphQL, type OperationSeen } from "../../graphql/yoga.server.ts";
-import { resolveLanguage } from "../i18n/index.ts";
+import { resolveLanguage, translator } from "../i18n/index.ts";
+import { common } from "../i18n/ui/common.ts";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, type OutageNote } from "../utils/db-unavailable.server.ts";
 import { publicContentSettled } from "../utils/public-content.server.ts";
 import { LANG_COOKIE } from "../utils/request.server.ts";
 import { carriesCredentials, getActor, readCookie } from "../utils/session.server.ts";
@@ -35,11 +38,45 @@ export async function handleRequest(request: Request, ctx: RequestContext): Prom
   if (!URL.canParse(request.url)) {
     return new Response("400 Malformed request\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" } });
   }
-  const rejected = await guardRequest(request, ctx);
-  if (rejected) return withSecurityHeaders(request, rejected);
   const url = new URL(request.url);
-  const response = url.pathname === "/graphql" ? await graphql(request, url, ctx) : await page(request, url, ctx);
+  let response: Response;
+  try {
+    const rejected = await guardRequest(request, ctx);
+    if (rejected) return withSecurityHeaders(request, rejected);
+    response = url.pathname === "/graphql" ? await graphql(request, url, ctx) : await page(request, url, ctx);
+  } catch (error) {
+    // Whatever escaped Remix and yoga (e.g. resolving a signed-in caller): never the error itself, whose message
+    // and stack would name the driver and our files.
+    response = failure(request, url, error);
+  }
   return withSecurityHeaders(request, response);
+}
+
+/** The answer to a request that failed outside the routes: 503 when the database is unreachable, else a bare 500. */
+function failure(request: Request, url: URL, error: unknown): Response {
+  const unavailable = isDatabaseUnavailable(error);
+  if (unavailable) console.warn(`503 ${request.method} ${url.pathname}: database unavailable`);
+  else console.error(error);
+  const status = unavailable ? 503 : 500;
+  const headers: Record<string, string> = { "cache-control": "no-store", ...(unavailable ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {}) };
+  if (url.pathname === "/graphql") {
+    const error = unavailable ? { message: SERVICE_UNAVAILABLE_MESSAGE, extensions: { code: "SERVICE_UNAVAILABLE" } } : { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    const type = /application\/graphql-response\+json/.test(request.headers.get("accept") ?? "") ? "application/graphql-response+json" : "application/json";
+    return new Response(JSON.stringify({ errors: [error] }), { status, headers: { ...headers, "content-type": `${type}; charset=utf-8` } });
+  }
+  return unavailable ? unavailablePage(request, headers) : new Response("500 Internal server error\n", { status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * The 503 page when Remix could not render one (a resource route, a data request, or a failure before any route
+ * ran): the same words as the error boundary's, in the cookie's or the browser's language.
+ */
+function unavailablePage(request: Request, headers: Record<string, string>): Response {
+  const lang = resolveLanguage({ cookie: readCookie(request, LANG_COOKIE), acceptLanguage: request.headers.get("accept-language") });
+  const t = translator(common, lang, { typography: true });
+  const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const html = `<!DOCTYPE html><html lang="${lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escape(t("unavailable_title"))}</title></head><body><main><p>${escape(t("error_code", { status: 503 }))}</p><h1>${escape(t("unavailable_title"))}</h1><p>${escape(t("unavailable_body"))}</p></main></body></html>`;
+  return new Response(html, { status: 503, headers: { ...headers, "retry-after": String(RETRY_AFTER_SECONDS), "content-type": "text/html; charset=utf-8" } });
 }
 
 const acceptsGzip = (request: Request) => /\bgzip\b(?!;\s*q=0(?:\.0*)?(?:,|$))/i.test(request.headers.get("accept-encoding") ?? "");
@@ -75,13 +112,19 @@ async function page(request: Request, url: URL, ctx: RequestContext) {
     headers.delete("origin");
     request = new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
   }
-  const render = async () => ({ response: await handler(request, { ip: ctx.ip }), share: true });
+  // Remix's handleError notes here when the database could not be reached (app/entry.server.tsx).
+  const load: Record<string, unknown> & OutageNote = { ip: ctx.ip };
+  const render = async () => ({ response: await handler(request, load), share: true });
+  let response: Response;
   if (request.method !== "GET" || carriesCredentials(request) || !PUBLIC_PAGES.test(url.pathname)) {
-    const response = await handler(request, { ip: ctx.ip });
+    response = await handler(request, load);
     if (request.method !== "GET" && request.method !== "HEAD") await publicContentSettled();
-    return response;
+  } else {
+    const lang = resolveLanguage({ cookie: readCookie(request, LANG_COOKIE), acceptLanguage: request.headers.get("accept-language") });
+    const zone = viewerTimeZone(request).timeZone ?? "";
+    response = await cachedResponse(["page", url.pathname + url.search, lang, zone].join("\n"), render, { gzip: acceptsGzip(request) });
   }
-  const lang = resolveLanguage({ cookie: readCookie(request, LANG_COOKIE), acceptLanguage: request.headers.get("accept-language") });
-  const zone = viewerTimeZone(request).timeZone ?? "";
-  return cachedResponse(["page", url.pathname + url.search, lang, zone].join("\n"), render, { gzip: acceptsGzip(request) });
+  // Documents already came back as the 503 page; a resource route or data request came back as a bare 500.
+  if (load.databaseUnavailable && response.status === 500) return unavailablePage(request, { "cache-control": "no-store" });
+  return response;
 }

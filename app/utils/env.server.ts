@@ -61,6 +61,12 @@ const schema = z.object({
   EMAIL_WEBHOOK_SECRET: z.string().min(24, { message: "must be at least 24 characters" }).optional(),
   // The mailto: address in List-Unsubscribe (requests are handled by whoever reads it); default: MAIL_FROM's address.
   LIST_UNSUBSCRIBE_MAILTO: z.string().email({ message: "must be an email address" }).optional(),
+  // On SIGTERM/SIGINT the web process stops accepting and waits this long for requests in flight (ADR 0028).
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce
+    .number({ invalid_type_error: "must be a number of seconds" })
+    .min(0, { message: "must be 0 or more" })
+    .max(300, { message: "must be at most 300" })
+    .default(10),
   // Run the outbox worker inside the web process (default: yes on the embedded database, no on PostgreSQL).
   RUN_WORKER: z.enum(["0", "1"]).optional(),
 });

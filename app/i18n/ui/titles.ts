@@ -23,6 +23,7 @@ const en = {
   webinar_new: "Schedule a webinar",
   not_found: "Page not found",
   error: "Something went wrong",
+  unavailable: "Temporarily unavailable",
 };
 
 export type TitleKey = keyof typeof en;
@@ -51,6 +52,7 @@ export const titles = {
     webinar_new: "Programmer un webinaire",
     not_found: "Page introuvable",
     error: "Une erreur s'est produite",
+    unavailable: "Temporairement indisponible",
   },
   es: {
     home: "Alianzas sobre género y migración",
@@ -74,5 +76,6 @@ export const titles = {
     webinar_new: "Programar un seminario web",
     not_found: "Página no encontrada",
     error: "Algo salió mal",
+    unavailable: "No está disponible por el momento",
   },
 } satisfies Catalog<typeof en>;
