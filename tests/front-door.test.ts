@@ -51,7 +51,9 @@ const titleOf = async (client: Client, id: string) =>
   items((await client.graphql<List>(LIST)).data!).find((w) => w.id === id)?.title;
 
 beforeAll(async () => {
-  // On PostgreSQL the listener connects on first use; until then nothing is cached.
+  // The test database opens on first use (embedded: its owner then turns the change feed on); on PostgreSQL the
+  // listener connects on first use too. Until then nothing is cached.
+  await prisma().$queryRaw`SELECT 1`;
   while (publicContentVersion() === null) await new Promise((r) => setTimeout(r, 5));
 });
 
