@@ -3,7 +3,8 @@ import { prisma, type Client } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
 
 // How a worker takes its next batch from the outbox: leases, priorities, and the daily cap on bulk mail.
-const LEASE_MS = 5 * 60 * 1000;
+/** A claim lasts this long unless renewed (MAIL_LEASE_SECONDS); a live worker renews it (renewLeases). */
+export const leaseMsDefault = () => env().MAIL_LEASE_SECONDS * 1000;
 export const MAX_BATCH = 200;
 
 /**
@@ -18,6 +19,30 @@ export async function releaseExpiredLeases(now: Date) {
       WHERE status = 'SENDING'::"OutboxStatus" AND "lockedUntil" < ${now}
       FOR UPDATE SKIP LOCKED
     )`;
+}
+
+/**
+ * The heartbeat: extends this worker's leases on messages it still holds (waiting in its batch or on the wire).
+ * Returns the ids it still holds; any other id was taken over (its lease ran out and another worker claimed it)
+ * or already has an outcome, and must not be sent by this worker.
+ */
+export async function renewLeases(workerId: string, ids: string[], until: Date) {
+  if (!ids.length) return new Set<string>();
+  const rows = await prisma().$queryRaw<{ id: string }[]>`
+    UPDATE "OutboxMessage" SET "lockedUntil" = ${until}
+    WHERE id = ANY(${ids}::text[]) AND "lockedBy" = ${workerId} AND status = 'SENDING'::"OutboxStatus"
+    RETURNING id`;
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Hands back every message this worker still holds. Between two runs a worker holds nothing, so whatever it
+ * holds then was left by a run that a database outage cut short: claimable again at once, not after its lease.
+ */
+export async function releaseOwnLeases(workerId: string) {
+  return prisma().$executeRaw`
+    UPDATE "OutboxMessage" SET status = 'PENDING'::"OutboxStatus", "lockedBy" = NULL, "lockedUntil" = NULL
+    WHERE status = 'SENDING'::"OutboxStatus" AND "lockedBy" = ${workerId}`;
 }
 
 /** Bulk messages claimed in the rolling window that the daily cap covers (buckets are whole minutes). */
@@ -58,7 +83,7 @@ const CAP_LOCK = 190_019;
 
 export async function claimDue(workerId: string, opts: { now?: Date; batchSize?: number; leaseMs?: number; dailyCap?: number } = {}) {
   const now = opts.now ?? new Date();
-  const until = new Date(now.getTime() + (opts.leaseMs ?? LEASE_MS));
+  const until = new Date(now.getTime() + (opts.leaseMs ?? leaseMsDefault()));
   const batchSize = opts.batchSize ?? MAX_BATCH;
   const cap = opts.dailyCap ?? env().MAIL_DAILY_CAP;
   await releaseExpiredLeases(now);

@@ -5,7 +5,7 @@ import { Prisma, type OutboxMessage } from "../app/generated/prisma/client.ts";
 import { normaliseAddress, suppressedAmong } from "../app/services/subscriptions/suppression.server.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
-import { claimDue, MAX_BATCH } from "./claim.ts";
+import { claimDue, leaseMsDefault, MAX_BATCH, releaseOwnLeases, renewLeases } from "./claim.ts";
 import { BodyCache } from "./mail-bodies.ts";
 import { buildRaw, literalBody, sender } from "./mime.ts";
 import { purgeExpiredMail } from "./retention.ts";
@@ -38,6 +38,19 @@ function isPermanent(error: unknown) {
   if (error === suppressedError) return true;
   const code = (error as { responseCode?: number }).responseCode;
   return typeof code === "number" && code >= 500 && code < 600;
+}
+
+const AWAY_CODES = new Set(["ECONNECTION", "ESOCKET", "ETIMEDOUT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "EDNS"]);
+
+/**
+ * The server is away (refused or cut the connection, or answered 421 "service not available"): not this
+ * message's fault. It goes back to the queue as it was, without an attempt or a backoff, and the worker stops
+ * sending until its next tick, so delivery resumes within a tick of the server's return.
+ */
+function serverAway(error: unknown) {
+  const e = error as { code?: string; responseCode?: number } | undefined;
+  if (e?.responseCode === 421) return true;
+  return e?.responseCode === undefined && typeof e?.code === "string" && AWAY_CODES.has(e.code);
 }
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
@@ -86,28 +99,6 @@ async function suppressedIn(batch: OutboxMessage[]) {
   return bulk.length ? suppressedAmong(prisma(), bulk) : new Set<string>();
 }
 
-/** Sends a batch with at most `inFlight` messages on the wire, each waiting for a token of the shared rate. */
-async function sendBatch(batch: OutboxMessage[], transport: Transport, bucket: TokenBucket, inFlight: number, bodies: BodyCache) {
-  const outcomes: Outcome[] = new Array(batch.length);
-  const [suppressed] = await Promise.all([suppressedIn(batch), bodies.load(prisma(), batch)]);
-  const from = sender(env().MAIL_FROM);
-  let next = 0;
-  const lane = async () => {
-    while (next < batch.length) {
-      const i = next++;
-      const message = batch[i];
-      if (message.priority === "BULK" && suppressed.size && suppressed.has(normaliseAddress(message.toAddress))) {
-        outcomes[i] = { ok: false, error: suppressedError };
-        continue;
-      }
-      await bucket.take();
-      outcomes[i] = await attempt(message, transport, bodies, from);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, batch.length) }, lane));
-  return outcomes;
-}
-
 export interface DeliveryResult {
   sent: number;
   retried: number;
@@ -115,36 +106,40 @@ export interface DeliveryResult {
   failed: number;
 }
 
+type Done = { message: OutboxMessage; outcome: Outcome };
+
 /**
- * Records a sent batch in one UPDATE, and failures in one UPDATE per distinct outcome. Only rows this worker
- * still leases change: a worker whose lease expired cannot overwrite the row another worker now owns.
+ * Records outcomes: what was sent in one UPDATE, failures in one UPDATE per distinct outcome. Failures change
+ * only rows this worker still leases (a worker whose lease ran out cannot overwrite a row another worker owns);
+ * SENT also lands on a row that was handed back and not yet claimed again — it did go out.
  */
-async function record(batch: OutboxMessage[], outcomes: Outcome[], workerId: string, now: Date, result: DeliveryResult) {
-  const sent = batch.filter((_, i) => outcomes[i].ok).map((m) => m.id);
-  const ofSends = batch.some((m) => m.sendId);
+async function record(done: Done[], workerId: string, now: Date, result: DeliveryResult) {
+  const sent = done.filter((d) => d.outcome.ok).map((d) => d.message.id);
+  const ofSends = done.some((d) => d.message.sendId);
   if (sent.length && ofSends) {
     await recordSendOutcome(sent, workerId, { status: "SENT", sentAt: new Date() });
-    result.sent += sent.length;
   } else if (sent.length) {
     await prisma().outboxMessage.updateMany({
-      where: { id: { in: sent }, lockedBy: workerId },
+      where: { id: { in: sent }, OR: [{ lockedBy: workerId }, { lockedBy: null, status: "PENDING" }] },
       data: { status: "SENT", sentAt: new Date(), attempts: { increment: 1 }, lockedBy: null, lockedUntil: null, lastError: null },
     });
-    result.sent += sent.length;
   }
-  const groups = new Map<string, { ids: string[]; attempts: number; failed: boolean; lastError: string }>();
-  batch.forEach((message, i) => {
-    const outcome = outcomes[i];
-    if (outcome.ok) return;
-    const attempts = message.attempts + (outcome.error === suppressedError ? 0 : 1);
-    const failed = isPermanent(outcome.error) || attempts >= MAX_ATTEMPTS;
+  const groups = new Map<string, { ids: string[]; attempts: number; failed: boolean; away: boolean; lastError: string }>();
+  let retried = 0;
+  let failedCount = 0;
+  for (const { message, outcome } of done) {
+    if (outcome.ok) continue;
+    const away = serverAway(outcome.error);
+    const attempts = message.attempts + (outcome.error === suppressedError || away ? 0 : 1);
+    const failed = !away && (isPermanent(outcome.error) || attempts >= MAX_ATTEMPTS);
     const lastError = String((outcome.error as Error)?.message ?? outcome.error).slice(0, 1000);
-    const key = JSON.stringify([attempts, failed, lastError]);
-    const group = groups.get(key) ?? { ids: [], attempts, failed, lastError };
+    const key = JSON.stringify([attempts, failed, away, lastError]);
+    const group = groups.get(key) ?? { ids: [], attempts, failed, away, lastError };
     group.ids.push(message.id);
     groups.set(key, group);
-    result[failed ? "failed" : "retried"] += 1;
-  });
+    if (failed) failedCount++;
+    else retried++;
+  }
   for (const g of groups.values()) {
     if (g.failed && ofSends) {
       await recordSendOutcome(g.ids, workerId, { status: "FAILED", attempts: g.attempts, lastError: g.lastError });
@@ -156,12 +151,17 @@ async function record(batch: OutboxMessage[], outcomes: Outcome[], workerId: str
         status: g.failed ? "FAILED" : "PENDING",
         attempts: g.attempts,
         lastError: g.lastError,
-        nextAttemptAt: new Date(now.getTime() + backoffMs(g.attempts)),
+        // A server that was away is tried again at the next tick, in the message's place in the queue.
+        ...(g.away ? {} : { nextAttemptAt: new Date(now.getTime() + backoffMs(g.attempts)) }),
         lockedBy: null,
         lockedUntil: null,
       },
     });
   }
+  // Counted once recorded: a recording that fails is retried with the same outcomes.
+  result.sent += sent.length;
+  result.retried += retried;
+  result.failed += failedCount;
 }
 
 /**
@@ -179,13 +179,17 @@ async function recordSendOutcome(
     outcome.status === "SENT"
       ? Prisma.sql`status = 'SENT'::"OutboxStatus", "sentAt" = ${outcome.sentAt}, attempts = attempts + 1, "lastError" = NULL`
       : Prisma.sql`status = 'FAILED'::"OutboxStatus", attempts = ${outcome.attempts}, "lastError" = ${outcome.lastError}`;
+  const ours =
+    outcome.status === "SENT"
+      ? Prisma.sql`("lockedBy" = ${workerId} OR ("lockedBy" IS NULL AND status = 'PENDING'::"OutboxStatus"))`
+      : Prisma.sql`"lockedBy" = ${workerId}`;
   const counter = outcome.status === "SENT" ? Prisma.sql`sent` : Prisma.sql`failed`;
   const sentTimes =
     outcome.status === "SENT" ? Prisma.sql`, "firstSentAt" = coalesce(s."firstSentAt", ${now}), "lastSentAt" = ${now}` : Prisma.empty;
   await prisma().$executeRaw`
     WITH done AS (
       UPDATE "OutboxMessage" SET ${set}, "lockedBy" = NULL, "lockedUntil" = NULL
-      WHERE id = ANY(${ids}::text[]) AND "lockedBy" = ${workerId}
+      WHERE id = ANY(${ids}::text[]) AND ${ours}
       RETURNING "sendId"
     ), per AS (
       SELECT "sendId", count(*)::int AS n FROM done WHERE "sendId" IS NOT NULL GROUP BY "sendId"
@@ -195,13 +199,201 @@ async function recordSendOutcome(
     FROM per WHERE s.id = per."sendId"`;
 }
 
-/** Hands back a claimed batch that will not be sent now (the worker is stopping or the server is refusing). */
-async function release(batch: OutboxMessage[], workerId: string) {
-  if (!batch.length) return;
+/** Hands back claimed messages that will not be sent now (stopping, the server away, a lost lease elsewhere). */
+async function release(messages: OutboxMessage[], workerId: string) {
+  if (!messages.length) return;
   await prisma().outboxMessage.updateMany({
-    where: { id: { in: batch.map((m) => m.id) }, lockedBy: workerId, status: "SENDING" },
+    where: { id: { in: messages.map((m) => m.id) }, lockedBy: workerId, status: "SENDING" },
     data: { status: "PENDING", lockedBy: null, lockedUntil: null },
   });
+}
+
+/**
+ * The leases of one delivery run, kept alive: every third of a lease the rows still held (waiting in a batch or
+ * on the wire) get a new lease in one UPDATE. A row the heartbeat no longer holds was taken over by another
+ * worker and is not sent; while the heartbeat cannot reach the database, rows whose lease is about to run out
+ * are not started either (another worker may take them once it has).
+ */
+class Leases {
+  private readonly expiry = new Map<string, number>();
+  private readonly lost = new Set<string>();
+  private readonly timer: NodeJS.Timeout;
+  private renewing: Promise<void> | null = null;
+
+  constructor(
+    private readonly workerId: string,
+    private readonly leaseMs: number,
+    /** The clock of due times and leases (tests may run it ahead). */
+    private readonly clock: () => number,
+  ) {
+    this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(leaseMs / 3)));
+    this.timer.unref();
+  }
+
+  /** Rows just claimed: their lease runs from when the claim was sent. */
+  add(batch: OutboxMessage[], claimedAt: number) {
+    for (const m of batch) this.expiry.set(m.id, claimedAt + this.leaseMs);
+  }
+
+  drop(messages: OutboxMessage[]) {
+    for (const m of messages) this.expiry.delete(m.id);
+  }
+
+  /** May this worker start sending the message now? A margin of a fifth of the lease covers clock skew. */
+  usable(id: string) {
+    const until = this.expiry.get(id);
+    return until !== undefined && !this.lost.has(id) && until - this.leaseMs / 5 > Date.now();
+  }
+
+  private renew() {
+    if (this.renewing || !this.expiry.size) return this.renewing;
+    const ids = [...this.expiry.keys()];
+    const startedAt = Date.now();
+    this.renewing = renewLeases(this.workerId, ids, new Date(this.clock() + this.leaseMs))
+      .then((held) => {
+        for (const id of ids) {
+          if (!this.expiry.has(id)) continue;
+          if (held.has(id)) this.expiry.set(id, startedAt + this.leaseMs);
+          else this.lost.add(id);
+        }
+      })
+      .catch(() => {}) // the database is away: rows stop being started as their leases near their end
+      .finally(() => (this.renewing = null));
+    return this.renewing;
+  }
+
+  async stop() {
+    clearInterval(this.timer);
+    await this.renewing;
+  }
+}
+
+/** Outcomes a worker could not record because the database was away: recorded first when it is back. */
+const unrecorded = new Map<string, Done[]>();
+
+/** How long a batch should take on the wire: what a sign-in link queued meanwhile may wait for. */
+const BATCH_TARGET_MS = 1000;
+/** A stopping worker waits this long for messages on the wire, then leaves them to their (unrenewed) lease. */
+export const STOP_GRACE_MS = 7000;
+
+/**
+ * Sends a batch with at most `inFlight` messages on the wire, each waiting for a token of the shared rate.
+ * Outcomes are recorded as they come (every quarter second), so a crash or an outage resends at most what was
+ * on the wire. A message is not started once the worker is stopping, the server or the database is away, or its
+ * lease is not surely this worker's. Returns what was never started, for the caller to hand back.
+ */
+async function sendBatch(
+  batch: OutboxMessage[],
+  ctx: {
+    transport: Transport;
+    bucket: TokenBucket;
+    inFlight: number;
+    bodies: BodyCache;
+    leases: Leases;
+    workerId: string;
+    now: Date;
+    result: DeliveryResult;
+    signal?: AbortSignal;
+    stopGraceMs: number;
+    /** Called once every message has been started (or skipped): the moment to claim the next batch. */
+    onDrained: () => void;
+  },
+) {
+  const [suppressed] = await Promise.all([suppressedIn(batch), ctx.bodies.load(prisma(), batch)]);
+  const from = sender(env().MAIL_FROM);
+  const state = { halted: null as null | "smtp" | "database", abandoned: false };
+  const pending: Done[] = [];
+  const notStarted: OutboxMessage[] = [];
+  const onWire = new Set<OutboxMessage>();
+  let flushing: Promise<void> | null = null;
+  const flush = (): Promise<void> => {
+    if (flushing) return flushing.then(() => (pending.length ? flush() : undefined));
+    if (!pending.length) return Promise.resolve();
+    const part = pending.splice(0);
+    flushing = record(part, ctx.workerId, ctx.now, ctx.result)
+      .then(() => ctx.leases.drop(part.map((d) => d.message)))
+      .catch(() => {
+        pending.unshift(...part);
+        state.halted = "database";
+      })
+      .finally(() => (flushing = null));
+    return flushing;
+  };
+  const flusher = setInterval(() => void flush(), 250);
+  let next = 0;
+  let attempted = 0;
+  let deferred = 0;
+  let drained = false;
+  const drain = () => {
+    if (!drained && next >= batch.length) {
+      drained = true;
+      ctx.onDrained();
+    }
+  };
+  const lane = async () => {
+    while (next < batch.length) {
+      const message = batch[next++];
+      drain();
+      if (ctx.signal?.aborted || state.halted || state.abandoned || !ctx.leases.usable(message.id)) {
+        notStarted.push(message);
+        continue;
+      }
+      if (message.priority === "BULK" && suppressed.size && suppressed.has(normaliseAddress(message.toAddress))) {
+        pending.push({ message, outcome: { ok: false, error: suppressedError } });
+        continue;
+      }
+      await ctx.bucket.take();
+      if (ctx.signal?.aborted || state.halted || state.abandoned) {
+        notStarted.push(message);
+        continue;
+      }
+      onWire.add(message);
+      const outcome = await attempt(message, ctx.transport, ctx.bodies, from);
+      onWire.delete(message);
+      if (state.abandoned) continue;
+      pending.push({ message, outcome });
+      attempted++;
+      if (!outcome.ok && !isPermanent(outcome.error)) deferred++;
+      if (!outcome.ok && serverAway(outcome.error)) state.halted ??= "smtp";
+    }
+    drain();
+  };
+  const lanes = Promise.all(Array.from({ length: Math.min(ctx.inFlight, batch.length) }, lane));
+  if (!batch.length) drain();
+  // A stopping worker does not wait for a slow server beyond its grace: what is still on the wire then keeps its
+  // lease (not renewed) and is taken over once that runs out, as after a crash; it may or may not have arrived.
+  let graceTimer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    const start = () => {
+      graceTimer = setTimeout(() => {
+        state.abandoned = true;
+        resolve();
+      }, ctx.stopGraceMs);
+    };
+    if (ctx.signal?.aborted) start();
+    else ctx.signal?.addEventListener("abort", start, { once: true });
+  });
+  try {
+    await Promise.race([lanes, grace]);
+  } finally {
+    clearTimeout(graceTimer);
+    clearInterval(flusher);
+  }
+  await flush();
+  if (pending.length) {
+    // The database is away: keep the outcomes for the next run, which records them before it claims anything.
+    unrecorded.set(ctx.workerId, [...(unrecorded.get(ctx.workerId) ?? []), ...pending.splice(0)]);
+  }
+  if (state.abandoned) ctx.leases.drop([...onWire]);
+  return { notStarted, halted: state.halted, abandoned: state.abandoned, allDeferred: attempted > 0 && deferred === attempted };
+}
+
+/** Records what an earlier run sent while the database was away; throws while it still is. */
+async function recordUnrecorded(workerId: string, now: Date, result: DeliveryResult) {
+  const done = unrecorded.get(workerId);
+  if (!done?.length) return;
+  await record(done, workerId, now, result);
+  unrecorded.delete(workerId);
 }
 
 export interface DeliveryOptions {
@@ -210,24 +402,31 @@ export interface DeliveryOptions {
   now?: Date;
   transport?: Transport;
   bucket?: TokenBucket;
+  /** A fixed batch size; by default batches are sized to take about a second on the wire (BATCH_TARGET_MS). */
   batchSize?: number;
   inFlight?: number;
+  /** Lease of a claim (default MAIL_LEASE_SECONDS); renewed every third of it while the message is held. */
   leaseMs?: number;
   /** Shared bodies of bulk mail, kept for the life of a worker. */
   bodies?: BodyCache;
   /** Bulk messages per rolling 24 hours (default MAIL_DAILY_CAP; 0: none). */
   dailyCap?: number;
-  /** Stop claiming: the batch on the wire finishes and is recorded, a prefetched one is handed back. */
+  /**
+   * Stop: nothing more is started, messages on the wire finish (for up to `stopGraceMs`) and are recorded,
+   * everything else claimed is handed back at once.
+   */
   signal?: AbortSignal;
+  stopGraceMs?: number;
   /** Observers for tests and the benchmark; `startedAt` is performance.now() when the claim query was sent. */
   onClaim?: (batch: OutboxMessage[], startedAt: number) => void;
   onRecorded?: (batch: OutboxMessage[]) => void;
 }
 
 /**
- * Delivers everything due: claim a batch, send it over the pool while the next batch is claimed, then record
- * the outcomes. A message is marked SENT only after the server accepted it and only once its whole batch is
- * done, so a crash resends at most the batch that was on the wire — with the same Message-ID (ADR 0007).
+ * Delivers everything due: claim a batch, send it over the pool, claim the next one while the last messages of
+ * this one are on the wire. A message is marked SENT only after the server accepted it, recorded within a
+ * quarter second, so a crash resends at most what was on the wire — with the same Message-ID (ADR 0007). Leases
+ * are renewed while held (ADR 0034), so a slow server never lets another worker send the same message.
  */
 export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryResult> {
   const config = env();
@@ -235,37 +434,81 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
   const transport = opts.transport ?? createTransport();
   const bucket = opts.bucket ?? new TokenBucket(config.MAIL_RATE_PER_SECOND);
   const inFlight = opts.inFlight ?? inFlightFor(config.MAIL_CONNECTIONS);
-  const batchSize = opts.batchSize ?? batchSizeFor(bucket.ratePerSecond, inFlight);
+  const leaseMs = opts.leaseMs ?? leaseMsDefault();
+  const offset = opts.now ? opts.now.getTime() - Date.now() : 0;
+  const clock = () => Date.now() + offset;
+  // Sized by time unless fixed: start small (a slow server is not yet known), double while a batch takes less
+  // than the target, shrink to what the target allows when it takes longer.
+  const maxBatch = opts.batchSize ?? batchSizeFor(bucket.ratePerSecond, inFlight);
+  let size = opts.batchSize ?? (bucket.ratePerSecond > 0 ? maxBatch : Math.min(maxBatch, inFlight * 2));
   const bodies = opts.bodies ?? new BodyCache();
   const result: DeliveryResult = { sent: 0, retried: 0, failed: 0 };
-  const claim = async () => {
+  await recordUnrecorded(workerId, new Date(clock()), result);
+  await releaseOwnLeases(workerId);
+  const leases = new Leases(workerId, leaseMs, clock);
+  const claim = async (limit: number) => {
     const startedAt = performance.now();
-    const batch = await claimDue(workerId, { now: opts.now, batchSize, leaseMs: opts.leaseMs, dailyCap: opts.dailyCap });
+    const claimedAt = Date.now();
+    const batch = await claimDue(workerId, { now: opts.now ? new Date(clock()) : undefined, batchSize: limit, leaseMs, dailyCap: opts.dailyCap });
+    leases.add(batch, claimedAt);
     if (batch.length) opts.onClaim?.(batch, startedAt);
     return batch;
   };
+  const prefetch: { next: Promise<{ b: OutboxMessage[] } | { error: unknown }> | null } = { next: null };
   try {
-    let batch = await claim();
+    let requested = size;
+    let batch = await claim(size);
     while (batch.length) {
-      const now = opts.now ?? new Date();
-      const sending = sendBatch(batch, transport, bucket, inFlight, bodies);
-      const more = batch.length === batchSize && !opts.signal?.aborted;
-      // The next batch is leased while this one is on the wire; a failure there surfaces after recording.
-      const prefetch = more ? claim().then((b) => ({ b }), (error: unknown) => ({ error })) : Promise.resolve({ b: [] as OutboxMessage[] });
-      const outcomes = await sending;
-      await record(batch, outcomes, workerId, now, result);
-      opts.onRecorded?.(batch);
-      const next = await prefetch;
-      if ("error" in next) throw next.error;
-      // A server refusing everything (down, throttling us) is retried on the next tick, not across the whole queue.
-      const allDeferred = outcomes.every((o) => !o.ok && !isPermanent(o.error));
-      if (opts.signal?.aborted || allDeferred) {
-        await release(next.b, workerId);
+      const now = opts.now ? new Date(clock()) : new Date();
+      const more = batch.length === requested && !opts.signal?.aborted;
+      const t0 = performance.now();
+      prefetch.next = null;
+      const sent = await sendBatch(batch, {
+        transport,
+        bucket,
+        inFlight,
+        bodies,
+        leases,
+        workerId,
+        now,
+        result,
+        signal: opts.signal,
+        stopGraceMs: opts.stopGraceMs ?? STOP_GRACE_MS,
+        // The next batch is leased while this one's last messages are on the wire; a failure there surfaces below.
+        onDrained: () => {
+          if (!more || opts.signal?.aborted) return;
+          requested = size;
+          prefetch.next = claim(requested).then((b) => ({ b }), (error: unknown) => ({ error }));
+        },
+      });
+      const elapsed = performance.now() - t0;
+      if (opts.batchSize === undefined) {
+        size =
+          elapsed <= BATCH_TARGET_MS * 1.5
+            ? Math.min(maxBatch, size * 2)
+            : Math.max(inFlight, Math.min(maxBatch, Math.ceil((batch.length * BATCH_TARGET_MS) / elapsed)));
+      }
+      await release(sent.notStarted, workerId);
+      leases.drop(sent.notStarted);
+      if (sent.halted !== "database") opts.onRecorded?.(batch);
+      const claimed = prefetch.next ? await prefetch.next : { b: [] as OutboxMessage[] };
+      prefetch.next = null;
+      if ("error" in claimed) throw claimed.error;
+      // Stopping, a server (SMTP or database) away, or one refusing everything (throttling us): hand back what
+      // is claimed and try again at the next tick, not across the whole queue.
+      if (opts.signal?.aborted || sent.halted || sent.abandoned || sent.allDeferred) {
+        await release(claimed.b, workerId);
+        if (sent.halted === "database") throw new Error("The database is unreachable; delivery resumes when it is back.");
         break;
       }
-      batch = next.b;
+      batch = claimed.b;
     }
   } finally {
+    if (prefetch.next) {
+      const pendingClaim = await prefetch.next;
+      if ("b" in pendingClaim) await release(pendingClaim.b, workerId).catch(() => {});
+    }
+    await leases.stop();
     if (!opts.transport) transport.close();
   }
   return result;
@@ -320,7 +563,7 @@ export async function runWorkerOnce(opts: Omit<DeliveryOptions, "now"> = {}) {
  * The long-running worker: one SMTP pool and one rate bucket for the life of the process, so connections are
  * reused across ticks and the rate holds across them.
  */
-export function startWorker(opts: { workerId?: string; intervalMs?: number } = {}) {
+export function startWorker(opts: { workerId?: string; intervalMs?: number } & Pick<DeliveryOptions, "leaseMs" | "batchSize" | "stopGraceMs"> = {}) {
   const workerId = opts.workerId ?? defaultWorkerId();
   const transport = createTransport();
   const bucket = new TokenBucket(env().MAIL_RATE_PER_SECOND);
@@ -329,7 +572,8 @@ export function startWorker(opts: { workerId?: string; intervalMs?: number } = {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = runWorkerOnce({ workerId, transport, bucket, bodies, signal: stopping.signal })
+    const { leaseMs, batchSize, stopGraceMs } = opts;
+    running = runWorkerOnce({ workerId, transport, bucket, bodies, leaseMs, batchSize, stopGraceMs, signal: stopping.signal })
       .catch((error) => console.error(`[worker] ${(error as Error).message}`))
       .finally(() => {
         if (!stopping.signal.aborted) timer = setTimeout(tick, opts.intervalMs ?? 2000);

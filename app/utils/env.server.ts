@@ -36,6 +36,9 @@ const schema = z.object({
   // Bulk messages (digests, distributions) per rolling 24 hours across all workers; 0 means no cap. Transactional
   // mail is never capped. A send that reaches the cap continues by itself as the window frees (ADR 0019).
   MAIL_DAILY_CAP: z.coerce.number({ invalid_type_error: "must be a number of messages per 24 hours" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 (no cap) or more" }).default(0),
+  // How long a worker's claim on a message lasts without renewal; a live worker renews it every third of that
+  // while the message waits or is on the wire, so this is how soon a crashed worker's messages are taken over.
+  MAIL_LEASE_SECONDS: z.coerce.number({ invalid_type_error: "must be a number of seconds" }).min(1, { message: "must be at least 1" }).max(3600, { message: "must be at most 3600" }).default(30),
   // Days to keep mailbox files and sent outbox rows; 0 keeps them forever.
   MAIL_RETENTION_DAYS: z.coerce.number().int({ message: "must be a whole number of days" }).min(0, { message: "must be 0 (keep forever) or more" }).default(30),
   // Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is believed; see app/utils/client-ip.server.ts.

@@ -26,7 +26,7 @@ export async function startSmtpSink(options: SinkOptions = {}) {
   const received: ReceivedMail[] = [];
   const messageIds = new Map<string, number>();
   const waiters: (() => void)[] = [];
-  const control = { reject: null as Rejection, rejectFor: null as null | ((address: string) => Rejection) };
+  const control = { reject: null as Rejection, rejectFor: null as null | ((address: string) => Rejection), down: false };
   const connections = { total: 0, open: 0, maxOpen: 0 };
   const server = new SMTPServer({
     authOptional: true,
@@ -34,6 +34,11 @@ export async function startSmtpSink(options: SinkOptions = {}) {
     logger: false,
     maxClients: 1000,
     onConnect(_session, callback) {
+      if (control.down) {
+        const error = new Error("Service not available") as Error & { responseCode: number };
+        error.responseCode = 421;
+        return callback(error);
+      }
       connections.total++;
       connections.maxOpen = Math.max(connections.maxOpen, ++connections.open);
       callback();
@@ -86,6 +91,16 @@ export async function startSmtpSink(options: SinkOptions = {}) {
         });
       }
       return received;
+    },
+    /**
+     * An outage of the provider: open sessions are cut (a message on the wire is lost mid-DATA) and new
+     * connections are greeted with 421 until it ends.
+     */
+    outage(down: boolean) {
+      control.down = down;
+      if (!down) return;
+      const open = (server as unknown as { connections: Set<{ _socket?: { destroy(): void } }> }).connections;
+      for (const c of open) c._socket?.destroy();
     },
     async stop() {
       delete process.env.SMTP_URL;

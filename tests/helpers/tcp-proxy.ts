@@ -1,7 +1,8 @@
 import net from "node:net";
 
 /**
- * A TCP relay in front of a database server that a fault test can cut and restore, so that one hub loses its
+ * A TCP relay in front of a database server (PostgreSQL's port, or the embedded database's socket) that a fault
+ * test can cut and restore, so that one hub loses its
  * database while the machine's PostgreSQL (shared with everyone else) keeps running. Cutting stops listening
  * (new connections are refused: ECONNREFUSED, as from a server that is down) and destroys every relayed
  * connection (as a server restart does); restoring listens again on the same port.
@@ -15,10 +16,10 @@ export interface CuttableProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<CuttableProxy> {
+export async function startTcpProxy(target: { host: string; port: number } | { path: string }): Promise<CuttableProxy> {
   const sockets = new Set<net.Socket>();
   const relay = (client: net.Socket) => {
-    const upstream = net.connect(target.port, target.host);
+    const upstream = net.connect(target as net.NetConnectOpts);
     sockets.add(client).add(upstream);
     const done = () => {
       client.destroy();

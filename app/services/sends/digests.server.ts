@@ -307,6 +307,11 @@ export async function composeDigest(sendId: string, opts: { onProgress?: (p: Com
     );
   }
   report();
+  // Composed only when no reader is still due. A reader skipped here (SKIP LOCKED) is being composed by another
+  // process — `digest:send` while a worker resumes the same run — whose chunk has not committed yet: marking the
+  // run composed now would call it DONE before that chunk is queued, and a chunk that then rolls back would leave
+  // its readers out. The run stays COMPOSING; whoever composes last marks it, else the next resume does.
+  if ((await dueCount(prisma(), frequency, send.cutoff)) > 0) return prisma().bulkSend.findUniqueOrThrow({ where: { id: send.id } });
   return markComposed(prisma(), send.id);
 }
 
