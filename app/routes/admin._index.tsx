@@ -5,7 +5,7 @@ import { formatDateTime } from "../i18n/index.ts";
 import { adminUi } from "../i18n/ui/admin.ts";
 import { common } from "../i18n/ui/common.ts";
 import { countryName } from "../schemas/countries.ts";
-import { likelyDuplicates, listPendingPartners } from "../services/partners.server.ts";
+import { likelyDuplicatesOf, listPendingPartners } from "../services/partners.server.ts";
 import { partnerStaffUi } from "../i18n/ui/partner-staff.ts";
 import { sendsUi } from "../i18n/ui/sends.ts";
 import { can } from "../services/policy.server.ts";
@@ -20,10 +20,11 @@ export const meta = titled("admin");
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await requireSignedIn(request);
   const pending = await orErrorPage(() => listPendingPartners(actor), request);
+  const duplicates = await likelyDuplicatesOf(actor, pending);
   return {
     zone: await readerZone(request, actor),
     admin: can(actor, { do: "audit.view" }),
-    pending: await Promise.all(pending.map(async (p) => ({
+    pending: pending.map((p) => ({
       id: p.id,
       name: p.name,
       sector: p.sector,
@@ -32,8 +33,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       createdAt: p.createdAt.toISOString(),
       website: p.website,
       interests: p.interests,
-      duplicates: (await likelyDuplicates(actor, p)).length,
-    }))),
+      duplicates: duplicates.get(p.id)?.length ?? 0,
+    })),
   };
 }
 

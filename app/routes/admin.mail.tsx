@@ -45,7 +45,7 @@ export default function Mail() {
       {result && !isFailure(result) ? (
         <p className="notice">{result.count === null ? t("retried") : t("retried_all", { count: result.count })}</p>
       ) : null}
-      <p>{t("outbox", stats)}</p>
+      <p>{t("outbox", { pending: stats.pending, sending: stats.sending, failed: stats.failed, sent: stats.sentApproximate ? `≈ ${stats.sent}` : stats.sent })}</p>
       <p className="meta">{t("redacted_note")}</p>
       {failed.length ? (
         <>

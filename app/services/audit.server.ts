@@ -2,7 +2,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { toDbLanguage, type Lang } from "../i18n/index.ts";
 import { prisma, type Client } from "../utils/db.server.ts";
 import { authorize, type Actor } from "./policy.server.ts";
-import { paginate } from "./pagination.server.ts";
+import { keysetPage } from "./pagination.server.ts";
 import type { PageArgs } from "../schemas/page.ts";
 
 export async function recordAudit(
@@ -35,24 +35,32 @@ export async function listAuditEntries(actor: Actor, filter: AuditFilter = {}, p
   if (email) where.actor = { email: email.toLowerCase() };
   if (filter.targetId?.trim()) where.targetId = filter.targetId.trim();
   const db = prisma();
-  return paginate(
-    page,
-    (q) =>
+  // Keyset-paged on (createdAt, id), newest first: the log only grows.
+  return keysetPage(page, {
+    field: "createdAt",
+    keyOf: async (id) => (await db.auditEntry.findUnique({ where: { id }, select: { createdAt: true } }))?.createdAt ?? null,
+    fetch: (q) =>
       db.auditEntry.findMany({
-        ...q,
-        where,
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        where: { AND: [where, q.where] },
+        orderBy: q.orderBy,
+        take: q.take,
         include: { actor: { select: { id: true, name: true, email: true } } },
       }),
-    () => db.auditEntry.count({ where }),
-    50,
-  );
+    count: () => db.auditEntry.count({ where }),
+    defaultSize: 50,
+  });
 }
 
-/** The actions recorded so far, for the audit page's filter. */
+/** The actions recorded so far, for the audit page's filter: a skip scan of the action index, not of the log. */
 export async function auditActions(actor: Actor) {
   authorize(actor, { do: "audit.view" });
-  const rows = await prisma().auditEntry.groupBy({ by: ["action"], orderBy: { action: "asc" } });
+  const rows = await prisma().$queryRaw<{ action: string }[]>`
+    WITH RECURSIVE a AS (
+      SELECT min("action") AS action FROM "AuditEntry"
+      UNION ALL
+      SELECT (SELECT min("action") FROM "AuditEntry" WHERE "action" > a.action) FROM a WHERE a.action IS NOT NULL
+    )
+    SELECT action FROM a WHERE action IS NOT NULL ORDER BY action`;
   return rows.map((r) => r.action);
 }
 

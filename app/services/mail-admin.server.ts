@@ -1,6 +1,6 @@
 import { simpleParser } from "mailparser";
 import { listMailbox, readMailboxMessage } from "../../emails/transport.ts";
-import { listFailedMessages, outboxStats, retryAllFailed, retryMessage } from "../../emails/worker.ts";
+import { listFailedMessages, outboxOverviewCounts, retryAllFailed, retryMessage } from "../../emails/worker.ts";
 import { recordAudit } from "./audit.server.ts";
 import { notFound } from "./errors.ts";
 import { redactSecrets } from "./mail-redaction.ts";
@@ -13,12 +13,12 @@ import { prisma } from "../utils/db.server.ts";
  */
 export async function mailOverview(actor: Actor) {
   authorize(actor, { do: "mail.view" });
-  const stats = await outboxStats();
+  const stats = await outboxOverviewCounts();
   const failed = (await listFailedMessages()).map((f) => ({ ...f, subject: redactSecrets(f.subject), lastError: f.lastError && redactSecrets(f.lastError) }));
   const mailbox = (await listMailbox()).map((m) => ({ ...m, subject: redactSecrets(m.subject) }));
   await recordAudit(prisma(), actor, "mail.listed", { type: "Mailbox", id: "mailbox" }, { messages: mailbox.length, failed: failed.length });
   return {
-    stats: { pending: stats.PENDING ?? 0, sending: stats.SENDING ?? 0, sent: stats.SENT ?? 0, failed: stats.FAILED ?? 0 },
+    stats,
     failed,
     mailbox,
   };

@@ -55,11 +55,11 @@ export async function registrationCard(reg: CardInput, webinar: CardWebinar, now
 /** The zone a signed-in person chose last time they registered: their profile's answer until they pick again. */
 export async function lastChosenZone(actor: Actor) {
   if (actor.kind !== "user") return null;
-  const last = await prisma().webinarRegistration.findFirst({
-    where: { OR: [{ userId: actor.id }, { email: actor.email }] },
-    orderBy: { updatedAt: "desc" },
-    select: { timeZone: true },
-  });
+  // Two index lookups (by account, by address), newest of each: never a scan of everyone's registrations.
+  const latest = (where: { userId: string } | { email: string }) =>
+    prisma().webinarRegistration.findFirst({ where, orderBy: { updatedAt: "desc" }, select: { timeZone: true, updatedAt: true } });
+  const [byAccount, byAddress] = await Promise.all([latest({ userId: actor.id }), latest({ email: actor.email })]);
+  const last = byAccount && byAddress ? (byAccount.updatedAt >= byAddress.updatedAt ? byAccount : byAddress) : (byAccount ?? byAddress);
   return last?.timeZone ?? null;
 }
 

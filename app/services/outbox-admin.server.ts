@@ -1,7 +1,7 @@
 import type { OutboxStatus, Prisma } from "../generated/prisma/client.ts";
 import type { PageArgs } from "../schemas/page.ts";
 import { prisma } from "../utils/db.server.ts";
-import { paginate } from "./pagination.server.ts";
+import { keysetPage } from "./pagination.server.ts";
 import { authorize, type Actor } from "./policy.server.ts";
 
 export interface OutboxFilter {
@@ -10,20 +10,28 @@ export interface OutboxFilter {
   to?: string | null;
 }
 
-/** Admins follow mail delivery: newest first; bodies stay out of the list (they can be large). */
+const WHOLE_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Admins follow mail delivery: newest first, keyset-paged on (createdAt, id); bodies stay out of the list (they can
+ * be large). A whole address is looked up through its index; a part of one is searched for newest first.
+ */
 export async function listOutboxMessages(actor: Actor, filter: OutboxFilter = {}, page?: PageArgs) {
   authorize(actor, { do: "mail.view" });
   const where: Prisma.OutboxMessageWhereInput = {};
   if (filter.status?.length) where.status = { in: [...filter.status] };
-  if (filter.to?.trim()) where.toAddress = { contains: filter.to.trim(), mode: "insensitive" };
+  const to = filter.to?.trim();
+  if (to && WHOLE_ADDRESS.test(to)) where.toAddress = { in: [...new Set([to, to.toLowerCase()])] };
+  else if (to) where.toAddress = { contains: to, mode: "insensitive" };
   const db = prisma();
-  return paginate(
-    page,
-    (q) =>
+  return keysetPage(page, {
+    field: "createdAt",
+    keyOf: async (id) => (await db.outboxMessage.findUnique({ where: { id }, select: { createdAt: true } }))?.createdAt ?? null,
+    fetch: (q) =>
       db.outboxMessage.findMany({
-        ...q,
-        where,
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        where: { AND: [where, q.where] },
+        orderBy: q.orderBy,
+        take: q.take,
         select: {
           id: true,
           toAddress: true,
@@ -36,6 +44,6 @@ export async function listOutboxMessages(actor: Actor, filter: OutboxFilter = {}
           nextAttemptAt: true,
         },
       }),
-    () => db.outboxMessage.count({ where }),
-  );
+    count: () => db.outboxMessage.count({ where }),
+  });
 }

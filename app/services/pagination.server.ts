@@ -99,3 +99,44 @@ export async function paginate<T extends { id: string }>(
   const p = parsePage(input, defaultSize);
   return toPage(p, await fetch(pageQuery(p)), count);
 }
+
+export interface KeysetQuery {
+  /** AND this with the list's own filter. */
+  where: Record<string, unknown>;
+  orderBy: Record<string, "asc" | "desc">[];
+  take: number;
+}
+
+/**
+ * Keyset pagination of a list newest first by (a date column, id), for lists too long for offsets (the audit log,
+ * the outbox). The cursor is the same opaque row id as everywhere else; its sort key is read by primary key and
+ * the page starts strictly after that (date, id) pair — a range on the list's (column, id) index, however deep
+ * the page, and rows added or removed meanwhile neither repeat nor skip one.
+ */
+export async function keysetPage<T extends { id: string }>(
+  input: PageArgs | undefined,
+  opts: {
+    field: string;
+    /** The sort key of the row a cursor names (null: the row is gone). */
+    keyOf: (id: string) => Promise<Date | null>;
+    fetch: (q: KeysetQuery) => Promise<T[]>;
+    count: () => Promise<number>;
+    defaultSize?: number;
+  },
+): Promise<Page<T>> {
+  const p = parsePage(input, opts.defaultSize);
+  const { field } = opts;
+  let where: Record<string, unknown> = {};
+  if (p.cursorId) {
+    const key = await opts.keyOf(p.cursorId);
+    if (!key) return toPage(p, [], opts.count);
+    // The redundant bound (≤ / ≥) is what lets the database start the index scan at the cursor.
+    where = p.backward
+      ? { AND: [{ [field]: { gte: key } }, { OR: [{ [field]: { gt: key } }, { [field]: key, id: { gt: p.cursorId } }] }] }
+      : { AND: [{ [field]: { lte: key } }, { OR: [{ [field]: { lt: key } }, { [field]: key, id: { lt: p.cursorId } }] }] };
+  }
+  const dir = p.backward ? "asc" : "desc";
+  const rows = await opts.fetch({ where, orderBy: [{ [field]: dir }, { id: dir }], take: p.size + 1 });
+  // A backward page was read oldest first: back to list order, the extra row (if any) first.
+  return toPage(p, p.backward ? rows.reverse() : rows, opts.count);
+}

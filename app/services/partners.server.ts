@@ -240,12 +240,39 @@ export async function setMemberRole(actor: Actor, partnerId: string, userId: str
  * punctuation and small typos aside), plus any the registration flagged. For the team reviewing an application.
  */
 export async function likelyDuplicates(actor: Actor, partner: Pick<Partner, "id" | "name" | "country">) {
+  return (await likelyDuplicatesOf(actor, [partner])).get(partner.id) ?? [];
+}
+
+/**
+ * Likely duplicates of several institutions at once (the admin queue): two queries whatever their number — the
+ * duplicate flags recorded at registration, and the institutions of the same countries, compared in memory.
+ */
+export async function likelyDuplicatesOf(actor: Actor, partners: Pick<Partner, "id" | "name" | "country">[]) {
   authorize(actor, { do: "partner.decide" });
-  const flagged = await prisma().auditEntry.findMany({ where: { action: "partner.registered", targetId: partner.id } });
-  const flaggedIds = flagged.map((e) => (e.data as { possibleDuplicateOf?: string } | null)?.possibleDuplicateOf).filter((x): x is string => !!x);
-  const sameCountry = await prisma().partner.findMany({ where: { country: partner.country, id: { not: partner.id } }, select: { id: true, name: true, status: true, country: true } });
-  const key = normaliseName(partner.name);
-  return sameCountry.filter((p) => flaggedIds.includes(p.id) || similarNames(key, normaliseName(p.name)));
+  type Candidate = Pick<Partner, "id" | "name" | "status" | "country">;
+  const found = new Map<string, Candidate[]>();
+  if (!partners.length) return found;
+  const db = prisma();
+  const [flags, sameCountries] = await Promise.all([
+    db.auditEntry.findMany({ where: { targetId: { in: partners.map((p) => p.id) }, action: "partner.registered" }, select: { targetId: true, data: true } }),
+    db.partner.findMany({ where: { country: { in: [...new Set(partners.map((p) => p.country))] } }, select: { id: true, name: true, status: true, country: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+  ]);
+  const flagged = new Map<string, Set<string>>();
+  for (const f of flags) {
+    const other = (f.data as { possibleDuplicateOf?: string } | null)?.possibleDuplicateOf;
+    if (other) flagged.set(f.targetId, (flagged.get(f.targetId) ?? new Set()).add(other));
+  }
+  const byCountry = new Map<string, { partner: Candidate; key: string }[]>();
+  for (const c of sameCountries) byCountry.set(c.country, [...(byCountry.get(c.country) ?? []), { partner: c, key: normaliseName(c.name) }]);
+  for (const p of partners) {
+    const key = normaliseName(p.name);
+    const flags = flagged.get(p.id);
+    found.set(
+      p.id,
+      (byCountry.get(p.country) ?? []).filter((c) => c.partner.id !== p.id && (flags?.has(c.partner.id) || similarNames(key, c.key))).map((c) => c.partner),
+    );
+  }
+  return found;
 }
 
 export const normaliseName = (name: string) =>

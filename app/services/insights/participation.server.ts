@@ -2,6 +2,7 @@ import { AGE_BANDS, GENDERS } from "../../schemas/demographics.ts";
 import { SECTORS } from "../../schemas/partner.ts";
 import { REGIONS, regionOf } from "../../schemas/regions.ts";
 import { genderCategory } from "../../schemas/gender.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
 import { prisma } from "../../utils/db.server.ts";
 import { AppError, notFound } from "../errors.ts";
 import { authorize, type Actor } from "../policy.server.ts";
@@ -51,47 +52,96 @@ export interface ParticipationStats {
   conversion: { stage: Stage; percent: number | null }[];
 }
 
-async function population(scope: Scope): Promise<{ title: string; stages: Stage[]; people: Participant[] }> {
-  const db = prisma();
-  if (scope.kind === "dialogue") {
-    const dialogue = scope.id ? await db.dialogue.findUnique({ where: { id: scope.id }, include: { translations: true, invitations: true, members: { include: { user: { select: { email: true } } } } } }) : null;
-    if (!dialogue) throw notFound();
-    const people = new Map<string, Participant>();
-    const at = (email: string, userId: string | null) => people.get(email) ?? (people.set(email, { email, userId, country: null, stages: new Set() }), people.get(email)!);
-    for (const i of dialogue.invitations) at(i.email, null).stages.add("invited");
-    for (const m of dialogue.members) {
-      const p = at(m.user.email, m.userId);
-      p.userId = m.userId;
-      p.stages.add("registered");
-    }
-    return { title: dialogue.translations[0]?.title ?? dialogue.id, stages: ["invited", "registered"], people: [...people.values()] };
+/** Dialogues: invited and joined, per person (a dialogue's population is small: members and invitations). */
+async function dialoguePopulation(scope: Scope): Promise<{ title: string; stages: Stage[]; people: Participant[] }> {
+  const dialogue = scope.id
+    ? await prisma().dialogue.findUnique({ where: { id: scope.id }, include: { translations: true, invitations: true, members: { include: { user: { select: { email: true } } } } } })
+    : null;
+  if (!dialogue) throw notFound();
+  const people = new Map<string, Participant>();
+  const at = (email: string, userId: string | null) => people.get(email) ?? (people.set(email, { email, userId, country: null, stages: new Set() }), people.get(email)!);
+  for (const i of dialogue.invitations) at(i.email, null).stages.add("invited");
+  for (const m of dialogue.members) {
+    const p = at(m.user.email, m.userId);
+    p.userId = m.userId;
+    p.stages.add("registered");
   }
-  let title: string;
-  let where: { webinarId?: string; webinar?: object };
+  return { title: dialogue.translations[0]?.title ?? dialogue.id, stages: ["invited", "registered"], people: [...people.values()] };
+}
+
+/** Webinars, a series or a period: the title and which registrations count (as SQL on "WebinarRegistration" r / "Webinar" w). */
+async function webinarScope(scope: Scope): Promise<{ title: string; where: Prisma.Sql }> {
+  const db = prisma();
   if (scope.kind === "webinar") {
     const w = scope.id ? await db.webinar.findUnique({ where: { id: scope.id }, include: { translations: true } }) : null;
     if (!w) throw notFound();
-    title = w.translations.find((t) => t.language === "EN")?.title ?? w.translations[0]?.title ?? w.id;
-    where = { webinarId: w.id };
-  } else if (scope.kind === "series") {
+    return { title: w.translations.find((t) => t.language === "EN")?.title ?? w.translations[0]?.title ?? w.id, where: Prisma.sql`r."webinarId" = ${w.id}` };
+  }
+  if (scope.kind === "series") {
     const s = scope.id ? await db.webinarSeries.findUnique({ where: { id: scope.id } }) : null;
     if (!s) throw notFound();
-    title = s.title;
-    where = { webinar: { seriesId: s.id } };
-  } else {
-    if (!scope.from || !scope.to || scope.from >= scope.to) throw new AppError("BAD_USER_INPUT", "invalid_period", { from: { key: "invalid_period" } });
-    title = `${scope.from.toISOString().slice(0, 10)} – ${new Date(scope.to.getTime() - 1).toISOString().slice(0, 10)}`;
-    where = { webinar: { startsAt: { gte: scope.from, lt: scope.to } } };
+    return { title: s.title, where: Prisma.sql`w."seriesId" = ${s.id}` };
   }
-  const regs = await db.webinarRegistration.findMany({ where, select: { email: true, userId: true, country: true, invitedAt: true, confirmedAt: true, attended: true, status: true } });
-  const people = regs.map((r) => {
-    const stages = new Set<Stage>(["registered"]);
-    if (r.invitedAt) stages.add("invited");
-    if (r.confirmedAt || r.status === "CONFIRMED") stages.add("confirmed");
-    if (r.attended) stages.add("attended");
-    return { email: r.email, userId: r.userId, country: r.country, stages };
-  });
-  return { title, stages: [...STAGES], people };
+  if (!scope.from || !scope.to || scope.from >= scope.to) throw new AppError("BAD_USER_INPUT", "invalid_period", { from: { key: "invalid_period" } });
+  return {
+    title: `${scope.from.toISOString().slice(0, 10)} – ${new Date(scope.to.getTime() - 1).toISOString().slice(0, 10)}`,
+    where: Prisma.sql`w."startsAt" >= ${scope.from} AND w."startsAt" < ${scope.to}`,
+  };
+}
+
+interface KeyCounts {
+  key: string | null;
+  invited: number;
+  registered: number;
+  confirmed: number;
+  attended: number;
+}
+
+/**
+ * Counts per registration, grouped in the database by what decides the category: the answer (joined on the
+ * address digest the database keeps on each registration), the sector of the person's first approved institution,
+ * or the country (the registration's, else that institution's). Only counts leave the database (ADR 0031).
+ */
+async function webinarCounts(where: Prisma.Sql, breakdown: Breakdown): Promise<KeyCounts[]> {
+  const counts = Prisma.sql`
+      count(*) FILTER (WHERE r."invitedAt" IS NOT NULL)::int AS invited,
+      count(*)::int AS registered,
+      count(*) FILTER (WHERE r."confirmedAt" IS NOT NULL OR r."status" = 'CONFIRMED')::int AS confirmed,
+      count(*) FILTER (WHERE r."attended")::int AS attended`;
+  if (breakdown === "gender" || breakdown === "age-band") {
+    const answer = breakdown === "gender" ? Prisma.sql`d."gender"` : Prisma.sql`d."ageBand"`;
+    return prisma().$queryRaw<KeyCounts[]>`
+      SELECT ${answer} AS key, ${counts}
+      FROM "WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId"
+      LEFT JOIN "DemographicAnswer" d ON d."key" = r."personKey"
+      WHERE ${where}
+      GROUP BY 1`;
+  }
+  // Sector and region: counted per person (and country) first, then each person's first approved institution.
+  const key = breakdown === "partner-sector" ? Prisma.sql`f."sector"` : Prisma.sql`COALESCE(g."country", f."country")`;
+  return prisma().$queryRaw<KeyCounts[]>`
+    WITH g AS (
+      SELECT r."userId", r."country", ${counts}
+      FROM "WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId"
+      WHERE ${where}
+      GROUP BY 1, 2
+    ), f AS (
+      SELECT DISTINCT ON (m."userId") m."userId", p."sector"::text AS sector, p."country"
+      FROM "Membership" m JOIN "Partner" p ON p."id" = m."partnerId" AND p."status" = 'APPROVED'
+      WHERE m."userId" IN (SELECT "userId" FROM g)
+      ORDER BY m."userId", m."createdAt", m."id"
+    )
+    SELECT ${key} AS key, sum(g.invited)::int AS invited, sum(g.registered)::int AS registered,
+      sum(g.confirmed)::int AS confirmed, sum(g.attended)::int AS attended
+    FROM g LEFT JOIN f ON f."userId" = g."userId"
+    GROUP BY 1`;
+}
+
+/** The category a grouped key falls in; anything unknown counts under the last category ("no answer", "none"…). */
+function categoryOf(breakdown: Breakdown, key: string | null): string {
+  if (breakdown === "gender" || breakdown === "age-band") return key ?? "no-answer";
+  if (breakdown === "partner-sector") return key ?? "NONE";
+  return (key && regionOf(key)) || "UNKNOWN";
 }
 
 /** Each participant's category, looked up in memory: answers and names never meet in one query or one row. */
@@ -105,7 +155,7 @@ async function categorise(people: Participant[], breakdown: Breakdown): Promise<
   }
   const userIds = [...new Set(people.map((p) => p.userId).filter((id): id is string => !!id))];
   const memberships = userIds.length
-    ? await db.membership.findMany({ where: { userId: { in: userIds }, partner: { status: "APPROVED" } }, orderBy: { createdAt: "asc" }, select: { userId: true, partner: { select: { sector: true, country: true } } } })
+    ? await db.membership.findMany({ where: { userId: { in: userIds }, partner: { status: "APPROVED" } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { userId: true, partner: { select: { sector: true, country: true } } } })
     : [];
   const partnerOf = new Map<string, { sector: string; country: string }>();
   for (const m of memberships) if (!partnerOf.has(m.userId)) partnerOf.set(m.userId, m.partner);
@@ -119,15 +169,22 @@ async function categorise(people: Participant[], breakdown: Breakdown): Promise<
 
 /** Counts per category and stage, before suppression; for the statistics service and its tests only. */
 export async function rawFunnel(scope: Scope, breakdown: Breakdown) {
-  const { title, stages, people } = await population(scope);
   const categories = CATEGORIES[breakdown];
-  const of = await categorise(people, breakdown);
+  const row = (category: string) => (categories.indexOf(category) >= 0 ? categories.indexOf(category) : categories.length - 1);
+  if (scope.kind === "dialogue") {
+    const { title, stages, people } = await dialoguePopulation(scope);
+    const of = await categorise(people, breakdown);
+    const counts = categories.map(() => stages.map(() => 0));
+    people.forEach((p, i) => stages.forEach((s, c) => p.stages.has(s) && (counts[row(of[i])][c] += 1)));
+    return { title, stages, categories, counts };
+  }
+  const { title, where } = await webinarScope(scope);
+  const stages = [...STAGES];
   const counts = categories.map(() => stages.map(() => 0));
-  people.forEach((p, i) => {
-    const row = categories.indexOf(of[i]);
-    const r = row >= 0 ? row : categories.length - 1;
-    stages.forEach((s, c) => p.stages.has(s) && (counts[r][c] += 1));
-  });
+  for (const group of await webinarCounts(where, breakdown)) {
+    const r = row(categoryOf(breakdown, group.key));
+    stages.forEach((s, c) => (counts[r][c] += group[s]));
+  }
   return { title, stages, categories, counts };
 }
 
