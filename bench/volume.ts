@@ -99,9 +99,7 @@ async function prepare(env: Record<string, string>, filled: boolean) {
 
 async function waitFor(url: string) {
   for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
+    if (await fetch(url).then((r) => r.ok, () => false)) return; // not listening yet
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not answer`);
