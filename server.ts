@@ -63,6 +63,7 @@ async function main() {
       res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", connection: "close" });
       return res.end("400 Malformed request\n");
     }
+    lingerAfterRefusal(req, res);
     if (isFile(req.url)) return app(req, res);
     compress(req as express.Request, res as express.Response, () => frontDoor(req, res, { ip: clientIp(req) }));
   });
@@ -78,6 +79,23 @@ async function main() {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+}
+
+/**
+ * A body refused with 413 is left unread, and the answer closes the connection. Closed at once, the client's next
+ * write meets a reset and it never reads the answer; so keep reading (and dropping) what it still sends for up to
+ * 2 s after the answer, then close (a lingering close, ADR 0027).
+ */
+function lingerAfterRefusal(req: http.IncomingMessage, res: http.ServerResponse) {
+  const socket = req.socket;
+  const close = socket.destroySoon.bind(socket);
+  socket.destroySoon = () => {
+    if (res.statusCode !== 413 || req.complete) return close();
+    socket.end();
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), 2000);
+    socket.once("close", () => clearTimeout(timer));
+  };
 }
 
 main().catch((error) => {
