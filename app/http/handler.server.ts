@@ -11,7 +11,7 @@ import { LANG_COOKIE } from "../utils/request.server.ts";
 import { carriesCredentials, getActor, readCookie } from "../utils/session.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { isOneClickUnsubscribe } from "./cross-origin.ts";
-import { guardRequest, withSecurityHeaders } from "./guard.server.ts";
+import { admitRequest, withSecurityHeaders } from "./guard.server.ts";
 import { cachedResponse } from "./response-cache.server.ts";
 
 export interface RequestContext {
@@ -41,8 +41,11 @@ export async function handleRequest(request: Request, ctx: RequestContext): Prom
   const url = new URL(request.url);
   let response: Response;
   try {
-    const rejected = await guardRequest(request, ctx);
-    if (rejected) return withSecurityHeaders(request, rejected);
+    // The guard (URL and headers), then the one body reader: from here on the body is bytes already read, so
+    // Remix, yoga and any clone read it whole, however it arrived (sized, chunked, empty).
+    const admitted = await admitRequest(request, ctx);
+    if (admitted instanceof Response) return withSecurityHeaders(request, admitted);
+    request = admitted;
     response = url.pathname === "/graphql" ? await graphql(request, url, ctx) : await page(request, url, ctx);
   } catch (error) {
     // Whatever escaped Remix and yoga (e.g. resolving a signed-in caller): never the error itself, whose message
@@ -110,7 +113,7 @@ async function page(request: Request, url: URL, ctx: RequestContext) {
   if (isOneClickUnsubscribe(request.method, url.pathname, url.search) && request.headers.has("origin")) {
     const headers = new Headers(request.headers);
     headers.delete("origin");
-    request = new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
+    request = new Request(request.url, { method: request.method, headers, body: await request.arrayBuffer(), signal: request.signal });
   }
   // Remix's handleError notes here when the database could not be reached (app/entry.server.tsx).
   const load: Record<string, unknown> & OutageNote = { ip: ctx.ip };

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { chromium } from "playwright-core";
+import { databaseUrl as databaseUrl_, postgresTemplate, untilUnused } from "../setup/template.ts";
 
 // The real hub in its own process (as `npm start` runs it) and Debian's Chromium, for tests and benchmarks that
 // need a real socket or a real browser.
@@ -101,4 +105,63 @@ export function mailSeen(dataDir: string): Set<string> {
 /** The sign-in token of the newest mail to `to` written after `after` (see `mailMatch`). */
 export async function signInTokenFor(dataDir: string, to: string, after: number | ReadonlySet<string> = 0) {
   return (await mailMatch(dataDir, to, /\/auth\/verify\?token=([\w-]+)/, after))[1];
+}
+
+export interface ShippedHub extends Hub {
+  /** The hub's data directory (file mailbox, server.log; the embedded database too when there is no PostgreSQL). */
+  dataDir: string;
+  database: "embedded" | "postgres";
+  /** PostgreSQL only: the fresh database the hub runs on. */
+  databaseUrl?: string;
+  /** Stops the hub, waits for it to exit, drops its PostgreSQL database and removes the data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * The compiled hub (`build/server.js`, production mode, as `npm start` runs it) on the database the suite runs
+ * on: a fresh PostgreSQL database (a copy of the migrated template) when TEST_DATABASE_URL is set, else the
+ * embedded database in a new data directory. The worker runs in the hub in both cases (file mailbox).
+ */
+export async function startShippedHub(opts: { env?: Record<string, string>; host?: string } = {}): Promise<ShippedHub> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-shipped-"));
+  const server = process.env.TEST_DATABASE_URL;
+  let name: string | undefined;
+  let databaseUrl: string | undefined;
+  if (server) {
+    const template = await postgresTemplate(server);
+    name = `genmig_s_${crypto.randomBytes(6).toString("hex")}`;
+    await withPg(server, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+    databaseUrl = databaseUrl_(server, name);
+  }
+  const env = { RUN_WORKER: "1", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...opts.env };
+  let hub: Hub;
+  try {
+    hub = await startHub({ dataDir, host: opts.host, env, compiled: true });
+  } catch (error) {
+    if (server && name) await withPg(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    throw error;
+  }
+  const close = async () => {
+    const exited = hub.child.exitCode !== null ? Promise.resolve() : new Promise<void>((resolve) => hub.child.once("exit", () => resolve()));
+    hub.stop();
+    await exited;
+    if (server && name) {
+      await withPg(server, async (admin) => {
+        await untilUnused(admin, name!);
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      });
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { ...hub, dataDir, database: server ? "postgres" : "embedded", databaseUrl, close };
+}
+
+async function withPg<T>(server: string, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
 }
