@@ -164,6 +164,10 @@ describe("the reader unsubscribes from the digest", () => {
     await shot(page, "unsubscribed");
     expect(await subscribed()).toBe(false);
     expect(await subscribed(true), "resubscribed from the preference page").toBe(true);
+    // the preference page's own button
+    await page.goto(hub.base + preferences);
+    await submit(page, hub, "main button[name=intent][value=unsubscribe]");
+    expect(await subscribed()).toBe(false);
   });
 
   it.each([
@@ -265,8 +269,22 @@ describe("a publication and its PDF", () => {
     await submit(page, hub, "main button[name=intent][value=publish]");
     expect(await page.locator("main button[name=intent][value=withdraw]").count()).toBe(1);
     await page.goto(`${hub.base}/publications/${id}/distribute`);
+    const seen = mailSeen(hub.dataDir);
+    await submit(page, hub, "main button[name=intent][value=test]");
+    expect(await status(page)).toContain("research@example.org");
+    expect((await mailMatch(hub.dataDir, "research@example.org", /Care corridors brief/, seen))[0]).toBe("Care corridors brief");
     await submit(page, hub, "main button[name=intent][value=preview]");
     expect(await page.locator("iframe.mail-preview").count()).toBe(1);
+    await page.click("main button[name=intent][value=send]");
+    await page.waitForURL(/\/admin\/sends$/);
+    expect(await page.locator("table.sends tbody tr").first().textContent()).toContain("Distribution");
+  });
+
+  it("withdraws it", async () => {
+    const page = await as("research@example.org");
+    await page.goto(`${hub.base}/publications/${id}`);
+    await submit(page, hub, "main button[name=intent][value=withdraw]");
+    expect(await page.locator("main button[name=intent][value=publish]").count()).toBe(1);
   });
 
   it("attaches a PDF from the edit page, and the file is served", async () => {
