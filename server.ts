@@ -49,11 +49,20 @@ async function main() {
   app.use(express.static("public", { maxAge: "1h" }));
   // The one place the client address is computed: only configured proxies may name another (TRUST_PROXY).
   const clientIp = (req: http.IncomingMessage) => clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
-  const frontDoor = createServerAdapter<RequestContext>((request, ctx) => handleRequest(request, ctx));
+  // The platform's own Request (not the adapter's ponyfill, whose clone() returns the same object and whose body
+  // Remix could not re-wrap): one Request class in the process, the one the tests and Remix use (ADR 0027).
+  const frontDoor = createServerAdapter<RequestContext>((request, ctx) => handleRequest(request, ctx), { fetchAPI: { Request: globalThis.Request } });
   app.all("*", (req, res) => frontDoor(req, res, { ip: clientIp(req) }));
   const isFile = (url = "/") => /^\/build\/|\.[a-z0-9]+$/i.test(url.split("?")[0]);
 
+  // A Host header that makes no URL (e.g. "a b"): the platform's Request refuses to exist, so answer here.
+  const parsable = (req: http.IncomingMessage) => URL.canParse(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`);
+
   const server = http.createServer((req, res) => {
+    if (!parsable(req)) {
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", connection: "close" });
+      return res.end("400 Malformed request\n");
+    }
     if (isFile(req.url)) return app(req, res);
     compress(req as express.Request, res as express.Response, () => frontDoor(req, res, { ip: clientIp(req) }));
   });

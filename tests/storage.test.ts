@@ -1,13 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { guardRequest } from "../app/http/guard.server.ts";
+import { admitRequest } from "../app/http/guard.server.ts";
 import { bodyLimitFor, FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT } from "../app/http/limits.ts";
 import { DatabaseFileStore, DiskFileStore, fileStore, type FileStore } from "../app/services/storage/file-store.server.ts";
 import { detectFileKind, safeDisplayName } from "../app/services/storage/file-types.ts";
 import { contentDisposition, fileResponse, storeUpload } from "../app/services/storage/uploads.server.ts";
 import { env, parseEnv } from "../app/utils/env.server.ts";
+import { makeUser } from "./factories.ts";
+import { Client } from "./helpers/app.ts";
 import { sampleDocx, sampleOdt, samplePdf, sampleXlsx, upload, zip } from "./helpers/documents.ts";
+import { signInAs } from "./helpers/sign-in.ts";
 
 describe("file kinds are read from the bytes", () => {
   it("recognises PDF, DOCX, XLSX and ODT", () => {
@@ -45,23 +48,34 @@ describe("display names", () => {
   });
 });
 
-describe("upload forms may carry 25 MB, other forms 1 MB", () => {
-  it("applies the upload limit only to paths ending in /upload", () => {
-    expect(bodyLimitFor("/dialogues/abc/upload")).toBe(UPLOAD_BODY_LIMIT);
-    expect(bodyLimitFor("/dialogues/abc/upload/x")).toBe(FORM_BODY_LIMIT);
-    expect(bodyLimitFor("/dialogues/abc")).toBe(FORM_BODY_LIMIT);
+describe("upload forms may carry 25 MB, other forms 1 MB, and only for callers allowed to upload there", () => {
+  it("applies the upload limit only to multipart bodies to paths ending in /upload, and only when allowed", () => {
+    const multipart = "multipart/form-data; boundary=x";
+    expect(bodyLimitFor("/dialogues/abc/upload", multipart, true)).toBe(UPLOAD_BODY_LIMIT);
+    expect(bodyLimitFor("/dialogues/abc/upload", multipart, false)).toBe(FORM_BODY_LIMIT);
+    expect(bodyLimitFor("/dialogues/abc/upload", "application/x-www-form-urlencoded", true)).toBe(FORM_BODY_LIMIT);
+    expect(bodyLimitFor("/dialogues/abc/upload/x", multipart, true)).toBe(FORM_BODY_LIMIT);
+    expect(bodyLimitFor("/dialogues/abc", multipart, true)).toBe(FORM_BODY_LIMIT);
   });
 
-  it("lets a 2 MB document through the guard to an upload path only, and refuses more than the upload limit", async () => {
-    const post = (path: string, bytes: number) => {
+  it("lets a 2 MB document through to an upload path for staff only, and refuses more than the upload limit", async () => {
+    const staff = await signInAs(new Client(), (await makeUser({ role: "STAFF" })).email);
+    const cookie = [...staff.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const post = async (path: string, bytes: number, who: "staff" | "anonymous") => {
       const form = new FormData();
       form.set("title", "Note");
       form.set("file", upload(new Uint8Array(bytes), "note.pdf"));
-      return guardRequest(new Request(`${env().APP_URL}${path}`, { method: "POST", body: form, headers: { origin: env().APP_URL } }), {});
+      const encoded = new Response(form);
+      const headers: Record<string, string> = { origin: env().APP_URL, "content-type": encoded.headers.get("content-type")! };
+      if (who === "staff") headers.cookie = cookie;
+      // chunked, as a streaming client sends it: the reader counts what it reads
+      const admitted = await admitRequest(new Request(`${env().APP_URL}${path}`, { method: "POST", body: encoded.body, headers, duplex: "half" } as RequestInit), {});
+      return admitted instanceof Response ? admitted.status : "admitted";
     };
-    expect(await post("/dialogues/abc/upload", 2 * 1024 * 1024)).toBeNull();
-    expect((await post("/dialogues/abc", 2 * 1024 * 1024))?.status).toBe(413);
-    expect((await post("/dialogues/abc/upload", UPLOAD_BODY_LIMIT + 1))?.status).toBe(413);
+    expect(await post("/publications/abc/upload", 2 * 1024 * 1024, "staff")).toBe("admitted");
+    expect(await post("/publications/abc/upload", 2 * 1024 * 1024, "anonymous")).toBe(413);
+    expect(await post("/publications/abc", 2 * 1024 * 1024, "staff")).toBe(413);
+    expect(await post("/publications/abc/upload", UPLOAD_BODY_LIMIT + 1, "staff")).toBe(413);
   });
 });
 

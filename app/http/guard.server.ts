@@ -2,7 +2,9 @@ import { env } from "../utils/env.server.ts";
 import { sessionSecret } from "../utils/session.server.ts";
 import { allowedOrigins, corsHeaders, graphqlBodyAllowed, isOneClickUnsubscribe, isStateChanging, originVerdict } from "./cross-origin.ts";
 import { securityHeaders } from "./headers.ts";
-import { bodyExceeds, bodyLimitFor, declaredLengthVerdict, pathIsMalformed } from "./limits.ts";
+import { readBody } from "./body.server.ts";
+import { refusal } from "./refusal.ts";
+import { pathIsMalformed } from "./limits.ts";
 
 let cached: { key: string; origins: Set<string>; own: Set<string> } | undefined;
 /** ALLOWED_ORIGINS extend /graphql (CORS and cookie requests); pages and forms take only the app's own origin. */
@@ -16,21 +18,15 @@ function origins(graphql = true) {
 const hasBearer = (request: Request) => /^bearer\s/i.test(request.headers.get("authorization") ?? "");
 const hasSessionCookie = (request: Request) => /(?:^|;\s*)gmh_session=/.test(request.headers.get("cookie") ?? "");
 
-function reject(request: Request, status: number, code: string, message: string, extra: Record<string, string> = {}) {
-  const wantsJson = new URL(request.url).pathname === "/graphql" || /json/.test(request.headers.get("accept") ?? "");
-  const headers = { "cache-control": "no-store", ...extra };
-  if (wantsJson) return Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers });
-  return new Response(`${status} ${message}\n`, { status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
-}
-
 /**
  * The one check in front of every request, whatever route (page, `?_data=`, resource route, /graphql) it
- * reaches: well-formed path, allowed origin for state changes, JSON-only GraphQL with cookies, bounded body.
- * Answers a rejection, or null to let the request through.
+ * reaches: well-formed path, allowed origin for state changes, JSON-only GraphQL with cookies. It looks at the
+ * URL and the headers only; the body is read after it, once, by readBody (body.server.ts). Answers a rejection,
+ * or null to let the request through.
  */
 export async function guardRequest(request: Request, _ctx: { ip?: string }): Promise<Response | null> {
   const url = new URL(request.url);
-  if (pathIsMalformed(url.pathname) || /%00/i.test(url.search)) return reject(request, 400, "BAD_REQUEST", "Malformed URL");
+  if (pathIsMalformed(url.pathname) || /%00/i.test(url.search)) return refusal(request, 400, "BAD_REQUEST", "Malformed URL");
   const origin = request.headers.get("origin");
   const graphql = url.pathname === "/graphql";
   if (graphql && request.method === "OPTIONS") {
@@ -45,7 +41,7 @@ export async function guardRequest(request: Request, _ctx: { ip?: string }): Pro
     hasBearer: hasBearer(request),
   };
   const oneClick = isOneClickUnsubscribe(request.method, url.pathname, url.search);
-  if (!oneClick && originVerdict(facts, origins(graphql)) === "deny") return reject(request, 403, "FORBIDDEN", "Cross-origin request refused");
+  if (!oneClick && originVerdict(facts, origins(graphql)) === "deny") return refusal(request, 403, "FORBIDDEN", "Cross-origin request refused");
   if (!isStateChanging(request.method)) return null;
   if (
     graphql &&
@@ -56,27 +52,7 @@ export async function guardRequest(request: Request, _ctx: { ip?: string }): Pro
       csrfHeader: request.headers.has("x-graphql-csrf"),
     })
   ) {
-    return reject(request, 415, "UNSUPPORTED_MEDIA_TYPE", "With a session cookie, send GraphQL as application/json");
-  }
-  const limit = bodyLimitFor(url.pathname, request.headers.get("content-type"));
-  const declared = declaredLengthVerdict(request.headers.get("content-length"), limit);
-  if (declared === "invalid") return reject(request, 400, "BAD_REQUEST", "Invalid Content-Length");
-  if (declared === "too_large") return reject(request, 413, "PAYLOAD_TOO_LARGE", `Request body larger than ${limit} bytes`, { connection: "close" });
-  // No declared length (chunked upload): count the bytes of a copy before any parser sees the original.
-  if (declared === "unknown" && request.body && (await bodyExceeds(request.clone().body!, limit))) {
-    return reject(request, 413, "PAYLOAD_TOO_LARGE", `Request body larger than ${limit} bytes`, { connection: "close" });
-  }
-  // NUL can be stored nowhere and named by no id: refuse the whole form rather than fail deep inside a use case.
-  const type = request.headers.get("content-type") ?? "";
-  if (request.body && /^application\/x-www-form-urlencoded/i.test(type) && /%00/i.test(await request.clone().text())) {
-    return reject(request, 400, "BAD_REQUEST", "Form fields must not contain NUL");
-  }
-  if (request.body && /^multipart\/form-data/i.test(type) && !graphql) {
-    const fields = await request.clone().formData().catch(() => null);
-    if (!fields) return reject(request, 400, "BAD_REQUEST", "Malformed form");
-    for (const [, value] of fields) {
-      if (typeof value === "string" && value.includes("\u0000")) return reject(request, 400, "BAD_REQUEST", "Form fields must not contain NUL");
-    }
+    return refusal(request, 415, "UNSUPPORTED_MEDIA_TYPE", "With a session cookie, send GraphQL as application/json");
   }
   return null;
 }
@@ -105,10 +81,18 @@ export function withSecurityHeaders(request: Request, response: Response): Respo
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-/** Wraps a Fetch handler with the guard and the headers (the tests' in-process app, any bare front door). */
+/**
+ * The guard, then the one body reader: a refusal, or the request with its body read (a new Request over the bytes,
+ * safe to read and clone any number of times).
+ */
+export async function admitRequest(request: Request, ctx: { ip?: string }): Promise<Request | Response> {
+  return (await guardRequest(request, ctx)) ?? (await readBody(request));
+}
+
+/** Wraps a Fetch handler with the guard, the body reader and the headers (any bare front door). */
 export function guarded<C extends { ip?: string }>(handler: (request: Request, ctx: C) => Promise<Response>) {
   return async (request: Request, ctx: C) => {
-    const response = (await guardRequest(request, ctx)) ?? (await handler(request, ctx));
-    return withSecurityHeaders(request, response);
+    const admitted = await admitRequest(request, ctx);
+    return withSecurityHeaders(request, admitted instanceof Response ? admitted : await handler(admitted, ctx));
   };
 }

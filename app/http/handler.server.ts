@@ -8,7 +8,7 @@ import { LANG_COOKIE } from "../utils/request.server.ts";
 import { carriesCredentials, getActor, readCookie } from "../utils/session.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { isOneClickUnsubscribe } from "./cross-origin.ts";
-import { guardRequest, withSecurityHeaders } from "./guard.server.ts";
+import { admitRequest, withSecurityHeaders } from "./guard.server.ts";
 import { cachedResponse } from "./response-cache.server.ts";
 
 export interface RequestContext {
@@ -35,8 +35,11 @@ export async function handleRequest(request: Request, ctx: RequestContext): Prom
   if (!URL.canParse(request.url)) {
     return new Response("400 Malformed request\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" } });
   }
-  const rejected = await guardRequest(request, ctx);
-  if (rejected) return withSecurityHeaders(request, rejected);
+  // The guard (URL and headers), then the one body reader: from here on the body is bytes already read, so Remix,
+  // yoga and any clone read it whole, however it arrived (sized, chunked, empty).
+  const admitted = await admitRequest(request, ctx);
+  if (admitted instanceof Response) return withSecurityHeaders(request, admitted);
+  request = admitted;
   const url = new URL(request.url);
   const response = url.pathname === "/graphql" ? await graphql(request, url, ctx) : await page(request, url, ctx);
   return withSecurityHeaders(request, response);
@@ -73,7 +76,7 @@ async function page(request: Request, url: URL, ctx: RequestContext) {
   if (isOneClickUnsubscribe(request.method, url.pathname, url.search) && request.headers.has("origin")) {
     const headers = new Headers(request.headers);
     headers.delete("origin");
-    request = new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
+    request = new Request(request.url, { method: request.method, headers, body: await request.arrayBuffer(), signal: request.signal });
   }
   const render = async () => ({ response: await handler(request, { ip: ctx.ip }), share: true });
   if (request.method !== "GET" || carriesCredentials(request) || !PUBLIC_PAGES.test(url.pathname)) {

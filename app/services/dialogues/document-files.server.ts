@@ -12,6 +12,20 @@ export const DIALOGUE_FILE_KINDS: readonly FileKind[] = ["pdf", "docx", "odt", "
 const ERROR_KEY = { missing: "file_missing", too_large: "file_too_large", type: "file_type" } as const satisfies Record<UploadError, string>;
 
 /**
+ * Whether `actor` may share a file in the dialogue: the same check the upload itself makes, asked by the front door
+ * before it accepts an upload-sized body (anyone else keeps the small form limit).
+ */
+export async function mayUploadDialogueDocument(actor: Actor, dialogueId: string): Promise<boolean> {
+  if (actor.kind !== "user") return false;
+  try {
+    return can(actor, { do: "dialogue.upload", dialogue: await readableDialogue(actor, dialogueId) });
+  } catch (error) {
+    if (error instanceof AppError) return false;
+    throw error;
+  }
+}
+
+/**
  * A member (or staff) shares a file. The policy is asked before a byte is stored; the bytes decide the type, the
  * name is kept only for display. If the record cannot be written the stored bytes are removed again.
  */

@@ -2,7 +2,7 @@ import { isLang, toDbLanguage, type Lang } from "../../i18n/index.ts";
 import { prisma } from "../../utils/db.server.ts";
 import { recordAudit } from "../audit.server.ts";
 import { AppError, notFound } from "../errors.ts";
-import { authorize, type Actor } from "../policy.server.ts";
+import { authorize, can, type Actor } from "../policy.server.ts";
 import { fileStore, type FileStore } from "../storage/file-store.server.ts";
 import { fileResponse, MAX_UPLOAD_BYTES, storeUpload } from "../storage/uploads.server.ts";
 import { getPublication } from "./publications.server.ts";
@@ -15,6 +15,9 @@ function language(value: unknown): Lang {
   if (!isLang(value)) throw new AppError("BAD_USER_INPUT", "invalid_input", { language: { key: "invalid_language" } });
   return value;
 }
+
+/** Whether `actor` may attach PDFs (page form or GraphQL upload): asked by the front door before it accepts an upload-sized body. */
+export const mayAttachPublicationPdf = (actor: Actor) => can(actor, { do: "publication.manage" });
 
 /**
  * Staff attach (or replace) one language version's PDF. The bytes must be a PDF (sniffed, not trusted from the
