@@ -1,0 +1,102 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+import { launchChromium, mailSeen, signInTokenFor, startShippedHub, type ShippedHub } from "./hub-process.ts";
+
+// Browser journeys on the hub as it ships (startShippedHub: build/server.js in production mode, as `npm start` runs
+// it, on the suite's database — embedded, or a fresh PostgreSQL database when TEST_DATABASE_URL is set — with the
+// worker on and the file mailbox). On PostgreSQL the demo data is seeded through the compiled CLI, as an operator
+// would; the embedded hub seeds its empty database itself.
+
+const run = promisify(execFile);
+
+export interface ShippedBrowser {
+  base: string;
+  dataDir: string;
+  database: "embedded" | "postgres";
+  hub: ShippedHub;
+  browser: Browser;
+  /** The tail of the server's log, for failure messages. */
+  log(): string;
+  /** The compiled CLI (`npm run cli -- …`) against the hub's database; resolves to its output. */
+  cli(...args: string[]): Promise<string>;
+  /** A fresh window (own cookies), without JavaScript unless asked; every 5xx answer it receives is recorded. */
+  open(locale?: string, opts?: BrowserContextOptions): Promise<Page>;
+  /** The 5xx answers any window received so far ("500 POST /path"). */
+  serverErrors: string[];
+}
+
+/** Starts the seeded hub and one Chromium before the file's tests and stops both after. */
+export function useShippedBrowser(): ShippedBrowser {
+  const contexts: BrowserContext[] = [];
+  const state: ShippedBrowser = {
+    base: "",
+    dataDir: "",
+    database: "embedded",
+    hub: undefined as unknown as ShippedHub,
+    browser: undefined as unknown as Browser,
+    serverErrors: [],
+    log: () => fs.readFileSync(path.join(state.dataDir, "server.log"), "utf8").slice(-3000),
+    async cli(...args: string[]) {
+      const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATA_DIR: state.dataDir, APP_URL: state.base };
+      delete env.SMTP_URL;
+      if (state.hub.databaseUrl) env.DATABASE_URL = state.hub.databaseUrl;
+      else delete env.DATABASE_URL;
+      const { stdout, stderr } = await run(process.execPath, ["build/cli.js", ...args], { env });
+      return stdout + stderr;
+    },
+    async open(locale = "en-GB", opts: BrowserContextOptions = {}) {
+      const context = await state.browser.newContext({ viewport: { width: 1280, height: 900 }, locale, javaScriptEnabled: false, ...opts });
+      contexts.push(context);
+      // A missing element fails its step in seconds, naming it, rather than the whole journey at its time limit.
+      context.setDefaultTimeout(15_000);
+      context.on("response", (r) => {
+        if (r.status() >= 500) state.serverErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+      });
+      return context.newPage();
+    },
+  };
+  beforeAll(async () => {
+    state.hub = await startShippedHub();
+    Object.assign(state, { base: state.hub.base, dataDir: state.hub.dataDir, database: state.hub.database });
+    if (state.hub.database === "postgres") await state.cli("seed");
+    state.browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await state.browser?.close();
+    await state.hub?.close();
+  }, 60_000);
+  return state;
+}
+
+/** Signs `email` in through the form and the emailed link, as a person would; ends on the page it lands on. */
+export async function signIn(page: Page, hub: ShippedBrowser, email: string) {
+  const before = mailSeen(hub.dataDir);
+  await page.goto(`${hub.base}/auth/sign-in`);
+  await page.fill("#f-email", email);
+  await page.click("main button[type=submit]");
+  await page.waitForSelector("[role=status], main h1");
+  await page.goto(`${hub.base}/auth/verify?token=${await signInTokenFor(hub.dataDir, email, before)}`);
+  await page.click("main button[type=submit]");
+  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
+}
+
+/**
+ * Clicks a submit button of a form (a real browser submission: urlencoded or multipart as the form says) and waits
+ * for the page it leads to. The POST and the page after it must be no server error and no error page.
+ */
+export async function submit(page: Page, hub: ShippedBrowser, button: string) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === "POST" && r.frame() === page.mainFrame()),
+    page.locator(button).click(),
+  ]);
+  await page.waitForLoadState();
+  const where = `${button} on ${page.url()}`;
+  expect(response.status(), `${where} answered ${response.status()}\n${hub.log()}`).toBeLessThan(500);
+  expect(await page.locator("section.oops").count(), `${where} shows the error page\n${hub.log()}`).toBe(0);
+  return response;
+}
