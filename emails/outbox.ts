@@ -49,6 +49,8 @@ export interface EnqueueOptions {
    */
   priority?: MailPriority;
   chunk?: number;
+  /** Not claimed before this time (default: at once). */
+  notBefore?: Date;
 }
 
 /**
@@ -68,8 +70,9 @@ export async function enqueueEmails(db: Client, emails: OutgoingEmail[], opts: E
       return checked ? JSON.stringify(checked) : null;
     });
     await db.$executeRaw`
-      INSERT INTO "OutboxMessage" (id, key, "messageId", "toAddress", subject, html, text, "icalMethod", "icalContent", headers, priority)
-      SELECT m.id, m.key, m.mid, m.addr, m.subject, m.html, m.text, m.im, m.ic, m.h::jsonb, ${priority}::"MailPriority"
+      INSERT INTO "OutboxMessage" (id, key, "messageId", "toAddress", subject, html, text, "icalMethod", "icalContent", headers, priority, "nextAttemptAt")
+      SELECT m.id, m.key, m.mid, m.addr, m.subject, m.html, m.text, m.im, m.ic, m.h::jsonb, ${priority}::"MailPriority",
+        coalesce(${opts.notBefore ?? null}::timestamp(3), CURRENT_TIMESTAMP)
       FROM unnest(
         ${part.map(() => newId())}::text[], ${part.map((e) => e.key)}::text[], ${part.map((e) => messageIdFor(e.key))}::text[],
         ${part.map((e) => e.to)}::text[], ${part.map((e) => e.subject)}::text[], ${part.map((e) => e.html)}::text[],

@@ -70,82 +70,13 @@ async function signInMail(email: string) {
 const reminderRows = (webinarId: string) =>
   prisma().outboxMessage.findMany({ where: { key: { startsWith: "webinar:reminder_24h:" }, toAddress: { endsWith: `-${webinarId}@example.org` } }, select: { toAddress: true, key: true } });
 
-afterEach(() => {
+afterEach(async () => {
   for (const name of registeredJobs()) unregisterJob(name);
+  // Each test starts with every job due.
+  await prisma().mailJob.deleteMany({});
 });
 
 describe("mail jobs run apart from delivery", () => {
-  it("a sign-in link goes out while reminders for 2,000 registrants are queued; each reminder is queued exactly once", async () => {
-    const webinar = await bigWebinar(2000);
-    const person = await makeUser();
-    registerMailJobs();
-    // The real reminder job, held open after it has queued everything until the sign-in link is out: under the
-    // old worker (jobs before delivery) the link would wait for the job, and this test would never finish.
-    const held = gate();
-    const started = gate();
-    let remindersDoneAt = 0;
-    registerJob("webinar-reminders", async (now, ctx) => {
-      started.open();
-      const n = await queueWebinarReminders(now, ctx);
-      remindersDoneAt = Date.now();
-      await held.opened;
-      return n;
-    });
-    const worker = startWorker({ workerId: "jobs-test", intervalMs: 100 });
-    try {
-      await started.opened;
-      const jobStartedAt = Date.now();
-      const link = await signInMail(person.email);
-      const sent = await until(async () => {
-        const row = await prisma().outboxMessage.findUniqueOrThrow({ where: { id: link.id } });
-        return row.status === "SENT" && row;
-      });
-      held.open();
-      await until(async () => (await prisma().mailJob.findUnique({ where: { name: "webinar-reminders" } }))?.lastSuccessAt);
-      console.log(
-        `[figures] 2,000 reminders queued in ${remindersDoneAt - jobStartedAt} ms; sign-in link queued→sent ${sent.sentAt!.getTime() - link.createdAt.getTime()} ms ` +
-          `(${sent.sentAt!.getTime() < remindersDoneAt ? "before" : "after"} the reminder job finished queueing)`,
-      );
-    } finally {
-      held.open();
-      await worker.stop();
-    }
-    const rows = await reminderRows(webinar.id);
-    expect(rows).toHaveLength(2000);
-    expect(new Set(rows.map((r) => r.toAddress)).size).toBe(2000);
-    expect(rows.some((r) => r.toAddress.startsWith("wait"))).toBe(false);
-    const job = await prisma().mailJob.findUniqueOrThrow({ where: { name: "webinar-reminders" } });
-    expect(job).toMatchObject({ attempts: 0, lastError: null, lockedBy: null });
-  }, 180_000);
-
-  it("reminders are queued in pages: an interrupted run and runs of two workers at once still queue each exactly once", async () => {
-    const webinar = await bigWebinar(1200, 6 * HOUR);
-    const now = new Date();
-    // A stop after the first page: the run returns early with part of the reminders queued…
-    const stop = new AbortController();
-    let pages = 0;
-    const partial = await queueWebinarReminders(now, {
-      pageSize: 250,
-      get signal() {
-        return pages++ >= 1 ? (stop.abort(), stop.signal) : stop.signal;
-      },
-    });
-    expect(partial).toBe(250);
-    // …and the next runs, two at once (as two workers without the job lease would), finish it.
-    const [a, b] = await Promise.all([queueWebinarReminders(now, { pageSize: 250 }), queueWebinarReminders(now, { pageSize: 300 })]);
-    expect(a + b).toBeGreaterThanOrEqual(950);
-    const rows = await reminderRows(webinar.id);
-    expect(rows).toHaveLength(1200);
-    expect(new Set(rows.map((r) => r.key)).size).toBe(1200);
-    // A run once everything is queued renders nothing again.
-    expect(await queueWebinarReminders(new Date(now.getTime() + 60_000))).toBe(0);
-    // Through the job lease: only one of two workers runs it at a time.
-    registerMailJobs();
-    const runs = await Promise.all([runJob("webinar-reminders", { workerId: "w1", force: true }), runJob("webinar-reminders", { workerId: "w2", force: true })]);
-    expect(runs.filter((r) => r.ran).length).toBeGreaterThanOrEqual(1);
-    expect((await reminderRows(webinar.id)).length).toBe(1200);
-  }, 180_000);
-
   it("a hanging job and a failing job hold nothing back; the failure is recorded, retried with backoff and shown to admins", async () => {
     const admin = await makeUser({ role: "ADMIN" });
     const person = await makeUser();
@@ -207,6 +138,80 @@ describe("mail jobs run apart from delivery", () => {
     const page = await (await browser.get("/admin/mail")).text();
     expect(page).not.toContain("timeZoneName");
   }, 120_000);
+
+  it("a sign-in link goes out while reminders for 2,000 registrants are queued; each reminder is queued exactly once", async () => {
+    const webinar = await bigWebinar(2000);
+    const person = await makeUser();
+    registerMailJobs();
+    // The real reminder job, held open after it has queued everything until the sign-in link is out: under the
+    // old worker (jobs before delivery) the link would wait for the job, and this test would never finish.
+    const held = gate();
+    const started = gate();
+    let remindersDoneAt = 0;
+    registerJob("webinar-reminders", async (now, ctx) => {
+      started.open();
+      const n = await queueWebinarReminders(now, ctx);
+      remindersDoneAt = Date.now();
+      await held.opened;
+      return n;
+    });
+    const worker = startWorker({ workerId: "jobs-test", intervalMs: 100 });
+    try {
+      await started.opened;
+      const jobStartedAt = Date.now();
+      const link = await signInMail(person.email);
+      const sent = await until(async () => {
+        const row = await prisma().outboxMessage.findUniqueOrThrow({ where: { id: link.id } });
+        return row.status === "SENT" && row;
+      });
+      // Not queued behind the reminders: none of them went out before the link.
+      const earlierReminders = await prisma().outboxMessage.count({ where: { key: { startsWith: "webinar:reminder" }, status: "SENT", sentAt: { lt: sent.sentAt! } } });
+      expect(earlierReminders).toBe(0);
+      held.open();
+      await until(async () => (await prisma().mailJob.findUnique({ where: { name: "webinar-reminders" } }))?.lastSuccessAt);
+      console.log(
+        `[figures] 2,000 reminders queued in ${remindersDoneAt - jobStartedAt} ms; sign-in link queued→sent ${sent.sentAt!.getTime() - link.createdAt.getTime()} ms ` +
+          `(${sent.sentAt!.getTime() < remindersDoneAt ? "before" : "after"} the reminder job finished queueing)`,
+      );
+    } finally {
+      held.open();
+      await worker.stop();
+    }
+    const rows = await reminderRows(webinar.id);
+    expect(rows).toHaveLength(2000);
+    expect(new Set(rows.map((r) => r.toAddress)).size).toBe(2000);
+    expect(rows.some((r) => r.toAddress.startsWith("wait"))).toBe(false);
+    const job = await prisma().mailJob.findUniqueOrThrow({ where: { name: "webinar-reminders" } });
+    expect(job).toMatchObject({ attempts: 0, lastError: null, lockedBy: null });
+  }, 180_000);
+
+  it("reminders are queued in pages: an interrupted run and runs of two workers at once still queue each exactly once", async () => {
+    const webinar = await bigWebinar(1200, 6 * HOUR);
+    const now = new Date();
+    // A stop after the first page: the run returns early with part of the reminders queued…
+    const stop = new AbortController();
+    let pages = 0;
+    const partial = await queueWebinarReminders(now, {
+      pageSize: 250,
+      get signal() {
+        return pages++ >= 1 ? (stop.abort(), stop.signal) : stop.signal;
+      },
+    });
+    expect(partial).toBe(250);
+    // …and the next runs, two at once (as two workers without the job lease would), finish it.
+    const [a, b] = await Promise.all([queueWebinarReminders(now, { pageSize: 250 }), queueWebinarReminders(now, { pageSize: 300 })]);
+    expect(a + b).toBeGreaterThanOrEqual(950);
+    const rows = await reminderRows(webinar.id);
+    expect(rows).toHaveLength(1200);
+    expect(new Set(rows.map((r) => r.key)).size).toBe(1200);
+    // A run once everything is queued renders nothing again.
+    expect(await queueWebinarReminders(new Date(now.getTime() + 60_000))).toBe(0);
+    // Through the job lease: only one of two workers runs it at a time.
+    registerMailJobs();
+    const runs = await Promise.all([runJob("webinar-reminders", { workerId: "w1", force: true }), runJob("webinar-reminders", { workerId: "w2", force: true })]);
+    expect(runs.filter((r) => r.ran).length).toBeGreaterThanOrEqual(1);
+    expect((await reminderRows(webinar.id)).length).toBe(1200);
+  }, 180_000);
 
   it("the job loop stops within its grace time, even mid-job", async () => {
     const hang = gate();
