@@ -9,15 +9,16 @@ import { closeDatabase, DatabaseOwnerError, prisma } from "./app/utils/db.server
 import { reachDatabase } from "./app/utils/db-owner.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
-import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
-import { queueDialogueDigests, runDialogueDigests } from "./app/services/dialogues/notifications.server.ts";
-import { registerJob, runWorkerOnce, startWorker } from "./emails/worker.ts";
+import { runDialogueDigests } from "./app/services/dialogues/notifications.server.ts";
+import { runDueJobs } from "./emails/jobs.ts";
+import { registerMailJobs } from "./app/services/mail-jobs.server.ts";
+import { runWorkerOnce, startWorker } from "./emails/worker.ts";
 import { importSuppressionList } from "./app/services/subscriptions/suppression-import.server.ts";
 import { purgeExpiredSignUps } from "./app/services/subscriptions/subscriptions.server.ts";
 import fs from "node:fs";
 import path from "node:path";
 import { seed } from "./prisma/seed.ts";
-import { runScheduledDigests, sendDigestNow } from "./app/services/sends/digests.server.ts";
+import { sendDigestNow } from "./app/services/sends/digests.server.ts";
 import { describeProgress } from "./app/services/sends/describe.ts";
 import { sendsProgress } from "./app/services/sends/sends.server.ts";
 import { applyMailTracking, trackingEnabled } from "./app/services/sends/tracking.server.ts";
@@ -128,11 +129,11 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     console.log(`Mail tracking ${changed ? "is now" : "was already"} ${enabled ? "on: sends composed from now on count opens and clicks (totals only)" : "off"}.`);
   },
   async worker(flags) {
-    registerJob("webinar-reminders", queueWebinarReminders);
-    registerJob("dialogue-digests", queueDialogueDigests);
-    registerJob("subscription-purge", (now) => purgeExpiredSignUps(now));
-    registerJob("digests", runScheduledDigests, { background: true });
+    registerMailJobs();
     if (flags.once) {
+      // Due jobs first (a failure is recorded and shown on /admin/mail, never stops delivery), then one pass.
+      const jobs = await runDueJobs();
+      for (const j of jobs.filter((j) => j.error)) console.error(`Job ${j.name} failed: ${j.error}`);
       const result = await runWorkerOnce();
       console.log(JSON.stringify(result));
       return;

@@ -10,11 +10,8 @@ import { ownDatabase } from "./app/utils/db-owner.server.ts";
 import { env, EnvError } from "./app/utils/env.server.ts";
 import { clientAddress } from "./app/utils/client-ip.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
-import { purgeExpiredSignUps } from "./app/services/subscriptions/subscriptions.server.ts";
-import { registerJob, startWorker } from "./emails/worker.ts";
-import { queueDialogueDigests } from "./app/services/dialogues/notifications.server.ts";
-import { runScheduledDigests } from "./app/services/sends/digests.server.ts";
-import { queueWebinarReminders } from "./app/services/webinar-followup.server.ts";
+import { registerMailJobs } from "./app/services/mail-jobs.server.ts";
+import { startWorker } from "./emails/worker.ts";
 import { seedIfEmpty } from "./prisma/seed.ts";
 
 async function main() {
@@ -34,10 +31,7 @@ async function main() {
   const { applied } = await migrate();
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   if (embedded) await seedIfEmpty();
-  registerJob("webinar-reminders", queueWebinarReminders);
-  registerJob("dialogue-digests", queueDialogueDigests);
-  registerJob("subscription-purge", (now) => purgeExpiredSignUps(now));
-  registerJob("digests", runScheduledDigests, { background: true });
+  registerMailJobs();
   const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
 
   // Express serves files (long-lived cache headers); every other request goes straight to the Fetch-API front

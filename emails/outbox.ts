@@ -49,27 +49,41 @@ export interface EnqueueOptions {
    */
   priority?: MailPriority;
   chunk?: number;
+  /** Not claimed before this time (default: at once). */
+  notBefore?: Date;
 }
 
-/** Many messages in few statements (e.g. an update to every registrant of a webinar, a digest). */
+/**
+ * Many messages in few statements (e.g. an update to every registrant of a webinar, a digest): one INSERT per
+ * chunk, its columns passed as arrays. Measured on both databases, Prisma's createMany spent 2–4 ms per row
+ * building the statement (5,000 reminders: ~15 s); this takes a few ms per chunk (ADR 0029). Keys already
+ * queued are skipped.
+ */
 export async function enqueueEmails(db: Client, emails: OutgoingEmail[], opts: EnqueueOptions = {}): Promise<void> {
   const chunk = opts.chunk ?? 500;
   for (const email of emails) if (/[\r\n]/.test(email.to) || /[\r\n]/.test(email.subject)) throw new Error("Refusing a mail address or subject with a line break");
+  const priority = opts.priority ?? "TRANSACTIONAL";
   for (let i = 0; i < emails.length; i += chunk) {
-    await db.outboxMessage.createMany({
-      data: emails.slice(i, i + chunk).map((email) => ({
-        key: email.key,
-        messageId: messageIdFor(email.key),
-        toAddress: email.to,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        icalMethod: email.ical?.method ?? null,
-        icalContent: email.ical?.content ?? null,
-        headers: checkHeaders(email.headers) ?? undefined,
-        priority: opts.priority ?? "TRANSACTIONAL",
-      })),
-      skipDuplicates: true,
+    const part = emails.slice(i, i + chunk);
+    const headers = part.map((e) => {
+      const checked = checkHeaders(e.headers);
+      return checked ? JSON.stringify(checked) : null;
     });
+    await db.$executeRaw`
+      INSERT INTO "OutboxMessage" (id, key, "messageId", "toAddress", subject, html, text, "icalMethod", "icalContent", headers, priority, "nextAttemptAt")
+      SELECT m.id, m.key, m.mid, m.addr, m.subject, m.html, m.text, m.im, m.ic, m.h::jsonb, ${priority}::"MailPriority",
+        coalesce(${opts.notBefore ?? null}::timestamp(3), CURRENT_TIMESTAMP)
+      FROM unnest(
+        ${part.map(() => newId())}::text[], ${part.map((e) => e.key)}::text[], ${part.map((e) => messageIdFor(e.key))}::text[],
+        ${part.map((e) => e.to)}::text[], ${part.map((e) => e.subject)}::text[], ${part.map((e) => e.html)}::text[],
+        ${part.map((e) => e.text)}::text[], ${part.map((e) => e.ical?.method ?? null)}::text[], ${part.map((e) => e.ical?.content ?? null)}::text[],
+        ${headers}::text[]
+      ) AS m(id, key, mid, addr, subject, html, text, im, ic, h)
+      ON CONFLICT DO NOTHING`;
   }
+}
+
+/** Row ids: time-ordered like the cuids Prisma gives, unique across processes. */
+function newId() {
+  return `o${Date.now().toString(36)}${crypto.randomBytes(10).toString("hex")}`;
 }

@@ -55,7 +55,7 @@ export const webinarMail = (m: WebinarMail): OutgoingEmail => ({ key: m.key, to:
 export const sendWebinarMail = (db: Client, m: WebinarMail) => enqueueEmail(db, webinarMail(m));
 
 /** A change that reaches every registrant: rendered one by one, written in batches. */
-export const sendWebinarMails = (db: Client, mails: WebinarMail[]) => enqueueEmails(db, mails.map(webinarMail));
+export const sendWebinarMails = (db: Client, mails: WebinarMail[], opts: { notBefore?: Date } = {}) => enqueueEmails(db, mails.map(webinarMail), opts);
 
 /** Transactional (the default priority): an invitation is waited for like a sign-in link. */
 export const sendDialogueInvited = (

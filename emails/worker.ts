@@ -6,6 +6,7 @@ import { normaliseAddress, suppressedAmong } from "../app/services/subscriptions
 import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
 import { claimDue, leaseMsDefault, MAX_BATCH, releaseOwnLeases, renewLeases } from "./claim.ts";
+import { startJobLoop } from "./jobs.ts";
 import { BodyCache } from "./mail-bodies.ts";
 import { buildRaw, literalBody, sender } from "./mime.ts";
 import { purgeExpiredMail } from "./retention.ts";
@@ -514,44 +515,14 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
   return result;
 }
 
-type Job = (now: Date) => Promise<unknown>;
-const jobs = new Map<string, Job>();
-const backgroundJobs = new Map<string, { job: Job; running: Promise<unknown> | null }>();
-
-/** Periodic work that produces mail (e.g. reminders); jobs must be idempotent, as every worker runs them. */
-export function registerJob(name: string, job: Job, opts: { background?: boolean } = {}) {
-  if (opts.background) backgroundJobs.set(name, { job, running: null });
-  else jobs.set(name, job);
-}
-
-/**
- * Long jobs (composing a 100,000-reader digest) run beside delivery, not before it: the worker keeps sending
- * sign-in links while a digest is being queued. One run of each at a time per process.
- */
-function startBackgroundJobs(now: Date) {
-  for (const [name, entry] of backgroundJobs) {
-    if (entry.running) continue;
-    entry.running = entry
-      .job(now)
-      .catch((error) => console.error(`[worker] ${name}: ${(error as Error).message}`))
-      .finally(() => (entry.running = null));
-  }
-}
-
-/** Waits for background jobs of this process (tests, and a worker that is stopping). */
-export async function backgroundJobsSettled() {
-  await Promise.all([...backgroundJobs.values()].map((e) => e.running));
-}
-
 const defaultWorkerId = () => `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
 
 let lastRetention = 0;
 const RETENTION_EVERY_MS = 3600_000;
 
+/** One delivery pass (and the hourly retention purge). Mail jobs run in their own loop (jobs.ts), never here. */
 export async function runWorkerOnce(opts: Omit<DeliveryOptions, "now"> = {}) {
   const now = new Date();
-  for (const job of jobs.values()) await job(now);
-  startBackgroundJobs(now);
   if (now.getTime() - lastRetention >= RETENTION_EVERY_MS) {
     lastRetention = now.getTime();
     await purgeExpiredMail(now);
@@ -580,12 +551,13 @@ export function startWorker(opts: { workerId?: string; intervalMs?: number } & P
       });
   };
   tick();
+  // Reminders, digests and purges run beside delivery, never before it (ADR 0029).
+  const jobLoop = startJobLoop({ workerId });
   return {
     async stop() {
       stopping.abort();
       clearTimeout(timer);
-      await running;
-      await backgroundJobsSettled();
+      await Promise.all([running, jobLoop.stop()]);
       transport.close();
     },
   };

@@ -14,10 +14,21 @@ export const meta = titled("mail");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);
-  const { stats, failed, mailbox } = await orErrorPage(() => mailOverview(actor), request);
+  const { stats, failed, jobs, mailbox } = await orErrorPage(() => mailOverview(actor), request);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     zone: await readerZone(request, actor),
     stats,
+    jobs: jobs.map((j) => ({
+      name: j.name,
+      lastStartedAt: iso(j.lastStartedAt),
+      lastSuccessAt: iso(j.lastSuccessAt),
+      nextRunAt: iso(j.nextRunAt),
+      attempts: j.attempts,
+      running: j.running,
+      failing: j.failing,
+      lastError: j.lastError,
+    })),
     failed: failed.map((f) => ({ ...f, createdAt: f.createdAt.toISOString() })),
     mailbox,
   };
@@ -36,7 +47,9 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Mail() {
   const t = useT(adminUi);
   const lang = useLang();
-  const { zone, stats, failed, mailbox } = useLoaderData<typeof loader>();
+  const { zone, stats, jobs, failed, mailbox } = useLoaderData<typeof loader>();
+  const when = (iso: string | null) => (iso ? formatDateTime(new Date(iso), lang, zone) : t("job_never"));
+  const jobName = (name: string) => (`job_${name}` in adminUi.en ? t(`job_${name}` as keyof typeof adminUi.en) : name);
   const result = useActionData<typeof action>();
   return (
     <section>
@@ -47,6 +60,37 @@ export default function Mail() {
       ) : null}
       <p>{t("outbox", { pending: stats.pending, sending: stats.sending, failed: stats.failed, sent: stats.sentApproximate ? `≈ ${stats.sent}` : stats.sent })}</p>
       <p className="meta">{t("redacted_note")}</p>
+      <h2>{t("jobs_title")}</h2>
+      <p className="meta">{t("jobs_note")}</p>
+      {jobs.length === 0 ? <p>{t("jobs_none")}</p> : null}
+      {jobs.length ? (
+        <table className="mail jobs">
+          <thead>
+            <tr>
+              <th scope="col">{t("job")}</th>
+              <th scope="col">{t("job_state")}</th>
+              <th scope="col">{t("job_last_run")}</th>
+              <th scope="col">{t("job_last_success")}</th>
+              <th scope="col">{t("job_next")}</th>
+              <th scope="col">{t("error")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr key={j.name} data-job={j.name}>
+                <td data-label={t("job")}>{jobName(j.name)}</td>
+                <td data-label={t("job_state")}>{j.running ? t("job_running") : j.failing ? t("job_failing", { attempts: j.attempts }) : t("job_ok")}</td>
+                <td data-label={t("job_last_run")}>{when(j.lastStartedAt)}</td>
+                <td data-label={t("job_last_success")}>{when(j.lastSuccessAt)}</td>
+                <td data-label={t("job_next")}>{when(j.nextRunAt)}</td>
+                <td data-label={t("error")} className="meta">
+                  {j.lastError}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       {failed.length ? (
         <>
           <h2>{t("failed_title")}</h2>

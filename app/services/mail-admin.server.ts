@@ -1,5 +1,6 @@
 import { simpleParser } from "mailparser";
 import { listMailbox, readMailboxMessage } from "../../emails/transport.ts";
+import { listMailJobs } from "../../emails/jobs.ts";
 import { listFailedMessages, outboxOverviewCounts, retryAllFailed, retryMessage } from "../../emails/worker.ts";
 import { recordAudit } from "./audit.server.ts";
 import { notFound } from "./errors.ts";
@@ -8,7 +9,8 @@ import { authorize, type Actor } from "./policy.server.ts";
 import { prisma } from "../utils/db.server.ts";
 
 /**
- * Admins see what the hub sent — the outbox by status, permanent failures and the file mailbox (no SMTP) —
+ * Admins see what the hub sent — the outbox by status, the mail jobs (a failing one with its error), permanent
+ * failures and the file mailbox (no SMTP) —
  * never the secrets in its links, and every look at mail is in the audit log.
  */
 export async function mailOverview(actor: Actor) {
@@ -16,10 +18,13 @@ export async function mailOverview(actor: Actor) {
   const stats = await outboxOverviewCounts();
   const failed = (await listFailedMessages()).map((f) => ({ ...f, subject: redactSecrets(f.subject), lastError: f.lastError && redactSecrets(f.lastError) }));
   const mailbox = (await listMailbox()).map((m) => ({ ...m, subject: redactSecrets(m.subject) }));
+  // A failing job's error is shown, as briefly as it was recorded, with any one-time link in it hidden.
+  const jobs = (await listMailJobs()).map((j) => ({ ...j, lastError: j.failing && j.lastError ? redactSecrets(j.lastError) : null }));
   await recordAudit(prisma(), actor, "mail.listed", { type: "Mailbox", id: "mailbox" }, { messages: mailbox.length, failed: failed.length });
   return {
     stats,
     failed,
+    jobs,
     mailbox,
   };
 }

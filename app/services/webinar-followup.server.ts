@@ -3,31 +3,56 @@ import { prisma, type Tx } from "../utils/db.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
 import { authorize, type Actor } from "./policy.server.ts";
-import { notify } from "./webinar-notices.server.ts";
+import { notify, remindRegistrants } from "./webinar-notices.server.ts";
 import { followUpMaterials } from "./publications/webinar-materials.server.ts";
 
 const HOUR = 3600_000;
 
+/** Confirmed registrants read and queued per page: one short statement each, whatever the webinar's size. */
+export const REMINDER_PAGE = 500;
+
 /**
- * 24 h and 1 h reminders to confirmed registrants. Every worker runs this; the outbox key (registration, kind,
- * start time) makes each reminder exist once, and a rescheduled webinar gets fresh reminders.
+ * 24 h and 1 h reminders to confirmed registrants. Every worker's job loop runs this (ADR 0029). It works in keyset
+ * pages of registrants: each page renders only the reminders not queued yet and writes them in one statement, so
+ * no transaction grows with the webinar and a run cut short (a stop, a crash) is finished by the next one. The
+ * outbox key (registration, kind, start time) makes each reminder exist once; a rescheduled webinar gets fresh ones.
  */
-export async function queueWebinarReminders(now = new Date()) {
+export async function queueWebinarReminders(now = new Date(), opts: { signal?: AbortSignal; pageSize?: number } = {}) {
+  const pageSize = opts.pageSize ?? REMINDER_PAGE;
   const webinars = await prisma().webinar.findMany({
     where: { status: "SCHEDULED", startsAt: { gt: now, lte: new Date(now.getTime() + 24 * HOUR) } },
-    include: { translations: true, registrations: { where: { status: "CONFIRMED" } } },
+    include: { translations: true },
+    orderBy: { startsAt: "asc" },
   });
   let queued = 0;
   for (const webinar of webinars) {
     const kind = webinar.startsAt.getTime() - now.getTime() <= HOUR ? "reminder_1h" : "reminder_24h";
-    await prisma().$transaction(async (tx) => {
-      for (const reg of webinar.registrations) {
-        await notify(tx, webinar, reg, kind, webinar.startsAt.toISOString());
-        queued += 1;
-      }
-    });
+    const stamp = webinar.startsAt.toISOString();
+    let after: { createdAt: Date; id: string } | null = null;
+    for (;;) {
+      if (opts.signal?.aborted) return queued;
+      const page: Awaited<ReturnType<typeof confirmedPage>> = await confirmedPage(webinar.id, after, pageSize);
+      if (!page.length) break;
+      after = page[page.length - 1];
+      queued += await remindRegistrants(prisma(), webinar, page, kind, stamp);
+      if (page.length < pageSize) break;
+    }
   }
   return queued;
+}
+
+/** The next page of a webinar's confirmed registrants in (createdAt, id) order: the registrations index. */
+function confirmedPage(webinarId: string, after: { createdAt: Date; id: string } | null, take: number) {
+  return prisma().webinarRegistration.findMany({
+    where: {
+      webinarId,
+      status: "CONFIRMED",
+      ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true, email: true, name: true, language: true, timeZone: true, createdAt: true },
+    take,
+  });
 }
 
 /** Attendance and follow-ups describe something that happened: nothing before the webinar starts. */

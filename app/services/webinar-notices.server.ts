@@ -2,6 +2,7 @@ import type { Prisma, RegistrationStatus, Webinar, WebinarRegistration, WebinarT
 import { sendWebinarMail, sendWebinarMails, type WebinarMail } from "../../emails/senders.ts";
 import { buildCalendar, type IcsMethod } from "../../emails/ics.ts";
 import { fromDbLanguage } from "../i18n/index.ts";
+import type { Client } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { signId } from "./signed-links.server.ts";
 import { webinarPageUrl, webinarText } from "./webinar-text.ts";
@@ -62,6 +63,9 @@ export async function notify(
   await sendWebinarMail(tx, webinarMessage(webinar, reg, kind, stamp, extra));
 }
 
+/** The outbox key of one webinar mail: one message per registration, kind and stamp. */
+const webinarMailKey = (kind: Kind, registrationId: string, stamp: string | number) => `webinar:${kind}:${registrationId}:${stamp}`;
+
 /** A registration, or an anonymous request that is not one yet (its id then names the request). */
 type Recipient = Pick<WebinarRegistration, "id" | "email" | "name" | "language" | "timeZone">;
 
@@ -70,7 +74,7 @@ function webinarMessage(webinar: W, reg: Recipient, kind: Kind, stamp: string | 
   const method: "REQUEST" | "CANCEL" | null = REQUEST_KINDS.includes(kind) ? "REQUEST" : CANCEL_KINDS.includes(kind) ? "CANCEL" : null;
   const confirmed = method === "REQUEST" || kind.startsWith("reminder");
   return {
-    key: `webinar:${kind}:${reg.id}:${stamp}`,
+    key: webinarMailKey(kind, reg.id, stamp),
     to: reg.email,
     kind,
     context: {
@@ -106,6 +110,25 @@ export async function notifyRegistrants(tx: Prisma.TransactionClient, webinar: W
   const kindFor = (reg: WebinarRegistration): Kind => (kind === "cancelled" ? (CANCELLED_NOTICE[reg.status] ?? kind) : kind);
   await sendWebinarMails(tx, told.map((reg) => webinarMessage(webinar, reg, kindFor(reg), webinar.sequence, extra)));
   return told.length;
+}
+
+/** How long after it is queued a reminder becomes due. */
+export const REMINDER_DEFER_MS = 30_000;
+
+/**
+ * Reminders for one page of registrants: those whose reminder is already in the outbox are skipped before
+ * rendering (the job runs every minute for a day), the rest are written in one statement. Returns how many new.
+ */
+export async function remindRegistrants(db: Client, webinar: W, regs: Recipient[], kind: "reminder_24h" | "reminder_1h", stamp: string) {
+  const keyOf = (reg: Recipient) => webinarMailKey(kind, reg.id, stamp);
+  const queued = await db.outboxMessage.findMany({ where: { key: { in: regs.map(keyOf) } }, select: { key: true } });
+  const done = new Set(queued.map((m) => m.key));
+  const missing = regs.filter((reg) => !done.has(keyOf(reg)));
+  // Reminders are transactional mail but nobody is waiting for them this minute: they become due a little after
+  // they are queued, so a sign-in link asked for while thousands are being queued goes out first (ADR 0029).
+  const notBefore = new Date(Date.now() + REMINDER_DEFER_MS);
+  if (missing.length) await sendWebinarMails(db, missing.map((reg) => webinarMessage(webinar, reg, kind, stamp)), { notBefore });
+  return missing.length;
 }
 
 /** A staff message to some registrants, each in their own language; `messageId` keys it once per person. */

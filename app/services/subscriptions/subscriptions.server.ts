@@ -210,9 +210,21 @@ export async function unsubscribe(token: string, now = new Date()) {
  * earlier subscriber who signed up again but did not confirm goes back to UNSUBSCRIBED. Run by the worker and
  * `npm run cli -- subscribers:purge`.
  */
-export async function purgeExpiredSignUps(now = new Date()) {
+export async function purgeExpiredSignUps(now = new Date(), opts: { chunk?: number } = {}) {
   const expired = { status: "PENDING" as const, confirmExpiresAt: { lt: now } };
-  const deleted = await prisma().subscriber.deleteMany({ where: { ...expired, confirmedAt: null } });
-  const reverted = await prisma().subscriber.updateMany({ where: expired, data: { status: "UNSUBSCRIBED", confirmTokenHash: null } });
-  return { deleted: deleted.count, reverted: reverted.count };
+  const chunk = opts.chunk ?? 1000;
+  let deleted = 0;
+  let reverted = 0;
+  // A bounded statement at a time (the worker's job loop runs this; ADR 0029): ids first, then those rows.
+  for (;;) {
+    const ids = (await prisma().subscriber.findMany({ where: { ...expired, confirmedAt: null }, select: { id: true }, take: chunk })).map((r) => r.id);
+    if (ids.length) deleted += (await prisma().subscriber.deleteMany({ where: { id: { in: ids }, ...expired, confirmedAt: null } })).count;
+    if (ids.length < chunk) break;
+  }
+  for (;;) {
+    const ids = (await prisma().subscriber.findMany({ where: expired, select: { id: true }, take: chunk })).map((r) => r.id);
+    if (ids.length) reverted += (await prisma().subscriber.updateMany({ where: { id: { in: ids }, ...expired }, data: { status: "UNSUBSCRIBED", confirmTokenHash: null } })).count;
+    if (ids.length < chunk) break;
+  }
+  return { deleted, reverted };
 }
