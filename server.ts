@@ -1,5 +1,6 @@
 import { createServerAdapter } from "@whatwg-node/server";
 import http from "node:http";
+import type net from "node:net";
 import compression from "compression";
 import express from "express";
 import { drainable } from "./app/http/graceful-close.server.ts";
@@ -93,11 +94,17 @@ async function main() {
  * write meets a reset and it never reads the answer; so keep reading (and dropping) what it still sends for up to
  * 2 s after the answer, then close (a lingering close, ADR 0027).
  */
+const exchangeOn = new WeakMap<net.Socket, { req: http.IncomingMessage; res: http.ServerResponse }>();
 function lingerAfterRefusal(req: http.IncomingMessage, res: http.ServerResponse) {
   const socket = req.socket;
+  // Installed once per connection (a kept-alive one carries many requests); it looks at the latest exchange.
+  const installed = exchangeOn.has(socket);
+  exchangeOn.set(socket, { req, res });
+  if (installed) return;
   const close = socket.destroySoon.bind(socket);
   socket.destroySoon = () => {
-    if (res.statusCode !== 413 || req.complete) return close();
+    const latest = exchangeOn.get(socket)!;
+    if (latest.res.statusCode !== 413 || latest.req.complete) return close();
     socket.end();
     socket.resume();
     const timer = setTimeout(() => socket.destroy(), 2000);
