@@ -8,7 +8,7 @@ import { can, requireUser, type Actor, type ActorMembership, type SignedInActor 
 import type { Role } from "../../generated/prisma/client.ts";
 import { pickText, visibleDialogue, type DialogueView } from "./access.server.ts";
 import type { DialogueRole } from "./policy.ts";
-import { postView } from "./threads.server.ts";
+import { postView } from "./post-view.ts";
 
 export const NOTIFY = ["IMMEDIATE", "DAILY", "WEEKLY", "NEVER"] as const;
 export type Notify = (typeof NOTIFY)[number];

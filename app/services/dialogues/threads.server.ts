@@ -9,34 +9,10 @@ import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
 import { readableDialogue, type DialogueView } from "./access.server.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { notifyNewPost } from "./notifications.server.ts";
+import { loadPost, postInclude, postView } from "./post-view.ts";
 import { auditedContributor } from "./policy.ts";
 
-const authorSelect = { select: { id: true, name: true, memberships: { select: { partner: { select: { name: true } } } } } } as const;
-const postInclude = { author: authorSelect } as const;
-
-type PostRow = Awaited<ReturnType<typeof loadPost>>;
-const loadPost = (db: Client, id: string) => db.dialoguePost.findUniqueOrThrow({ where: { id }, include: postInclude });
-
-/**
- * A post as this reader may see it: the author's name and institutions only where the policy allows (never to
- * others under Chatham House unless the author marked the post attributable). Rows never leave this module with
- * their author attached.
- */
-export function postView(actor: Actor, dialogue: DialogueView, { author, authorId, ...post }: PostRow) {
-  const named = can(actor, { do: "dialogue.viewAuthor", dialogue, post: { attributable: post.attributable, authorId } });
-  return {
-    id: post.id,
-    threadId: post.threadId,
-    body: post.body,
-    html: post.html,
-    attributable: post.attributable,
-    createdAt: post.createdAt,
-    editedAt: post.editedAt,
-    isMine: actor.kind === "user" && authorId === actor.id,
-    author: named && author ? { name: author.name, affiliation: author.memberships.map((m) => m.partner.name) } : null,
-  };
-}
-export type PostView = ReturnType<typeof postView>;
+export type { PostView } from "./post-view.ts";
 
 export async function startThread(actor: Actor, dialogueId: string, input: unknown) {
   const data = parseInput(threadSchema, input);
