@@ -1,23 +1,19 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import type Mail from "nodemailer/lib/mailer";
-import { Prisma, type OutboxMessage } from "../app/generated/prisma/client.ts";
+import type { OutboxMessage } from "../app/generated/prisma/client.ts";
 import { normaliseAddress, suppressedAmong } from "../app/services/subscriptions/suppression.server.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
-import { claimDue, leaseMsDefault, MAX_BATCH, releaseOwnLeases, renewLeases } from "./claim.ts";
+import { claimDue, leaseMsDefault, MAX_BATCH, releaseOwnLeases } from "./claim.ts";
+import { Leases } from "./leases.ts";
+import { isPermanent, record, release, serverAway, suppressedError, type DeliveryResult, type Done, type Outcome } from "./outcomes.ts";
 import { startJobLoop } from "./jobs.ts";
 import { BodyCache } from "./mail-bodies.ts";
 import { buildRaw, literalBody, sender } from "./mime.ts";
 import { purgeExpiredMail } from "./retention.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import { createTransport, type Transport } from "./transport.ts";
-
-export const MAX_ATTEMPTS = 8;
-
-export function backoffMs(attempts: number) {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3600_000);
-}
 
 /** Messages on the wire at once: two per pooled connection, so no connection idles between messages. */
 export const inFlightFor = (connections: number) => connections * 2;
@@ -30,31 +26,6 @@ export const inFlightFor = (connections: number) => connections * 2;
 export function batchSizeFor(ratePerSecond: number, inFlight: number) {
   return ratePerSecond > 0 ? Math.min(MAX_BATCH, Math.max(inFlight, Math.ceil(ratePerSecond))) : MAX_BATCH;
 }
-
-/** A bulk message whose address was suppressed after it was queued: not sent, FAILED with this as lastError. */
-export const SUPPRESSED = "suppressed";
-const suppressedError = new Error(SUPPRESSED);
-
-function isPermanent(error: unknown) {
-  if (error === suppressedError) return true;
-  const code = (error as { responseCode?: number }).responseCode;
-  return typeof code === "number" && code >= 500 && code < 600;
-}
-
-const AWAY_CODES = new Set(["ECONNECTION", "ESOCKET", "ETIMEDOUT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "EDNS"]);
-
-/**
- * The server is away (refused or cut the connection, or answered 421 "service not available"): not this
- * message's fault. It goes back to the queue as it was, without an attempt or a backoff, and the worker stops
- * sending until its next tick, so delivery resumes within a tick of the server's return.
- */
-function serverAway(error: unknown) {
-  const e = error as { code?: string; responseCode?: number } | undefined;
-  if (e?.responseCode === 421) return true;
-  return e?.responseCode === undefined && typeof e?.code === "string" && AWAY_CODES.has(e.code);
-}
-
-type Outcome = { ok: true } | { ok: false; error: unknown };
 
 type Sender = ReturnType<typeof sender>;
 
@@ -98,175 +69,6 @@ async function attempt(message: OutboxMessage, transport: Transport, bodies: Bod
 async function suppressedIn(batch: OutboxMessage[]) {
   const bulk = batch.filter((m) => m.priority === "BULK").map((m) => m.toAddress);
   return bulk.length ? suppressedAmong(prisma(), bulk) : new Set<string>();
-}
-
-export interface DeliveryResult {
-  sent: number;
-  retried: number;
-  /** Refused for good, or (bulk) not sent because the address is now suppressed. */
-  failed: number;
-}
-
-type Done = { message: OutboxMessage; outcome: Outcome };
-
-/**
- * Records outcomes: what was sent in one UPDATE, failures in one UPDATE per distinct outcome. Failures change
- * only rows this worker still leases (a worker whose lease ran out cannot overwrite a row another worker owns);
- * SENT also lands on a row that was handed back and not yet claimed again — it did go out.
- */
-async function record(done: Done[], workerId: string, now: Date, result: DeliveryResult) {
-  const sent = done.filter((d) => d.outcome.ok).map((d) => d.message.id);
-  const ofSends = done.some((d) => d.message.sendId);
-  if (sent.length && ofSends) {
-    await recordSendOutcome(sent, workerId, { status: "SENT", sentAt: new Date() });
-  } else if (sent.length) {
-    await prisma().outboxMessage.updateMany({
-      where: { id: { in: sent }, OR: [{ lockedBy: workerId }, { lockedBy: null, status: "PENDING" }] },
-      data: { status: "SENT", sentAt: new Date(), attempts: { increment: 1 }, lockedBy: null, lockedUntil: null, lastError: null },
-    });
-  }
-  const groups = new Map<string, { ids: string[]; attempts: number; failed: boolean; away: boolean; lastError: string }>();
-  let retried = 0;
-  let failedCount = 0;
-  for (const { message, outcome } of done) {
-    if (outcome.ok) continue;
-    const away = serverAway(outcome.error);
-    const attempts = message.attempts + (outcome.error === suppressedError || away ? 0 : 1);
-    const failed = !away && (isPermanent(outcome.error) || attempts >= MAX_ATTEMPTS);
-    const lastError = String((outcome.error as Error)?.message ?? outcome.error).slice(0, 1000);
-    const key = JSON.stringify([attempts, failed, away, lastError]);
-    const group = groups.get(key) ?? { ids: [], attempts, failed, away, lastError };
-    group.ids.push(message.id);
-    groups.set(key, group);
-    if (failed) failedCount++;
-    else retried++;
-  }
-  for (const g of groups.values()) {
-    if (g.failed && ofSends) {
-      await recordSendOutcome(g.ids, workerId, { status: "FAILED", attempts: g.attempts, lastError: g.lastError });
-      continue;
-    }
-    await prisma().outboxMessage.updateMany({
-      where: { id: { in: g.ids }, lockedBy: workerId },
-      data: {
-        status: g.failed ? "FAILED" : "PENDING",
-        attempts: g.attempts,
-        lastError: g.lastError,
-        // A server that was away is tried again at the next tick, in the message's place in the queue.
-        ...(g.away ? {} : { nextAttemptAt: new Date(now.getTime() + backoffMs(g.attempts)) }),
-        lockedBy: null,
-        lockedUntil: null,
-      },
-    });
-  }
-  // Counted once recorded: a recording that fails is retried with the same outcomes.
-  result.sent += sent.length;
-  result.retried += retried;
-  result.failed += failedCount;
-}
-
-/**
- * Final outcomes of messages that belong to sends: the rows and their sends' aggregate counts change in one
- * statement, so a crash can never count a message twice or not at all. A send is finished when everything it
- * queued has an outcome.
- */
-async function recordSendOutcome(
-  ids: string[],
-  workerId: string,
-  outcome: { status: "SENT"; sentAt: Date } | { status: "FAILED"; attempts: number; lastError: string },
-) {
-  const now = new Date();
-  const set =
-    outcome.status === "SENT"
-      ? Prisma.sql`status = 'SENT'::"OutboxStatus", "sentAt" = ${outcome.sentAt}, attempts = attempts + 1, "lastError" = NULL`
-      : Prisma.sql`status = 'FAILED'::"OutboxStatus", attempts = ${outcome.attempts}, "lastError" = ${outcome.lastError}`;
-  const ours =
-    outcome.status === "SENT"
-      ? Prisma.sql`("lockedBy" = ${workerId} OR ("lockedBy" IS NULL AND status = 'PENDING'::"OutboxStatus"))`
-      : Prisma.sql`"lockedBy" = ${workerId}`;
-  const counter = outcome.status === "SENT" ? Prisma.sql`sent` : Prisma.sql`failed`;
-  const sentTimes =
-    outcome.status === "SENT" ? Prisma.sql`, "firstSentAt" = coalesce(s."firstSentAt", ${now}), "lastSentAt" = ${now}` : Prisma.empty;
-  await prisma().$executeRaw`
-    WITH done AS (
-      UPDATE "OutboxMessage" SET ${set}, "lockedBy" = NULL, "lockedUntil" = NULL
-      WHERE id = ANY(${ids}::text[]) AND ${ours}
-      RETURNING "sendId"
-    ), per AS (
-      SELECT "sendId", count(*)::int AS n FROM done WHERE "sendId" IS NOT NULL GROUP BY "sendId"
-    )
-    UPDATE "BulkSend" s SET ${counter} = s.${counter} + per.n ${sentTimes},
-      "finishedAt" = CASE WHEN s.status = 'QUEUED'::"BulkSendStatus" AND s.sent + s.failed + per.n >= s.enqueued THEN coalesce(s."finishedAt", ${now}) ELSE s."finishedAt" END
-    FROM per WHERE s.id = per."sendId"`;
-}
-
-/** Hands back claimed messages that will not be sent now (stopping, the server away, a lost lease elsewhere). */
-async function release(messages: OutboxMessage[], workerId: string) {
-  if (!messages.length) return;
-  await prisma().outboxMessage.updateMany({
-    where: { id: { in: messages.map((m) => m.id) }, lockedBy: workerId, status: "SENDING" },
-    data: { status: "PENDING", lockedBy: null, lockedUntil: null },
-  });
-}
-
-/**
- * The leases of one delivery run, kept alive: every third of a lease the rows still held (waiting in a batch or
- * on the wire) get a new lease in one UPDATE. A row the heartbeat no longer holds was taken over by another
- * worker and is not sent; while the heartbeat cannot reach the database, rows whose lease is about to run out
- * are not started either (another worker may take them once it has).
- */
-class Leases {
-  private readonly expiry = new Map<string, number>();
-  private readonly lost = new Set<string>();
-  private readonly timer: NodeJS.Timeout;
-  private renewing: Promise<void> | null = null;
-
-  constructor(
-    private readonly workerId: string,
-    private readonly leaseMs: number,
-    /** The clock of due times and leases (tests may run it ahead). */
-    private readonly clock: () => number,
-  ) {
-    this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(leaseMs / 3)));
-    this.timer.unref();
-  }
-
-  /** Rows just claimed: their lease runs from when the claim was sent. */
-  add(batch: OutboxMessage[], claimedAt: number) {
-    for (const m of batch) this.expiry.set(m.id, claimedAt + this.leaseMs);
-  }
-
-  drop(messages: OutboxMessage[]) {
-    for (const m of messages) this.expiry.delete(m.id);
-  }
-
-  /** May this worker start sending the message now? A margin of a fifth of the lease covers clock skew. */
-  usable(id: string) {
-    const until = this.expiry.get(id);
-    return until !== undefined && !this.lost.has(id) && until - this.leaseMs / 5 > Date.now();
-  }
-
-  private renew() {
-    if (this.renewing || !this.expiry.size) return this.renewing;
-    const ids = [...this.expiry.keys()];
-    const startedAt = Date.now();
-    this.renewing = renewLeases(this.workerId, ids, new Date(this.clock() + this.leaseMs))
-      .then((held) => {
-        for (const id of ids) {
-          if (!this.expiry.has(id)) continue;
-          if (held.has(id)) this.expiry.set(id, startedAt + this.leaseMs);
-          else this.lost.add(id);
-        }
-      })
-      .catch(() => {}) // the database is away: rows stop being started as their leases near their end
-      .finally(() => (this.renewing = null));
-    return this.renewing;
-  }
-
-  async stop() {
-    clearInterval(this.timer);
-    await this.renewing;
-  }
 }
 
 /** Outcomes a worker could not record because the database was away: recorded first when it is back. */
@@ -561,54 +363,4 @@ export function startWorker(opts: { workerId?: string; intervalMs?: number } & P
       transport.close();
     },
   };
-}
-
-export async function outboxStats() {
-  const rows = await prisma().outboxMessage.groupBy({ by: ["status"], _count: { _all: true } });
-  return Object.fromEntries(rows.map((r) => [r.status, r._count._all])) as Partial<Record<OutboxMessage["status"], number>>;
-}
-
-/**
- * The admin overview's counts: exact for what waits, is being sent or failed (few rows, read through the status
- * index). Sent rows are nearly all of a large outbox, and counting a million of them on every look is what made the
- * page slow: above 100,000 rows their number is the table's planner estimate less the others, marked approximate.
- */
-export async function outboxOverviewCounts(): Promise<{ pending: number; sending: number; sent: number; failed: number; sentApproximate: boolean }> {
-  const db = prisma();
-  const exact = (status: OutboxMessage["status"]) => db.outboxMessage.count({ where: { status } });
-  const [pending, sending, failed, estimate] = await Promise.all([
-    exact("PENDING"),
-    exact("SENDING"),
-    exact("FAILED"),
-    db.$queryRaw<{ n: number }[]>`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('"OutboxMessage"')`,
-  ]);
-  const rows = Number(estimate[0]?.n ?? -1);
-  if (rows > 100_000) return { pending, sending, failed, sent: Math.max(0, Math.round(rows) - pending - sending - failed), sentApproximate: true };
-  return { pending, sending, failed, sent: await exact("SENT"), sentApproximate: false };
-}
-
-export function listFailedMessages(take = 100) {
-  return prisma().outboxMessage.findMany({
-    where: { status: "FAILED" },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take,
-    select: { id: true, toAddress: true, subject: true, attempts: true, lastError: true, createdAt: true },
-  });
-}
-
-export async function retryMessage(id: string) {
-  const r = await prisma().outboxMessage.updateMany({
-    where: { id, status: "FAILED" },
-    data: { status: "PENDING", nextAttemptAt: new Date(), attempts: 0 },
-  });
-  return r.count === 1;
-}
-
-/** Queues every permanently failed message again; returns how many. */
-export async function retryAllFailed() {
-  const r = await prisma().outboxMessage.updateMany({
-    where: { status: "FAILED" },
-    data: { status: "PENDING", nextAttemptAt: new Date(), attempts: 0 },
-  });
-  return r.count;
 }

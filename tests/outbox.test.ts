@@ -3,7 +3,8 @@ import { prisma } from "../app/utils/db.server.ts";
 import { enqueueEmail } from "../emails/outbox.ts";
 import { listMailbox, readMailboxMessage } from "../emails/transport.ts";
 import { claimDue } from "../emails/claim.ts";
-import { deliverDue, listFailedMessages, retryMessage } from "../emails/worker.ts";
+import { listFailedMessages, retryMessage } from "../emails/outbox-status.ts";
+import { deliverDue } from "../emails/worker.ts";
 import { startSmtpSink } from "./helpers/smtp-sink.ts";
 
 const mail = (key: string, extra: Partial<Parameters<typeof enqueueEmail>[1]> = {}) =>

@@ -1,7 +1,7 @@
 import { simpleParser } from "mailparser";
 import { listMailbox, readMailboxMessage } from "../../emails/transport.ts";
 import { listMailJobs } from "../../emails/jobs.ts";
-import { listFailedMessages, outboxOverviewCounts, retryAllFailed, retryMessage } from "../../emails/worker.ts";
+import { listFailedMessages, outboxOverviewCounts, retryAllFailed, retryMessage } from "../../emails/outbox-status.ts";
 import { recordAudit } from "./audit.server.ts";
 import { notFound } from "./errors.ts";
 import { redactSecrets } from "./mail-redaction.ts";

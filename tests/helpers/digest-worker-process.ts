@@ -21,7 +21,8 @@ const { migrate } = await import("../../app/utils/migrate.server.ts");
 const { prisma, closeDatabase } = await import("../../app/utils/db.server.ts");
 const { composeDigest, resumeDigests, startDigest } = await import("../../app/services/sends/digests.server.ts");
 const { sendsProgress } = await import("../../app/services/sends/sends.server.ts");
-const { deliverDue, outboxStats } = await import("../../emails/worker.ts");
+const { deliverDue } = await import("../../emails/worker.ts");
+const { outboxStats } = await import("../../emails/outbox-status.ts");
 const { makePublication } = await import("../sends/publication-fixtures.ts");
 
 await migrate();

@@ -23,7 +23,8 @@ const { values } = parseArgs({
 const { migrate } = await import("../../app/utils/migrate.server.ts");
 const { prisma, closeDatabase } = await import("../../app/utils/db.server.ts");
 const { enqueueEmails } = await import("../../emails/outbox.ts");
-const { deliverDue, outboxStats, startWorker } = await import("../../emails/worker.ts");
+const { deliverDue, startWorker } = await import("../../emails/worker.ts");
+const { outboxStats } = await import("../../emails/outbox-status.ts");
 
 if (!values["skip-migrate"]) await migrate();
 if (values.enqueue) {

@@ -5,7 +5,8 @@ import { suppress } from "../../app/services/subscriptions/suppression.server.ts
 import { database, prisma } from "../../app/utils/db.server.ts";
 import { resetEnv } from "../../app/utils/env.server.ts";
 import { enqueueEmails } from "../../emails/outbox.ts";
-import { deliverDue, SUPPRESSED } from "../../emails/worker.ts";
+import { SUPPRESSED } from "../../emails/outcomes.ts";
+import { deliverDue } from "../../emails/worker.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 
 // What happens to a send's messages after they are queued: an address suppressed meanwhile is not mailed (bulk
