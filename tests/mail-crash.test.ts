@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messageIdFor } from "../emails/outbox.ts";
+import { startScript } from "./helpers/script-process.ts";
 import { startSmtpSink } from "./helpers/smtp-sink.ts";
 
 // Crash safety with real processes: a worker is killed with SIGKILL during a large delivery and another one
@@ -21,24 +21,7 @@ describe("a worker killed during a large delivery", () => {
   const database = () =>
     process.env.DATABASE_URL!.startsWith("postgres") ? process.env.DATABASE_URL! : path.join(process.env.DATA_DIR!, `crash-pglite-${++run}`);
 
-  function worker(databaseUrl: string, args: string[]) {
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/mail-worker-process.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "test" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c));
-    child.stderr.on("data", (c: Buffer) => (stderr += c));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-    return {
-      exited,
-      output: () => ({ stdout, stderr }),
-      // The whole process group, should the worker have children.
-      kill: () => process.kill(-child.pid!, "SIGKILL"),
-    };
-  }
+  const worker = (databaseUrl: string, args: string[]) => startScript("tests/helpers/mail-worker-process.ts", databaseUrl, args);
 
   async function finish(databaseUrl: string) {
     // Leases of the dead worker run 60 s; the successor's clock is past them.

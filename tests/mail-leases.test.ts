@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { database, prisma } from "../app/utils/db.server.ts";
 import { shareDatabase, type SharedDatabase } from "../app/utils/pglite-share.server.ts";
 import { enqueueEmails, messageIdFor } from "../emails/outbox.ts";
+import { startScript, type ScriptProcess } from "./helpers/script-process.ts";
 import { startSmtpSink } from "./helpers/smtp-sink.ts";
 import { startTcpProxy } from "./helpers/tcp-proxy.ts";
 
@@ -55,32 +55,9 @@ afterAll(async () => {
   if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true });
 });
 
-function worker(databaseUrl: string, args: string[], extraEnv: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/mail-worker-process.ts", "--skip-migrate", ...args], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "test", ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c));
-  child.stderr.on("data", (c: Buffer) => (stderr += c));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  return {
-    exited,
-    output: () => ({ stdout, stderr }),
-    json: () => JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>,
-    signal: (s: NodeJS.Signals) => process.kill(child.pid!, s),
-    kill: () => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    },
-  };
-}
-type Worker = ReturnType<typeof worker>;
+const worker = (databaseUrl: string, args: string[], extraEnv: Record<string, string> = {}) =>
+  startScript("tests/helpers/mail-worker-process.ts", databaseUrl, ["--skip-migrate", ...args], extraEnv);
+type Worker = ScriptProcess;
 
 async function bulk(prefix: string, n: number) {
   await enqueueEmails(

@@ -48,7 +48,7 @@ export function useBrowserHub(name: string): BrowserHub {
 }
 
 /** Signs `email` in through the form and the emailed link, as a person would; ends on the page it lands on. */
-export async function signIn(page: Page, hub: BrowserHub, email: string) {
+export async function signIn(page: Page, hub: Pick<BrowserHub, "base" | "dataDir">, email: string) {
   const before = mailSeen(hub.dataDir);
   await page.goto(`${hub.base}/auth/sign-in`);
   await page.fill("#f-email", email);

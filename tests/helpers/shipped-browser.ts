@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { launchChromium, mailSeen, signInTokenFor, startShippedHub, type ShippedHub } from "./hub-process.ts";
+import { launchChromium, startShippedHub, type ShippedHub } from "./hub-process.ts";
 
 // Browser journeys on the hub as it ships (startShippedHub: build/server.js in production mode, as `npm start` runs
 // it, on the suite's database — embedded, or a fresh PostgreSQL database when TEST_DATABASE_URL is set — with the
@@ -73,17 +73,8 @@ export function useShippedBrowser(): ShippedBrowser {
   return state;
 }
 
-/** Signs `email` in through the form and the emailed link, as a person would; ends on the page it lands on. */
-export async function signIn(page: Page, hub: ShippedBrowser, email: string) {
-  const before = mailSeen(hub.dataDir);
-  await page.goto(`${hub.base}/auth/sign-in`);
-  await page.fill("#f-email", email);
-  await page.click("main button[type=submit]");
-  await page.waitForSelector("[role=status], main h1");
-  await page.goto(`${hub.base}/auth/verify?token=${await signInTokenFor(hub.dataDir, email, before)}`);
-  await page.click("main button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
-}
+/** Signing in as a person would: the same steps as on the development hub. */
+export { signIn } from "./browser-journey.ts";
 
 /**
  * Clicks a submit button of a form (a real browser submission: urlencoded or multipart as the form says) and waits

@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startScript } from "../helpers/script-process.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 
 // A 2,000-reader weekly digest with real processes: the worker is killed while composing or while delivering,
@@ -42,19 +42,7 @@ describe("a worker killed during a 2,000-reader digest", () => {
     return next.toString();
   };
 
-  function worker(databaseUrl: string, args: string[]) {
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/digest-worker-process.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "test" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c));
-    child.stderr.on("data", (c: Buffer) => (stderr += c));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-    return { exited, output: () => ({ stdout, stderr }), kill: () => process.kill(-child.pid!, "SIGKILL") };
-  }
+  const worker = (databaseUrl: string, args: string[]) => startScript("tests/helpers/digest-worker-process.ts", databaseUrl, args);
 
   async function restart(databaseUrl: string) {
     // The dead worker's leases run 60 s; the successor's clock is past them.
