@@ -58,7 +58,10 @@ function throughPg(config: pg.PoolConfig, kind: DatabaseKind): Database {
 function inProcess(pglite: PGlite, kind: DatabaseKind, lock?: HeldLock): Database {
   // Triggers notify in-process, before the writing statement returns, whichever connection wrote (socket included).
   void pglite.listen(PUBLIC_CONTENT_CHANNEL, publicContentChanged).then(() => publicContentFeedLive(true));
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  // An in-memory database starts on first use, and that first use may be a transaction: its wait for a connection
+  // then includes PGlite's start (about a second idle, several on a busy machine), past Prisma's 2 s default.
+  const transactionOptions = kind === "memory" ? { maxWait: 30_000 } : undefined;
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite), transactionOptions });
   const driver: SqlDriver = {
     kind,
     // Statements run one by one (BEGIN … COMMIT); processes sharing this database through its socket wait meanwhile.
