@@ -17,7 +17,7 @@ export default defineConfig({
     globalSetup: ["tests/setup/global.ts"],
     setupFiles: ["tests/setup/database.ts"],
     // Left at vitest's default of one file at a time on 2 cores: two workers measured no faster and less stable
-    // on a busy machine (ADR 0032).
+    // on a busy machine (ADR 0032). CI uses the second core by running the PostgreSQL pass beside this one (ADR 0043).
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
