@@ -22,6 +22,9 @@ import { sendDigestNow } from "./app/services/sends/digests.server.ts";
 import { describeProgress } from "./app/services/sends/describe.ts";
 import { sendsProgress } from "./app/services/sends/sends.server.ts";
 import { applyMailTracking, trackingEnabled } from "./app/services/sends/tracking.server.ts";
+import { addressOf } from "./app/utils/mail-sender-env.server.ts";
+import { writePrivateFileOnce } from "./app/utils/private-files.server.ts";
+import { defaultSelector, generateDkimKey } from "./emails/dkim-keygen.ts";
 
 const USAGE = `Usage: npm run cli -- <command>
   migrate                                         apply pending database migrations
@@ -37,9 +40,26 @@ const USAGE = `Usage: npm run cli -- <command>
   subscribers:purge                               delete unconfirmed sign-ups whose confirmation link expired
   digest:send --frequency weekly|monthly [--follow]  compose and queue a digest now, printing progress
   sends [--follow]                                progress of recent sends (count / total / rate, estimated finish)
-  mail:tracking [on|off]                          show or set aggregate open/click counting in bulk mail (off by default)`;
+  mail:tracking [on|off]                          show or set aggregate open/click counting in bulk mail (off by default)
+  dkim:keygen [--selector S] [--domain D] [--out FILE]  new RSA 2048 DKIM key: prints the DNS record, and the
+                                                  private key (or writes it to FILE, readable by you only)`;
 
-type Flags = { email?: string; name?: string; role?: string; once?: boolean; frequency?: string; revoke?: boolean; follow?: boolean; args: string[] };
+type Flags = {
+  email?: string;
+  name?: string;
+  role?: string;
+  once?: boolean;
+  frequency?: string;
+  revoke?: boolean;
+  follow?: boolean;
+  selector?: string;
+  domain?: string;
+  out?: string;
+  args: string[];
+};
+
+/** Commands that need neither the database nor a valid configuration (one is how the configuration is made). */
+const STANDALONE = new Set(["dkim:keygen"]);
 
 const commands: Record<string, (flags: Flags) => Promise<void>> = {
   async migrate() {
@@ -128,6 +148,20 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
     const { enabled, changed } = await applyMailTracking(ANONYMOUS, choice === "on");
     console.log(`Mail tracking ${changed ? "is now" : "was already"} ${enabled ? "on: sends composed from now on count opens and clicks (totals only)" : "off"}.`);
   },
+  async "dkim:keygen"(flags) {
+    const fromDomain = addressOf(process.env.MAIL_FROM ?? "").split("@")[1];
+    const domain = (flags.domain ?? process.env.DKIM_DOMAIN ?? fromDomain ?? "").trim().toLowerCase();
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) throw new UsageError("--domain D is required (the domain of MAIL_FROM's address, such as example.org)");
+    const selector = (flags.selector ?? process.env.DKIM_SELECTOR ?? defaultSelector()).trim();
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i.test(selector)) throw new UsageError("--selector must be letters, digits and hyphens");
+    const key = generateDkimKey({ selector, domain });
+    if (flags.out && !writePrivateFileOnce(flags.out, key.privateKeyPem)) throw new UsageError(`${flags.out} exists already: choose another file`);
+    console.log(`# The hub's settings:\nDKIM_DOMAIN=${domain}\nDKIM_SELECTOR=${selector}`);
+    if (flags.out) console.log(`DKIM_PRIVATE_KEY_FILE=${path.resolve(flags.out)}`);
+    else console.log(`# DKIM_PRIVATE_KEY (keep it secret; or save it to a file and set DKIM_PRIVATE_KEY_FILE):\n${key.privateKeyPem.trim()}`);
+    console.log(`\n# Publish this DNS record (zone file line):\n${key.zoneLine}`);
+    console.log(`# or, in a DNS provider's form: name ${selector}._domainkey.${domain}, type TXT, value:\n${key.txtValue}`);
+  },
   async worker(flags) {
     registerMailJobs();
     if (flags.once) {
@@ -178,9 +212,16 @@ async function main() {
       frequency: { type: "string" },
       revoke: { type: "boolean" },
       follow: { type: "boolean" },
+      selector: { type: "string" },
+      domain: { type: "string" },
+      out: { type: "string" },
     },
     strict: true,
   });
+  if (STANDALONE.has(command)) {
+    await run({ ...values, args: positionals });
+    return 0;
+  }
   env();
   // Embedded mode: through the running server's socket, or by opening the data directory when no server runs.
   await reachDatabase();

@@ -8,6 +8,7 @@ import { env } from "../app/utils/env.server.ts";
 import { claimDue, leaseMsDefault, MAX_BATCH, releaseOwnLeases } from "./claim.ts";
 import { Leases } from "./leases.ts";
 import { isPermanent, record, release, serverAway, suppressedError, type DeliveryResult, type Done, type Outcome } from "./outcomes.ts";
+import { headersFor } from "./automatic-headers.ts";
 import { startJobLoop } from "./jobs.ts";
 import { BodyCache } from "./mail-bodies.ts";
 import { buildRaw, literalBody, sender } from "./mime.ts";
@@ -40,7 +41,7 @@ function outgoing(message: OutboxMessage, bodies: BodyCache, from: Sender): Mail
       toAddress: message.toAddress,
       messageId: message.messageId,
       mergeData: (message.mergeData ?? {}) as Record<string, string>,
-      headers: message.headers as Record<string, string> | null,
+      headers: headersFor(message),
     });
   }
   return {
@@ -48,7 +49,7 @@ function outgoing(message: OutboxMessage, bodies: BodyCache, from: Sender): Mail
     to: message.toAddress,
     ...bodies.content(message),
     messageId: message.messageId,
-    ...(message.headers ? { headers: message.headers as Record<string, string> } : {}),
+    headers: headersFor(message),
     ...(message.icalContent ? { icalEvent: { method: message.icalMethod ?? "REQUEST", content: message.icalContent } } : {}),
   };
 }

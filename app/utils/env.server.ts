@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ProxyList } from "./client-ip.server.ts";
+import { senderSettings, type DkimKey } from "./mail-sender-env.server.ts";
 import { ensurePrivateDir, writePrivateFileOnce } from "./private-files.server.ts";
 
 const schema = z.object({
@@ -29,6 +30,13 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SESSION_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   MAIL_FROM: z.string().default("GenMig Hub <hub@genmig.invalid>"),
+  // DKIM signing of every message (ADR 0042): all three, the key as PEM text or a file; npm run cli -- dkim:keygen.
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().optional(),
+  // The SMTP relay signs the mail itself: production sending without DKIM_* is then accepted.
+  DKIM_SIGNED_BY_RELAY: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
   // Pooled SMTP connections per worker process (several messages in flight on each worker).
   MAIL_CONNECTIONS: z.coerce.number().int().min(1, { message: "must be at least 1" }).max(50, { message: "must be at most 50" }).default(5),
   // Messages per second per worker process (a provider limit such as 14); 0 means unlimited.
@@ -74,7 +82,7 @@ const schema = z.object({
   RUN_WORKER: z.enum(["0", "1"]).optional(),
 });
 
-export type Env = z.infer<typeof schema> & { APP_URL: string; SESSION_SECRET: string };
+export type Env = z.infer<typeof schema> & { APP_URL: string; SESSION_SECRET: string; DKIM: DkimKey | null };
 
 export class EnvError extends Error {}
 
@@ -101,12 +109,15 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     // The embedded database has one process: its files directory already serves everyone.
     throw new EnvError("Invalid configuration:\n  FILE_STORE: database needs DATABASE_URL=postgres://… (the embedded database keeps files on disk)");
   }
+  const sender = senderSettings(e);
+  if (sender.problems.length) throw new EnvError(`Invalid configuration:\n${sender.problems.map((p) => `  ${p}`).join("\n")}`);
   // The data directory holds the database, the session secret and every mail sent: its owner only.
   ensurePrivateDir(e.DATA_DIR);
   return {
     ...e,
     APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     SESSION_SECRET: e.SESSION_SECRET ?? readOrCreateSecret(e.DATA_DIR),
+    DKIM: sender.dkim,
   };
 }
 

@@ -7,6 +7,8 @@ export interface ReceivedMail {
   parsed: ParsedMail;
   to: string;
   messageId?: string;
+  /** The name the client gave in EHLO/HELO. */
+  ehlo?: string;
 }
 
 type Rejection = null | { code: number; message: string };
@@ -63,7 +65,7 @@ export async function startSmtpSink(options: SinkOptions = {}) {
         const messageId = parsed.messageId ?? /^Message-ID:\s*(\S+)/im.exec(raw)?.[1];
         if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
         if (messageId) messageIds.set(messageId, (messageIds.get(messageId) ?? 0) + 1);
-        received.push({ raw: options.parse === false ? "" : raw, parsed, to, messageId });
+        received.push({ raw: options.parse === false ? "" : raw, parsed, to, messageId, ehlo: session.hostNameAppearsAs });
         waiters.splice(0).forEach((w) => w());
         callback();
       });
