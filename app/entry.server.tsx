@@ -14,8 +14,7 @@ export default function handleRequest(request: Request, status: number, headers:
   const html = renderToString(<RemixServer context={context} url={request.url} />);
   headers.set("content-type", "text/html; charset=utf-8");
   headers.set("x-content-type-options", "nosniff");
-  // A route may ask for less (pages whose URL is a key send no Referer at all).
-  if (!headers.has("referrer-policy")) headers.set("referrer-policy", "same-origin");
+  headers.set("referrer-policy", "same-origin");
   headers.set("x-frame-options", "DENY");
   headers.set("content-security-policy", `default-src 'self'; script-src ${BROWSER_ZONE_SCRIPT_HASH}; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'`);
   return new Response(`<!DOCTYPE html>${html}`, { status, headers });
