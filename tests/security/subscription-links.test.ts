@@ -5,7 +5,10 @@ import { isSuppressed } from "../../app/services/subscriptions/suppression.serve
 import { prisma } from "../../app/utils/db.server.ts";
 import { resetEnv } from "../../app/utils/env.server.ts";
 import { deliverDue } from "../../emails/worker.ts";
+import { preferenceToken } from "../../app/services/subscriptions/links.server.ts";
+import { makeUser } from "../factories.ts";
 import { Client } from "../helpers/app.ts";
+import { signInAs } from "../helpers/sign-in.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 
 // Links in list mail travel: digests are forwarded, mailboxes shared. What a link can still do once its owner has
@@ -200,6 +203,34 @@ describe("a bounce or complaint suppression", () => {
     expect(await isSuppressed(prisma(), email)).toBe(true);
     expect((await fresh().post(await latestConfirmPath(email), {})).status).toBe(200);
     expect(await isSuppressed(prisma(), email)).toBe(false);
+  });
+});
+
+describe("a partner person's digest", () => {
+  it("turned back on from the account while suppressed starts only once the mailed confirmation is followed", async () => {
+    const person = await makeUser({ role: "PARTNER", email: "digest-partner@example.org" });
+    const browser = await signInAs(new Client("198.51.100.250"), person.email);
+    const digestForm = { intent: "digest", enabled: "on", frequency: "WEEKLY", topics: ["CARE_WORK"], language: "" };
+    expect((await browser.post("/account", digestForm)).status).toBe(200);
+    const pref = await prisma().userDigestPreference.findUniqueOrThrow({ where: { userId: person.id } });
+    const token = preferenceToken({ kind: "user", userId: person.id, preferenceTokenVersion: pref.preferenceTokenVersion });
+    expect((await oneClick(token)).status).toBe(200);
+    expect(await isSuppressed(prisma(), person.email)).toBe(true);
+    // The old link cannot bring it back.
+    await fresh().post(`/subscription/${token}`, { intent: "resubscribe", language: "en", topics: ["CARE_WORK"], frequency: "WEEKLY" });
+    expect((await prisma().userDigestPreference.findUniqueOrThrow({ where: { userId: person.id } })).enabled).toBe(false);
+
+    const before = (await mailsTo(person.email)).length;
+    const saved = await browser.post("/account", digestForm);
+    expect(await saved.text()).toContain("We sent it a confirmation link");
+    expect(await isSuppressed(prisma(), person.email)).toBe(true);
+    const mails = await mailsTo(person.email);
+    expect(mails.length).toBe(before + 1);
+    const confirmPath = confirmPathIn(mails.at(-1)!);
+    expect((await fresh().post(confirmPath, {})).status).toBe(200);
+    expect(await isSuppressed(prisma(), person.email)).toBe(false);
+    // Once: a second use lifts nothing again later.
+    expect((await fresh().post(confirmPath, {})).status).toBe(400);
   });
 });
 

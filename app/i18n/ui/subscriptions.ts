@@ -52,6 +52,7 @@ const en = {
   account_digest_language_default: "My account's language",
   account_digest_save: "Save digest options",
   account_digest_saved: "Your digest options are saved.",
+  account_digest_confirm_sent: "Your address had stopped receiving our mail (an unsubscribe, a bounce or a complaint). We sent it a confirmation link: the digest starts once you follow it.",
 };
 
 export const subscriptionsUi = {
@@ -106,6 +107,7 @@ export const subscriptionsUi = {
     account_digest_language_default: "La langue de mon compte",
     account_digest_save: "Enregistrer les options du résumé",
     account_digest_saved: "Les options de votre résumé sont enregistrées.",
+    account_digest_confirm_sent: "Votre adresse ne recevait plus nos e-mails (désabonnement, rejet ou plainte). Nous lui avons envoyé un lien de confirmation : le résumé commence dès que vous le suivez.",
   },
   es: {
     subscribe_title: "Suscríbase a las novedades de GenMig",
@@ -157,5 +159,6 @@ export const subscriptionsUi = {
     account_digest_language_default: "El idioma de mi cuenta",
     account_digest_save: "Guardar las opciones del resumen",
     account_digest_saved: "Las opciones de su resumen se guardaron.",
+    account_digest_confirm_sent: "Su dirección había dejado de recibir nuestros correos (baja, rebote o queja). Le enviamos un enlace de confirmación: el resumen empieza en cuanto lo siga.",
   },
 } satisfies Catalog<typeof en>;

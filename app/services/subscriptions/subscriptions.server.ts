@@ -11,6 +11,7 @@ import { randomToken, sha256 } from "../crypto.server.ts";
 import { AppError } from "../errors.ts";
 import { addressKey, enforce, hit, LIMITS, requesterKey } from "../rate-limit.server.ts";
 import { preferenceToken, preferenceUrl, readPreferenceToken } from "./links.server.ts";
+import { confirmDigest, isDigestConfirmation } from "./partner-digest.server.ts";
 import { isSuppressed, liftForConsent, suppress } from "./suppression.server.ts";
 
 /** Hours a confirmation link works (SUBSCRIPTION_CONFIRM_HOURS, 48 by default); the mail and the page say so. */
@@ -96,8 +97,12 @@ export async function subscribe(input: Untrusted<SubscribeInput> & { source?: Co
  * consent evidence, the preference link is renewed (links of any earlier subscription stop working) and any
  * suppression that explicit consent lifts is lifted: this completed double opt-in is the only thing that lifts it.
  */
-export async function confirmSubscription(token: string, now = new Date()) {
+export async function confirmSubscription(token: string, now = new Date()): Promise<SubscriptionView> {
   if (typeof token !== "string" || !token || token.length > 200) throw invalidLink();
+  if (isDigestConfirmation(token)) {
+    const row = await confirmDigest(token, now);
+    return viewOf({ kind: "user", row, access: "full", token: "" });
+  }
   return prisma().$transaction(async (tx) => {
     const row = await tx.subscriber.findUnique({ where: { confirmTokenHash: sha256(token) } });
     if (!row || row.status === "UNSUBSCRIBED") throw invalidLink();
