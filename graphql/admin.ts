@@ -1,4 +1,5 @@
 import { listAuditEntries } from "../app/services/audit.server.ts";
+import { redactSecrets } from "../app/services/mail-redaction.ts";
 import { listOutboxMessages } from "../app/services/outbox-admin.server.ts";
 import { builder } from "./builder.ts";
 import { connection, PAGE_RULES, counted } from "./connections.ts";
@@ -27,10 +28,11 @@ const OutboxMessage = builder.objectRef<OutboxShape>("OutboxMessage").implement(
   fields: (t) => ({
     id: t.exposeID("id"),
     to: t.exposeString("toAddress"),
-    subject: t.exposeString("subject"),
+    // Staff read mail without its link keys (sign-in, subscription, calendar…), wherever they see it.
+    subject: t.string({ resolve: (m) => redactSecrets(m.subject) }),
     status: t.expose("status", { type: OutboxStatus }),
     attempts: t.exposeInt("attempts"),
-    lastError: t.exposeString("lastError", { nullable: true }),
+    lastError: t.string({ nullable: true, resolve: (m) => (m.lastError === null ? null : redactSecrets(m.lastError)) }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     nextAttemptAt: t.expose("nextAttemptAt", { type: "DateTime" }),
     sentAt: t.expose("sentAt", { type: "DateTime", nullable: true }),

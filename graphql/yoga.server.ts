@@ -2,6 +2,7 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { getOperationAST, type OperationTypeNode } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
 import { maskError, typedValidationErrors } from "./errors.ts";
+import { introspectionEnabled, introspectionSetting } from "./introspection.ts";
 import { armor, rejectUnstorableText } from "./limits.ts";
 import { schema } from "./schema.ts";
 import type { Context } from "./builder.ts";
@@ -28,7 +29,8 @@ const trackOperation: Plugin = {
 const yoga = createYoga<RequestContext, Context>({
   schema,
   graphqlEndpoint: "/graphql",
-  graphiql: process.env.NODE_ENV !== "production",
+  // GraphiQL needs introspection: it is offered only where introspection is on.
+  graphiql: () => process.env.NODE_ENV !== "production" && introspectionEnabled(),
   // Bundled GraphiQL assets: the default would load them from a CDN, which field offices may not reach.
   renderGraphiQL,
   landingPage: false,
@@ -39,7 +41,7 @@ const yoga = createYoga<RequestContext, Context>({
   // limit for multipart. yoga's own default (25,000,000 bytes) would refuse a 25 MB PDF that the upload limit
   // allows, and its re-streaming check made a 25 MB multipart parse take minutes.
   maxRequestBodySize: false,
-  plugins: [armor(), rejectUnstorableText(), typedValidationErrors(), trackOperation],
+  plugins: [introspectionSetting(), armor(), rejectUnstorableText(), typedValidationErrors(), trackOperation],
   // Expected AppErrors are answers, not incidents; maskError logs the unexpected ones.
   logging: false,
   context: ({ actor, ip }) => ({ actor: actor ?? ANONYMOUS, ip }),

@@ -4,6 +4,8 @@ import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
 import { joinUrl, manageUrl } from "../app/services/webinar-notices.server.ts";
 import { calendarFeedUrl } from "../app/services/webinar-calendars.server.ts";
+import { listLinks } from "../app/services/subscriptions/links.server.ts";
+import { confirmSubscription, subscribe } from "../app/services/subscriptions/subscriptions.server.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
 import { enqueueEmail } from "../emails/outbox.ts";
@@ -59,6 +61,39 @@ describe("/admin/mail", () => {
     const audit = await prisma().auditEntry.findMany({ where: { actorId: admin.id, action: { startsWith: "mail." } }, orderBy: { createdAt: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["mail.listed", "mail.read", "mail.read", "mail.read"]);
     expect(audit.filter((a) => a.action === "mail.read").map((a) => a.targetId)).toContain(await mailboxFileFor(signInSubject));
+  });
+
+  it("never shows subscription confirmation, preference or unsubscribe keys", async () => {
+    const admin = await makeUser({ role: "ADMIN" });
+    const reader = "redacted-reader@example.org";
+    await subscribe({ email: reader, language: "en", topics: ["CARE_WORK"], frequency: "WEEKLY" });
+    await deliverDue();
+    const confirmFile = (await listMailbox()).find((m) => m.to.includes(reader))!.file;
+    const confirmText = (await simpleParser(readMailboxMessage(confirmFile)!)).text!;
+    const confirmKey = /\/subscribe\/confirm\/(\S+)/.exec(confirmText)![1];
+    const view = await confirmSubscription(decodeURIComponent(confirmKey));
+    const row = await prisma().subscriber.findUniqueOrThrow({ where: { email: reader } });
+    const links = listLinks({ kind: "subscriber", id: row.id, preferenceTokenVersion: row.preferenceTokenVersion });
+    await enqueueEmail(prisma(), {
+      key: "list-links",
+      to: reader,
+      subject: "Your weekly GenMig digest",
+      html: "<p>Digest</p>",
+      text: `Preferences: ${links.preferenceUrl}\nUnsubscribe: ${links.unsubscribeUrl}\n${links.headers["List-Unsubscribe"]}`,
+      headers: links.headers,
+    });
+    await deliverDue();
+    const secrets = [confirmKey, decodeURIComponent(confirmKey), view.preferenceToken];
+    const browser = await signInAs(new Client(), admin.email);
+    for (const file of [confirmFile, await mailboxFileFor("Your weekly GenMig digest")]) {
+      const page = await (await browser.get(`/admin/mail/${encodeURIComponent(file)}`)).text();
+      for (const secret of secrets) expect(page).not.toContain(secret);
+      expect(page).toMatch(/\/(subscribe\/confirm|subscription|unsubscribe)\/\[redacted\]/);
+    }
+    const digest = await (await browser.get(`/admin/mail/${encodeURIComponent(await mailboxFileFor("Your weekly GenMig digest"))}`)).text();
+    expect(digest).toContain("/subscription/[redacted]");
+    expect(digest).toContain("/unsubscribe/[redacted]");
+    expect(digest).toContain("subject=unsubscribe%20[redacted]");
   });
 
   it("shows counts per status and retries one failed message or all of them; only admins may", async () => {

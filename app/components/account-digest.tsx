@@ -6,7 +6,7 @@ import type { PartnerDigestView } from "../services/subscriptions/partner-digest
 import { useT } from "../utils/i18n.ts";
 
 /** The digest options of a signed-in person on /account (the same fields as the public preference centre). */
-export function AccountDigest({ digest, saved, errors }: { digest: PartnerDigestView; saved: boolean; errors?: FieldErrors }) {
+export function AccountDigest({ digest, saved, confirmationSent, errors }: { digest: PartnerDigestView; saved: boolean; confirmationSent?: boolean; errors?: FieldErrors }) {
   const t = useT(subscriptionsUi);
   return (
     <>
@@ -15,6 +15,11 @@ export function AccountDigest({ digest, saved, errors }: { digest: PartnerDigest
       {saved ? (
         <p className="notice" role="status">
           {t("account_digest_saved")}
+        </p>
+      ) : null}
+      {confirmationSent ? (
+        <p className="notice" role="status">
+          {t("account_digest_confirm_sent")}
         </p>
       ) : null}
       <Form method="post" noValidate>

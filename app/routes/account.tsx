@@ -96,13 +96,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(formData) as Record<string, string>;
   return runForm(async () => {
     if (form.intent === "digest") {
-      await setMyDigestPreference(actor, {
+      const saved = await setMyDigestPreference(actor, {
         enabled: form.enabled === "on",
         frequency: form.frequency,
         topics: formData.getAll("topics").map(String),
         language: form.language || null,
       } as Parameters<typeof setMyDigestPreference>[1]);
-      return { ok: true as const, notice: "digest_saved" as const };
+      return { ok: true as const, notice: "digest_saved" as const, confirmationSent: saved.confirmationSent };
     }
     if (form.intent === "revoke-session") {
       await revokeSession(actor, form.id ?? "");
@@ -227,6 +227,7 @@ export default function Account() {
       <AccountDigest
         digest={digest}
         saved={Boolean(result && !isFailure(result) && result.notice === "digest_saved")}
+        confirmationSent={Boolean(result && !isFailure(result) && "confirmationSent" in result && result.confirmationSent)}
         errors={failure?.values?.intent === "digest" ? failure.fieldErrors : undefined}
       />
       <h2>{t("feed_title")}</h2>

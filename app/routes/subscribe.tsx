@@ -4,7 +4,7 @@ import { Field, FormErrors } from "../components/fields.tsx";
 import { PreferenceFields, preferenceInput } from "../components/subscription-fields.tsx";
 import { subscriptionsUi } from "../i18n/ui/subscriptions.ts";
 import { CONSENT_WORDING_VERSION } from "../schemas/subscription.ts";
-import { CONFIRM_TTL_DAYS, subscribe } from "../services/subscriptions/subscriptions.server.ts";
+import { confirmTtlHours, subscribe } from "../services/subscriptions/subscriptions.server.ts";
 import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { langOf, pageTitle } from "../utils/meta.ts";
@@ -18,7 +18,7 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { lang } = await pageContext(request);
-  return { lang, version: CONSENT_WORDING_VERSION, days: CONFIRM_TTL_DAYS };
+  return { lang, version: CONSENT_WORDING_VERSION, hours: confirmTtlHours() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,14 +38,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Subscribe() {
   const t = useT(subscriptionsUi);
-  const { version, days } = useLoaderData<typeof loader>();
+  const { version, hours } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   if (result && !isFailure(result)) {
     return (
       <section>
         <h1>{t("subscribe_done_title")}</h1>
         <p className="notice" role="status">
-          {t("subscribe_done", { email: result.email, days })}
+          {t("subscribe_done", { email: result.email, hours })}
         </p>
       </section>
     );

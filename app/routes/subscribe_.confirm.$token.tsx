@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { errorMessages } from "../i18n/errors.ts";
 import { subscriptionsUi } from "../i18n/ui/subscriptions.ts";
@@ -6,6 +6,9 @@ import { confirmSubscription } from "../services/subscriptions/subscriptions.ser
 import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { langOf, pageTitle } from "../utils/meta.ts";
+import { LINK_PAGE_HEADERS } from "../utils/link-pages.ts";
+
+export const headers: HeadersFunction = () => LINK_PAGE_HEADERS;
 
 export const meta: MetaFunction = ({ matches }) => {
   const lang = langOf(matches);

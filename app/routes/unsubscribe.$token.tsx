@@ -1,10 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { subscriptionsUi } from "../i18n/ui/subscriptions.ts";
 import { subscriptionForToken, unsubscribe } from "../services/subscriptions/subscriptions.server.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { langOf, pageTitle } from "../utils/meta.ts";
+import { LINK_PAGE_HEADERS } from "../utils/link-pages.ts";
+
+export const headers: HeadersFunction = () => LINK_PAGE_HEADERS;
 
 export const meta: MetaFunction = ({ matches }) => {
   const lang = langOf(matches);

@@ -25,6 +25,26 @@ describe("redactSecrets", () => {
     expect(out).toBe("Accept: https://hub.example.org/invite/[redacted] or https://hub.example.org/dialogue-invite/[redacted]");
   });
 
+  it("hides subscription confirmation, preference and unsubscribe keys, in links and in the List-Unsubscribe mailto", () => {
+    const text = [
+      "Confirm: https://hub.example.org/subscribe/confirm/Rnd0m-K3y_abc",
+      "Preferences: https://hub.example.org/subscription/s_ck1_2.S1gnatur3-x",
+      "List-Unsubscribe: <https://hub.example.org/unsubscribe/u_ck2_1.S1gnatur3-y>, <mailto:hub@example.org?subject=unsubscribe%20u_ck2_1.S1gnatur3-y>",
+    ].join("\n");
+    const out = redactSecrets(text);
+    expect(out).not.toMatch(/K3y|S1gnatur3|s_ck1|u_ck2/);
+    expect(out).toBe(
+      [
+        "Confirm: https://hub.example.org/subscribe/confirm/[redacted]",
+        "Preferences: https://hub.example.org/subscription/[redacted]",
+        "List-Unsubscribe: <https://hub.example.org/unsubscribe/[redacted]>, <mailto:hub@example.org?subject=unsubscribe%20[redacted]>",
+      ].join("\n"),
+    );
+    expect(redactSecrets("See https://hub.example.org/subscribe and mailto:team@example.org?subject=Hello")).toBe(
+      "See https://hub.example.org/subscribe and mailto:team@example.org?subject=Hello",
+    );
+  });
+
   it("leaves ordinary links and text alone", () => {
     const text = "See https://hub.example.org/webinars/ck123 and https://hub.example.org/partners?sector=NGO — r/j are letters.";
     expect(redactSecrets(text)).toBe(text);

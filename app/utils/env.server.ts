@@ -72,6 +72,15 @@ const schema = z.object({
   EMAIL_WEBHOOK_SECRET: z.string().min(24, { message: "must be at least 24 characters" }).optional(),
   // The mailto: address in List-Unsubscribe (requests are handled by whoever reads it); default: MAIL_FROM's address.
   LIST_UNSUBSCRIBE_MAILTO: z.string().email({ message: "must be an email address" }).optional(),
+  // How long a subscription confirmation link works (hours); it works once (ADR 0041).
+  SUBSCRIPTION_CONFIRM_HOURS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of hours" })
+    .int({ message: "must be a whole number of hours" })
+    .min(1, { message: "must be at least 1" })
+    .max(720, { message: "must be at most 720 (30 days)" })
+    .default(48),
+  // GraphQL introspection (schema queries): on by default in development and test, off in production (ADR 0041).
+  GRAPHQL_INTROSPECTION: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
   // On SIGTERM/SIGINT the web process stops accepting and waits this long for requests in flight (ADR 0028).
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce
     .number({ invalid_type_error: "must be a number of seconds" })

@@ -6,17 +6,17 @@ import { Button, Layout } from "./layout.tsx";
 const tr = (lang: Lang) => translator(subscriptionMessages, lang);
 
 /** Double opt-in: fixed text only, since the address is not yet known to belong to the person who typed it. */
-export function subscriptionConfirmEmail(lang: Lang, url: string, days: number) {
+export function subscriptionConfirmEmail(lang: Lang, url: string, hours: number) {
   const t = tr(lang);
   const subject = t("confirm_subject");
   return renderEmail(
     subject,
     <Layout lang={lang} title={subject} footer={t("footer")}>
-      <p>{t("confirm_body", { days })}</p>
+      <p>{t("confirm_body", { hours })}</p>
       <Button href={url} label={t("confirm_button")} fallback={t("link_fallback")} />
       <p>{t("confirm_ignore")}</p>
     </Layout>,
-    [t("confirm_body", { days }), url, t("confirm_ignore"), `-- \n${t("footer")}`],
+    [t("confirm_body", { hours }), url, t("confirm_ignore"), `-- \n${t("footer")}`],
   );
 }
 

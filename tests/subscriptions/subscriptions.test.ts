@@ -70,7 +70,7 @@ describe("double opt-in", () => {
     expect(outbox.priority).toBe("TRANSACTIONAL");
     const [mail] = await mailsTo("reader@example.org");
     expect(mail.parsed.subject).toBe("Confirmez votre abonnement à GenMig Hub");
-    expect(String(mail.parsed.text)).toContain("7 jours");
+    expect(String(mail.parsed.text)).toContain("48 heures");
     const link = linkIn(String(mail.parsed.text), /http:\/\/hub\.test\/subscribe\/confirm\/\S+/);
     expect(link).not.toBe("");
     // a link scanner's GET changes nothing
@@ -81,8 +81,8 @@ describe("double opt-in", () => {
     const after = await prisma().subscriber.findUniqueOrThrow({ where: { email: "reader@example.org" } });
     expect(after.status).toBe("CONFIRMED");
     expect(after.confirmedAt).toBeInstanceOf(Date);
-    // the same link again answers the same
-    expect((await fresh().post(new URL(link).pathname, {})).status).toBe(200);
+    // the link works once
+    expect((await fresh().post(new URL(link).pathname, {})).status).toBe(400);
   });
 
   it("a repeat sign-up re-sends a new link (the old one stops working) and answers like any other", async () => {
@@ -229,11 +229,15 @@ describe("preference centre and unsubscribe", () => {
     expect((await c.fetch(`/unsubscribe/s_abc_1.forged`, { method: "POST", headers: foreign })).status).toBe(404);
   });
 
-  it("resubscribing from the preference centre lifts the unsubscribe suppression", async () => {
+  it("resubscribing from the preference centre lifts the unsubscribe suppression only once the mailed link is followed", async () => {
     const token = await confirmedSubscriber("back@example.org");
     await fresh().fetch(`/unsubscribe/${token}`, { method: "POST" });
     expect(await isSuppressed(prisma(), "back@example.org")).toBe(true);
     await fresh().post(`/subscription/${token}`, { intent: "resubscribe", language: "en", topics: ["CARE_WORK"], frequency: "WEEKLY" });
+    expect((await prisma().subscriber.findUniqueOrThrow({ where: { email: "back@example.org" } })).status).toBe("PENDING");
+    expect(await isSuppressed(prisma(), "back@example.org")).toBe(true);
+    const confirm = linkIn(String((await mailsTo("back@example.org")).at(-1)!.parsed.text), /http:\/\/hub\.test\/subscribe\/confirm\/\S+/);
+    expect((await fresh().post(new URL(confirm).pathname, {})).status).toBe(200);
     expect((await prisma().subscriber.findUniqueOrThrow({ where: { email: "back@example.org" } })).status).toBe("CONFIRMED");
     expect(await isSuppressed(prisma(), "back@example.org")).toBe(false);
   });

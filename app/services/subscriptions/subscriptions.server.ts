@@ -3,7 +3,7 @@ import { alreadySubscribedEmail, subscriptionConfirmEmail } from "../../../email
 import type { DigestFrequency, Language, Subscriber, SubscriberStatus } from "../../generated/prisma/client.ts";
 import type { TopicValue as Topic } from "../../schemas/topics.ts";
 import { fromDbLanguage, toDbLanguage, type Lang } from "../../i18n/index.ts";
-import { preferencesSchema, subscribeSchema, type PreferencesInput, type SubscribeInput } from "../../schemas/subscription.ts";
+import { CONSENT_WORDING_VERSION, preferencesSchema, subscribeSchema, type PreferencesInput, type SubscribeInput } from "../../schemas/subscription.ts";
 import { parseInput } from "../../schemas/validate.ts";
 import { prisma, type Client } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
@@ -11,80 +11,110 @@ import { randomToken, sha256 } from "../crypto.server.ts";
 import { AppError } from "../errors.ts";
 import { addressKey, enforce, hit, LIMITS, requesterKey } from "../rate-limit.server.ts";
 import { preferenceToken, preferenceUrl, readPreferenceToken } from "./links.server.ts";
-import { liftForConsent, suppress } from "./suppression.server.ts";
+import { confirmDigest, isDigestConfirmation } from "./partner-digest.server.ts";
+import { isSuppressed, liftForConsent, suppress } from "./suppression.server.ts";
 
-/** Unconfirmed sign-ups expire (and are purged) after this; the confirmation mail says so. */
-export const CONFIRM_TTL_DAYS = 7;
-const CONFIRM_TTL_MS = CONFIRM_TTL_DAYS * 24 * 3600 * 1000;
+/** Hours a confirmation link works (SUBSCRIPTION_CONFIRM_HOURS, 48 by default); the mail and the page say so. */
+export const confirmTtlHours = () => env().SUBSCRIPTION_CONFIRM_HOURS;
 
 /** Where a consent or a withdrawal came from, kept as evidence (never an IP address). */
 export type ConsentSource = "web" | "graphql" | "preference-centre" | "one-click" | "account";
 
 const invalidLink = () => new AppError("BAD_USER_INPUT", "subscription_link_invalid", { token: { key: "subscription_link_invalid" } });
 
-/**
- * Double opt-in sign-up. Always answers `{ ok: true }` for valid input, whether the address is new, pending,
- * confirmed, unsubscribed or over its silent limit, so the answer never tells whether someone subscribed.
- * New or pending or unsubscribed: (re)sends a fresh confirmation link (older ones stop working).
- * Confirmed: changes nothing (a stranger must not change someone's preferences) and mails the owner their
- * preference link instead.
- */
 /** Loose on purpose: forms and GraphQL hand over what they received; the schema decides. */
 type Untrusted<T> = { [K in keyof T]?: unknown };
 
+/** The silent per-requester and per-address limits of every path that mails a confirmation link. */
+async function withinSignUpLimits(email: string, ip: string | undefined, now: Date) {
+  if (!ip) return true;
+  await enforce(`subscribe:ip:${requesterKey(ip)}`, LIMITS.subscribe.perIp, now);
+  await enforce("subscribe:global", LIMITS.subscribe.global, now);
+  return (await hit(`subscribe:to:${addressKey(email)}`, LIMITS.subscribe.perAddress, now)).allowed;
+}
+
+/**
+ * Puts an entry (new, unsubscribed, suppressed or pending) into PENDING with a fresh single-use confirmation
+ * link and mails it; older confirmation links stop working. Nothing is lifted or sent to until it is followed.
+ */
+async function startDoubleOptIn(
+  tx: Client,
+  existing: Subscriber | null,
+  data: { email: string; language: Lang; topics: Topic[]; frequency: DigestFrequency; consentWordingVersion: string },
+  source: ConsentSource,
+  now: Date,
+) {
+  const token = randomToken();
+  const hours = confirmTtlHours();
+  const fields = {
+    language: toDbLanguage(data.language),
+    topics: data.topics,
+    frequency: data.frequency,
+    status: "PENDING" as SubscriberStatus,
+    confirmTokenHash: sha256(token),
+    confirmExpiresAt: new Date(now.getTime() + hours * 3600_000),
+    consentRequestedAt: now,
+    consentSource: source,
+    consentWordingVersion: data.consentWordingVersion,
+  };
+  const row = existing
+    ? await tx.subscriber.update({ where: { id: existing.id }, data: fields })
+    : await tx.subscriber.create({ data: { email: data.email, ...fields } });
+  const url = `${env().APP_URL}/subscribe/confirm/${encodeURIComponent(token)}`;
+  const mail = subscriptionConfirmEmail(data.language, url, hours);
+  await enqueueEmail(tx, { key: `subscription-confirm:${row.id}:${sha256(token).slice(0, 16)}`, to: row.email, ...mail });
+  return row;
+}
+
+/**
+ * Double opt-in sign-up. Always answers `{ ok: true }` for valid input, whether the address is new, pending,
+ * confirmed, unsubscribed or over its silent limit, so the answer never tells whether someone subscribed.
+ * New, pending, unsubscribed or suppressed: (re)sends a fresh confirmation link (older ones stop working).
+ * Confirmed and receiving mail: changes nothing (a stranger must not change someone's preferences) and mails the
+ * owner their preference link instead.
+ */
 export async function subscribe(input: Untrusted<SubscribeInput> & { source?: ConsentSource }, opts: { ip?: string; now?: Date } = {}) {
   const data = parseInput(subscribeSchema, input);
   const now = opts.now ?? new Date();
-  if (opts.ip) {
-    await enforce(`subscribe:ip:${requesterKey(opts.ip)}`, LIMITS.subscribe.perIp, now);
-    await enforce("subscribe:global", LIMITS.subscribe.global, now);
-    if (!(await hit(`subscribe:to:${addressKey(data.email)}`, LIMITS.subscribe.perAddress, now)).allowed) return { ok: true as const };
-  }
-  const language = toDbLanguage(data.language);
+  if (!(await withinSignUpLimits(data.email, opts.ip, now))) return { ok: true as const };
   await prisma().$transaction(async (tx) => {
     const existing = await tx.subscriber.findUnique({ where: { email: data.email } });
-    if (existing?.status === "CONFIRMED") {
+    // A bounce or complaint leaves a confirmed entry suppressed: only a new double opt-in brings the mail back.
+    if (existing?.status === "CONFIRMED" && !(await isSuppressed(tx, existing.email))) {
       const url = preferenceUrl({ kind: "subscriber", id: existing.id, preferenceTokenVersion: existing.preferenceTokenVersion });
       const mail = alreadySubscribedEmail(fromDbLanguage(existing.language) ?? "en", url);
       await enqueueEmail(tx, { key: `subscription-already:${existing.id}:${now.getTime()}`, to: existing.email, ...mail });
       return;
     }
-    const token = randomToken();
-    const fields = {
-      language,
-      topics: data.topics as Topic[],
-      frequency: data.frequency as DigestFrequency,
-      status: "PENDING" as SubscriberStatus,
-      confirmTokenHash: sha256(token),
-      confirmExpiresAt: new Date(now.getTime() + CONFIRM_TTL_MS),
-      consentRequestedAt: now,
-      consentSource: input.source ?? "web",
-      consentWordingVersion: data.consentWordingVersion,
-    };
-    const row = existing
-      ? await tx.subscriber.update({ where: { id: existing.id }, data: fields })
-      : await tx.subscriber.create({ data: { email: data.email, ...fields } });
-    const url = `${env().APP_URL}/subscribe/confirm/${encodeURIComponent(token)}`;
-    const mail = subscriptionConfirmEmail(data.language, url, CONFIRM_TTL_DAYS);
-    await enqueueEmail(tx, { key: `subscription-confirm:${row.id}:${sha256(token).slice(0, 16)}`, to: row.email, ...mail });
+    const fields = { ...data, topics: data.topics as Topic[], frequency: data.frequency as DigestFrequency };
+    await startDoubleOptIn(tx, existing, fields, input.source ?? "web", now);
   });
   return { ok: true as const };
 }
 
 /**
- * Follows the emailed link: the subscription becomes CONFIRMED, with the time as consent evidence, and any
- * suppression that explicit consent lifts is lifted. Following the same link again answers the same.
+ * Follows the emailed link, once and before it expires: the subscription becomes CONFIRMED, with the time as
+ * consent evidence, the preference link is renewed (links of any earlier subscription stop working) and any
+ * suppression that explicit consent lifts is lifted: this completed double opt-in is the only thing that lifts it.
  */
-export async function confirmSubscription(token: string, now = new Date()) {
+export async function confirmSubscription(token: string, now = new Date()): Promise<SubscriptionView> {
   if (typeof token !== "string" || !token || token.length > 200) throw invalidLink();
+  if (isDigestConfirmation(token)) {
+    const row = await confirmDigest(token, now);
+    return viewOf({ kind: "user", row, access: "full", token: "" });
+  }
   return prisma().$transaction(async (tx) => {
     const row = await tx.subscriber.findUnique({ where: { confirmTokenHash: sha256(token) } });
     if (!row || row.status === "UNSUBSCRIBED") throw invalidLink();
-    if (row.status === "CONFIRMED") return view(row);
+    // Used: answering again would hand the preference link to whoever holds an old confirmation mail.
+    if (row.status === "CONFIRMED") throw new AppError("BAD_USER_INPUT", "subscription_link_used", { token: { key: "subscription_link_used" } });
     if (!row.confirmExpiresAt || row.confirmExpiresAt <= now) {
       throw new AppError("BAD_USER_INPUT", "subscription_link_expired", { token: { key: "subscription_link_expired" } });
     }
-    const confirmed = await tx.subscriber.update({ where: { id: row.id }, data: { status: "CONFIRMED", confirmedAt: now } });
+    const confirmed = await tx.subscriber.update({
+      where: { id: row.id },
+      data: { status: "CONFIRMED", confirmedAt: now, unsubscribedAt: null, preferenceTokenVersion: { increment: 1 } },
+    });
     await liftForConsent(tx, row.email);
     return view(confirmed);
   });
@@ -116,25 +146,34 @@ function view(row: Subscriber): SubscriptionView {
   };
 }
 
-/** The subscription a preference/unsubscribe link names; an invalid, revoked or unknown link is NOT_FOUND. */
+/**
+ * The subscription a preference/unsubscribe link names, and what the link may still do (ADR 0041). While the
+ * list is on, only the current link opens it ("full"); once it is off, every link it ever carried may unsubscribe
+ * again and show that it is off ("unsubscribe-only"), which is all a one-click POST from old mail needs. A link from
+ * before a later (re)subscription, or an invalid one, is NOT_FOUND.
+ */
 async function load(db: Client, token: string) {
   const target = readPreferenceToken(token);
-  if (!target) throw new AppError("NOT_FOUND", "not_found");
+  const notFound = () => new AppError("NOT_FOUND", "not_found");
+  if (!target) throw notFound();
   if (target.kind === "subscriber") {
     const row = await db.subscriber.findUnique({ where: { id: target.id } });
-    // A pending entry's link only ever went out in mails it could not yet receive: it has none.
-    if (!row || row.preferenceTokenVersion !== target.version || row.status === "PENDING") throw new AppError("NOT_FOUND", "not_found");
-    return { kind: "subscriber" as const, row };
+    if (!row || target.version > row.preferenceTokenVersion) throw notFound();
+    const active = row.status === "CONFIRMED";
+    if (active && target.version !== row.preferenceTokenVersion) throw notFound();
+    return { kind: "subscriber" as const, row, access: active ? ("full" as const) : ("unsubscribe-only" as const), token };
   }
   const row = await db.userDigestPreference.findUnique({ where: { userId: target.id }, include: { user: true } });
-  if (!row || row.preferenceTokenVersion !== target.version) throw new AppError("NOT_FOUND", "not_found");
-  return { kind: "user" as const, row };
+  if (!row || target.version > row.preferenceTokenVersion) throw notFound();
+  if (row.enabled && target.version !== row.preferenceTokenVersion) throw notFound();
+  return { kind: "user" as const, row, access: row.enabled ? ("full" as const) : ("unsubscribe-only" as const), token };
 }
 
 type Loaded = Awaited<ReturnType<typeof load>>;
 
 function viewOf(loaded: Loaded): SubscriptionView {
-  if (loaded.kind === "subscriber") return view(loaded.row);
+  // A link that may only unsubscribe is handed back as it came: no newer link is ever given out for it.
+  if (loaded.kind === "subscriber") return loaded.access === "full" ? view(loaded.row) : { ...view(loaded.row), preferenceToken: loaded.token };
   const { row } = loaded;
   return {
     kind: "PARTNER",
@@ -144,7 +183,8 @@ function viewOf(loaded: Loaded): SubscriptionView {
     frequency: row.frequency,
     active: row.enabled,
     status: row.enabled ? "CONFIRMED" : "UNSUBSCRIBED",
-    preferenceToken: preferenceToken({ kind: "user", userId: row.userId, preferenceTokenVersion: row.preferenceTokenVersion }),
+    preferenceToken:
+      loaded.access === "full" ? preferenceToken({ kind: "user", userId: row.userId, preferenceTokenVersion: row.preferenceTokenVersion }) : loaded.token,
   };
 }
 
@@ -153,52 +193,71 @@ export async function subscriptionForToken(token: string): Promise<SubscriptionV
   return viewOf(await load(prisma(), token));
 }
 
+const inactive = () => new AppError("BAD_USER_INPUT", "subscription_inactive", { token: { key: "subscription_inactive" } });
+
 /**
- * Changes language, topics or frequency from the preference centre. `resubscribe` turns an unsubscribed entry
- * back on: the link came in a mail to this address, so following it and asking is fresh, explicit consent.
+ * Changes language, topics or frequency from the preference centre while the list is on. Once it is off, a
+ * link (perhaps in a forwarded mail) changes nothing: `resubscribe` only mails a fresh confirmation link to the
+ * address, with the chosen preferences, and the owner decides by following it. A partner person turns the
+ * digest back on from their account instead.
  */
-export async function updateSubscription(token: string, input: Untrusted<PreferencesInput> & { resubscribe?: boolean }, now = new Date()) {
+export async function updateSubscription(
+  token: string,
+  input: Untrusted<PreferencesInput> & { resubscribe?: boolean },
+  opts: { ip?: string; now?: Date } = {},
+) {
   const data = parseInput(preferencesSchema, input);
+  const now = opts.now ?? new Date();
+  // The limits count outside the transaction (the embedded database has one connection).
+  const before = await load(prisma(), token);
+  const allowed = before.access === "full" || !input.resubscribe || before.kind === "user" || (await withinSignUpLimits(before.row.email, opts.ip, now));
   return prisma().$transaction(async (tx) => {
     const loaded = await load(tx, token);
+    if (loaded.access !== "full") {
+      if (!input.resubscribe) throw inactive();
+      if (loaded.kind === "user") throw new AppError("BAD_USER_INPUT", "digest_resubscribe_from_account", { token: { key: "digest_resubscribe_from_account" } });
+      const { row } = loaded;
+      if (allowed) {
+        const chosen = {
+          email: row.email,
+          language: data.language ?? fromDbLanguage(row.language) ?? "en",
+          topics: (data.topics ?? row.topics) as Topic[],
+          frequency: (data.frequency ?? row.frequency) as DigestFrequency,
+          consentWordingVersion: CONSENT_WORDING_VERSION,
+        };
+        const pending = await startDoubleOptIn(tx, row, chosen, "preference-centre", now);
+        return viewOf({ ...loaded, row: pending });
+      }
+      return viewOf(loaded);
+    }
     const language: Language | undefined = data.language ? toDbLanguage(data.language) : undefined;
     const common = { language, topics: data.topics as Topic[] | undefined, frequency: data.frequency as DigestFrequency | undefined };
-    if (loaded.kind === "subscriber") {
-      const again = input.resubscribe && loaded.row.status === "UNSUBSCRIBED";
-      const row = await tx.subscriber.update({
-        where: { id: loaded.row.id },
-        data: {
-          ...common,
-          ...(again
-            ? { status: "CONFIRMED", confirmedAt: now, consentRequestedAt: now, consentSource: "preference-centre", unsubscribedAt: null }
-            : {}),
-        },
-      });
-      if (again) await liftForConsent(tx, row.email);
-      return view(row);
-    }
-    const again = input.resubscribe && !loaded.row.enabled;
-    await tx.userDigestPreference.update({ where: { userId: loaded.row.userId }, data: { ...common, ...(again ? { enabled: true } : {}) } });
-    if (again) await liftForConsent(tx, loaded.row.user.email);
+    if (loaded.kind === "subscriber") return view(await tx.subscriber.update({ where: { id: loaded.row.id }, data: common }));
+    await tx.userDigestPreference.update({ where: { userId: loaded.row.userId }, data: common });
     return viewOf(await load(tx, token));
   });
 }
 
 /**
  * Stops the list the link belongs to and puts the address on the suppression list (reason UNSUBSCRIBED), so
- * no marketing or bulk mail reaches it any more; transactional mail is unaffected. Idempotent: a second POST
- * (mail clients retry) answers the same.
+ * no marketing or bulk mail reaches it any more; transactional mail is unaffected. The preference link is
+ * renewed, so the links already sent can only unsubscribe from then on; a pending re-subscription is dropped (its
+ * confirmation link stops working). Idempotent: a second POST (mail clients retry) answers the same.
  */
 export async function unsubscribe(token: string, now = new Date()) {
   return prisma().$transaction(async (tx) => {
     const loaded = await load(tx, token);
     if (loaded.kind === "subscriber") {
-      if (loaded.row.status !== "UNSUBSCRIBED") {
-        await tx.subscriber.update({ where: { id: loaded.row.id }, data: { status: "UNSUBSCRIBED", unsubscribedAt: now } });
+      const { row } = loaded;
+      if (row.status !== "UNSUBSCRIBED") {
+        const rotate = row.status === "CONFIRMED" ? { preferenceTokenVersion: { increment: 1 } } : {};
+        await tx.subscriber.update({ where: { id: row.id }, data: { status: "UNSUBSCRIBED", unsubscribedAt: now, confirmTokenHash: null, ...rotate } });
       }
-      await suppress(tx, loaded.row.email, "UNSUBSCRIBED", "unsubscribe link");
+      await suppress(tx, row.email, "UNSUBSCRIBED", "unsubscribe link");
     } else {
-      await tx.userDigestPreference.update({ where: { userId: loaded.row.userId }, data: { enabled: false } });
+      if (loaded.row.enabled) {
+        await tx.userDigestPreference.update({ where: { userId: loaded.row.userId }, data: { enabled: false, preferenceTokenVersion: { increment: 1 } } });
+      }
       await suppress(tx, loaded.row.user.email, "UNSUBSCRIBED", "unsubscribe link (partner digest)");
     }
     return viewOf(await load(tx, token));
