@@ -63,7 +63,7 @@ const schema = z.object({
   DIALOGUE_MB_PER_PERSON: wholeNumber(1).default(1000),
   DIALOGUE_FILES_PER_DIALOGUE: wholeNumber(1).default(1000),
   DIALOGUE_MB_PER_DIALOGUE: wholeNumber(1).default(5000),
-  DIALOGUE_UPLOADS_PER_HOUR: wholeNumber(1).default(20),
+  DIALOGUE_UPLOADS_PER_HOUR: wholeNumber(1).default(60),
   // Smallest count published by the participation statistics; smaller ones show as "<k" (ADR 0022).
   INSIGHTS_MIN_CELL: z.coerce
     .number({ invalid_type_error: "must be a whole number" })
