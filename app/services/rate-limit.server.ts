@@ -52,6 +52,12 @@ export const LIMITS = {
     opensPerIp: { max: 50, windowMs: DAY },
     clicksPerIp: { max: 50, windowMs: DAY },
   },
+  // Dialogue posts (new threads, replies, edits): each new post can mail every member. Far above the pace of people
+  // writing considered posts, low enough that one account or a group of them cannot flood a dialogue (ADR 0039).
+  dialoguePost: {
+    perUser: { max: 20, windowMs: 10 * MINUTE },
+    perDialogue: { max: 200, windowMs: HOUR },
+  },
   // A distribution's "send me a test": real mail to the staff member's own inbox.
   distributionTest: {
     perUser: { max: 10, windowMs: HOUR },

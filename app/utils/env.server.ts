@@ -6,6 +6,9 @@ import { ProxyList } from "./client-ip.server.ts";
 import { senderSettings, type DkimKey } from "./mail-sender-env.server.ts";
 import { ensurePrivateDir, writePrivateFileOnce } from "./private-files.server.ts";
 
+const wholeNumber = (min: number) =>
+  z.coerce.number({ invalid_type_error: "must be a whole number" }).int({ message: "must be a whole number" }).min(min, { message: `must be at least ${min}` });
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -62,6 +65,13 @@ const schema = z.object({
     }),
   // Where uploaded documents live: "disk" (DATA_DIR/files) or "database" (shared by every process on PostgreSQL).
   FILE_STORE: z.enum(["disk", "database"], { message: "must be disk or database" }).default("disk"),
+  // Documents shared in dialogues (ADR 0039): files still shared (not removed) and their total size, per person
+  // across all dialogues and per dialogue, and uploads per person per hour.
+  DIALOGUE_FILES_PER_PERSON: wholeNumber(1).default(200),
+  DIALOGUE_MB_PER_PERSON: wholeNumber(1).default(1000),
+  DIALOGUE_FILES_PER_DIALOGUE: wholeNumber(1).default(1000),
+  DIALOGUE_MB_PER_DIALOGUE: wholeNumber(1).default(5000),
+  DIALOGUE_UPLOADS_PER_HOUR: wholeNumber(1).default(60),
   // Smallest count published by the participation statistics; smaller ones show as "<k" (ADR 0022).
   INSIGHTS_MIN_CELL: z.coerce
     .number({ invalid_type_error: "must be a whole number" })

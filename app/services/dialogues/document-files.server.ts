@@ -6,6 +6,7 @@ import { fileStore } from "../storage/file-store.server.ts";
 import type { FileKind } from "../storage/file-types.ts";
 import { fileResponse, storeUpload, type UploadError } from "../storage/uploads.server.ts";
 import { readableDialogue } from "./access.server.ts";
+import { checkDocumentQuota, countUpload } from "./contribution-limits.server.ts";
 import { auditedContributor } from "./policy.ts";
 import { documentViews, readableDocument } from "./documents.server.ts";
 
@@ -27,13 +28,19 @@ export async function mayUploadDialogueDocument(actor: Actor, dialogueId: string
 }
 
 /**
- * A member (or staff) shares a file. The policy is asked before a byte is stored; the bytes decide the type, the
- * name is kept only for display. If the record cannot be written the stored bytes are removed again.
+ * A member (or staff) shares a file. The policy, the upload rate and the quotas are asked before a byte is stored;
+ * the bytes decide the type, the name is kept only for display. If the record cannot be written the stored bytes are removed again.
  */
 export async function uploadDialogueDocument(actor: Actor, dialogueId: string, file: FormDataEntryValue | null | undefined) {
   const user = requireUser(actor);
   const dialogue = await readableDialogue(actor, dialogueId);
   authorize(actor, { do: "dialogue.upload", dialogue });
+  if (file && typeof file !== "string" && file.size > 0) {
+    // An empty form costs nothing; any file counts, refused or not. The quota is asked before a byte is stored when it
+    // is plainly used up, and again under lock in the write.
+    await countUpload(user.id);
+    await checkDocumentQuota(prisma(), user.id, dialogueId, file.size);
+  }
   const stored = await storeUpload(file, DIALOGUE_FILE_KINDS);
   if (!stored.ok) throw new AppError("BAD_USER_INPUT", "invalid_input", { file: { key: ERROR_KEY[stored.error] } });
   let written;
@@ -42,6 +49,7 @@ export async function uploadDialogueDocument(actor: Actor, dialogueId: string, f
       // Asked again inside the write: a member removed while uploading shares nothing.
       const current = await readableDialogue(actor, dialogueId, tx);
       authorize(actor, { do: "dialogue.upload", dialogue: current });
+      await checkDocumentQuota(tx, user.id, dialogueId, stored.file.size, { lock: true });
       const row = await tx.dialogueDocument.create({
         data: {
           dialogueId,

@@ -1,10 +1,12 @@
+import MarkdownIt, { type Options } from "markdown-it";
+
 /**
- * A small Markdown subset rendered to HTML that is safe to show as is. Every character of the input is escaped;
- * only the markup built here reaches the page, so raw HTML, scripts and event handlers stay text. Links work for
- * http(s) and mailto only (no javascript:, data:, relative or protocol-relative URLs), and images are not
- * supported, so a post cannot make readers' browsers fetch anything.
- * Supported: paragraphs, line breaks, # headings, > quotes, - and 1. lists, ``` code blocks, `code`,
- * **bold**, *italic*, [text](url) and bare http(s) URLs.
+ * Markdown rendered to HTML that is safe to show as is (posts, session agendas, outcome notes, publication bodies),
+ * by markdown-it (ADR 0039): it parses in linear time and stops nesting at MAX_NESTING, so no input can exhaust the
+ * stack or hold the server. Raw HTML is off, so every character of the input is escaped and only markdown-it's own
+ * markup reaches the page. Links work for http(s) and mailto only (no javascript:, data:, relative or
+ * protocol-relative URLs), and images are not rendered, so a post cannot make readers' browsers fetch anything.
+ * The only attributes written are a link's href and rel and an ordered list's start number.
  */
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -13,75 +15,40 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]
 const SAFE_URL = /^(https?:\/\/[^\s\u0000-\u001f\u007f]+|mailto:[^\s\u0000-\u001f\u007f/]+@[^\s\u0000-\u001f\u007f]+)$/i;
 export const isSafeUrl = (url: string) => SAFE_URL.test(url);
 
-const link = (url: string, labelHtml: string) =>
-  `<a href="${escapeHtml(url)}" rel="nofollow noopener noreferrer ugc">${labelHtml}</a>`;
+/** Deeper quotes, lists and emphasis than this are cut off; no post needs twenty levels. */
+export const MAX_NESTING = 20;
+const LINK_REL = "nofollow noopener noreferrer ugc";
 
-const INLINE = /`([^`\n]+)`|\[([^\]\n]+)\]\(([^)\s]+)\)|\*\*([^*\n]+)\*\*|\*([^*\n]+)\*|(https?:\/\/[^\s<>()"']+[^\s<>()"'.,;:!?])/;
+/** A renderer with the policy above; one instance serves every render (exported for tests that count its work). */
+export function createMarkdownRenderer() {
+  // breaks: a single newline is a line break, as people write in a message box.
+  // maxNesting is a markdown-it option its type declarations leave out.
+  const options: Options & { maxNesting: number } = { html: false, linkify: true, breaks: true, typographer: false, maxNesting: MAX_NESTING };
+  const md = new MarkdownIt("default", options);
+  // ![alt](url) is text plus a link to the URL: nothing is fetched by the reader's browser. Tables are not part of
+  // the supported subset.
+  md.disable(["image", "table"]);
+  // Only full http(s) URLs become links by themselves, not bare words such as "example.org".
+  md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
+  md.validateLink = isSafeUrl;
 
-function inline(text: string, links = true): string {
-  let out = "";
-  let rest = text;
-  for (let m = INLINE.exec(rest); m; m = INLINE.exec(rest)) {
-    out += escapeHtml(rest.slice(0, m.index));
-    const [whole, code, label, url, strong, em, bare] = m;
-    if (code !== undefined) out += `<code>${escapeHtml(code)}</code>`;
-    else if (label !== undefined) out += links && isSafeUrl(url) ? link(url, inline(label, false)) : inline(label, false);
-    else if (strong !== undefined) out += `<strong>${inline(strong, links)}</strong>`;
-    else if (em !== undefined) out += `<em>${inline(em, links)}</em>`;
-    else out += links && isSafeUrl(bare) ? link(bare, escapeHtml(bare)) : escapeHtml(bare);
-    rest = rest.slice(m.index + whole.length);
-  }
-  return out + escapeHtml(rest);
+  const rules = md.renderer.rules;
+  rules.link_open = (tokens, i) => `<a href="${escapeHtml(tokens[i].attrGet("href") ?? "")}" rel="${LINK_REL}">`;
+  // The info string (```js) would become a class: code blocks carry no attributes.
+  rules.fence = (tokens, i) => `<pre><code>${escapeHtml(tokens[i].content.replace(/\n$/, ""))}</code></pre>\n`;
+  rules.code_block = rules.fence;
+  const start = (n: string | null) => (n && /^\d{1,9}$/.test(n) && n !== "1" ? ` start="${Number(n)}"` : "");
+  rules.ordered_list_open = (tokens, i) => `<ol${start(tokens[i].attrGet("start"))}>\n`;
+  // Posts sit under the page's own headings, so # is the third level.
+  const level = (tag: string) => `h${Math.min(Number(tag.slice(1)) + 2, 6)}`;
+  rules.heading_open = (tokens, i) => `<${level(tokens[i].tag)}>`;
+  rules.heading_close = (tokens, i) => `</${level(tokens[i].tag)}>\n`;
+  return md;
 }
 
-const LIST_ITEM = /^\s{0,3}([-*+]|\d{1,9}[.)])\s+(.*)$/;
+let renderer: MarkdownIt | undefined;
 
 export function renderMarkdown(source: string): string {
-  const lines = source.replace(/\r\n?/g, "\n").split("\n");
-  const html: string[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
-    if (!line.trim()) {
-      i++;
-      continue;
-    }
-    if (/^\s{0,3}```/.test(line)) {
-      const code: string[] = [];
-      for (i++; i < lines.length && !/^\s{0,3}```/.test(lines[i]); i++) code.push(lines[i]);
-      i++;
-      html.push(`<pre><code>${escapeHtml(code.join("\n"))}</code></pre>`);
-      continue;
-    }
-    const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
-    if (heading) {
-      // Posts sit under the page's own headings, so # is the third level.
-      const level = Math.min(heading[1].length + 2, 6);
-      html.push(`<h${level}>${inline(heading[2])}</h${level}>`);
-      i++;
-      continue;
-    }
-    if (/^\s{0,3}>/.test(line)) {
-      const quoted: string[] = [];
-      for (; i < lines.length && /^\s{0,3}>/.test(lines[i]); i++) quoted.push(lines[i].replace(/^\s{0,3}>\s?/, ""));
-      html.push(`<blockquote>${renderMarkdown(quoted.join("\n"))}</blockquote>`);
-      continue;
-    }
-    const item = LIST_ITEM.exec(line);
-    if (item) {
-      const ordered = /\d/.test(item[1]);
-      const items: string[] = [];
-      for (let m = LIST_ITEM.exec(lines[i]); i < lines.length && m && /\d/.test(m[1]) === ordered; m = LIST_ITEM.exec(lines[++i] ?? "")) {
-        items.push(`<li>${inline(m[2])}</li>`);
-      }
-      html.push(ordered ? `<ol>${items.join("")}</ol>` : `<ul>${items.join("")}</ul>`);
-      continue;
-    }
-    const paragraph: string[] = [];
-    for (; i < lines.length && lines[i].trim() && !/^\s{0,3}(```|#{1,6}\s|>)/.test(lines[i]) && !LIST_ITEM.test(lines[i]); i++) {
-      paragraph.push(inline(lines[i].trim()));
-    }
-    html.push(`<p>${paragraph.join("<br>")}</p>`);
-  }
-  return html.join("\n");
+  renderer ??= createMarkdownRenderer();
+  return renderer.render(source).trimEnd();
 }

@@ -7,6 +7,7 @@ import { AppError, notFound } from "../errors.ts";
 import { paginate } from "../pagination.server.ts";
 import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
 import { readableDialogue, type DialogueView } from "./access.server.ts";
+import { countPost } from "./contribution-limits.server.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { notifyNewPost } from "./notifications.server.ts";
 import { loadPost, postInclude, postView } from "./post-view.ts";
@@ -17,6 +18,8 @@ export type { PostView } from "./post-view.ts";
 export async function startThread(actor: Actor, dialogueId: string, input: unknown) {
   const data = parseInput(threadSchema, input);
   const user = requireUser(actor);
+  authorize(actor, { do: "dialogue.post", dialogue: await readableDialogue(actor, dialogueId) });
+  await countPost(user.id, dialogueId);
   return prisma().$transaction(async (tx) => {
     const dialogue = await readableDialogue(actor, dialogueId, tx);
     authorize(actor, { do: "dialogue.post", dialogue });
@@ -33,6 +36,9 @@ export async function startThread(actor: Actor, dialogueId: string, input: unkno
 export async function postInThread(actor: Actor, threadId: string, input: unknown) {
   const data = parseInput(postSchema, input);
   const user = requireUser(actor);
+  const readable = await readableThread(actor, threadId);
+  authorize(actor, { do: "dialogue.post", dialogue: readable.dialogue });
+  await countPost(user.id, readable.dialogueId);
   return prisma().$transaction(async (tx) => {
     const thread = await readableThread(actor, threadId, tx);
     authorize(actor, { do: "dialogue.post", dialogue: thread.dialogue });
@@ -52,13 +58,11 @@ export async function postInThread(actor: Actor, threadId: string, input: unknow
  */
 export async function editPost(actor: Actor, postId: string, input: unknown, now = new Date()) {
   const data = parseInput(editPostSchema, input);
-  requireUser(actor);
+  const user = requireUser(actor);
+  await editablePost(actor, postId);
+  await countPost(user.id, null);
   return prisma().$transaction(async (tx) => {
-    const existing = actor.kind === "user" ? await tx.dialoguePost.findUnique({ where: { id: postId }, select: { threadId: true } }) : null;
-    if (!existing) throw notFound();
-    const thread = await readableThread(actor, existing.threadId, tx);
-    const current = await loadPost(tx, postId);
-    if (!can(actor, { do: "dialogue.editPost", dialogue: thread.dialogue, post: { authorId: current.authorId } })) throw new AppError("FORBIDDEN", "not_author");
+    const { thread, current } = await editablePost(actor, postId, tx);
     if (current.body !== data.body) {
       await tx.dialoguePostRevision.create({ data: { postId, body: current.body, createdAt: current.editedAt ?? current.createdAt } });
       await tx.dialoguePost.update({ where: { id: postId }, data: { body: data.body, html: renderMarkdown(data.body), editedAt: now } });
@@ -66,6 +70,16 @@ export async function editPost(actor: Actor, postId: string, input: unknown, now
     }
     return postView(actor, thread.dialogue, await loadPost(tx, postId));
   });
+}
+
+/** The post and its thread when `actor` may edit it; NOT_FOUND for whoever may not read it, FORBIDDEN for other readers. */
+async function editablePost(actor: Actor, postId: string, db: Client = prisma()) {
+  const existing = actor.kind === "user" ? await db.dialoguePost.findUnique({ where: { id: postId }, select: { threadId: true } }) : null;
+  if (!existing) throw notFound();
+  const thread = await readableThread(actor, existing.threadId, db);
+  const current = await loadPost(db, postId);
+  if (!can(actor, { do: "dialogue.editPost", dialogue: thread.dialogue, post: { authorId: current.authorId } })) throw new AppError("FORBIDDEN", "not_author");
+  return { thread, current };
 }
 
 /**

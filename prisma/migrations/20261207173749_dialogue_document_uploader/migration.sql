@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "DialogueDocument_uploaderId_idx" ON "DialogueDocument"("uploaderId");
+
