@@ -67,7 +67,7 @@ export async function enqueueBulk(db: Client, sendId: string, bodies: SharedBody
 
 export async function createSend(
   db: Client,
-  data: { kind: BulkSendKind; period?: string | null; cutoff?: Date; publicationId?: string; segment?: Prisma.InputJsonValue; createdById?: string },
+  data: { kind: BulkSendKind; period?: string | null; cutoff?: Date; publicationId?: string; segment?: Prisma.InputJsonValue; createdById?: string; requestKey?: string },
 ) {
   return db.bulkSend.create({ data: { ...data, cutoff: data.cutoff ?? new Date() } });
 }
