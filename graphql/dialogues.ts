@@ -80,14 +80,25 @@ const DialogueMember = builder.objectRef<DialogueMemberView>("DialogueMember").i
 });
 
 export const DialogueInvitation = builder
-  .objectRef<{ id: string; email: string; role: "FACILITATOR" | "MEMBER"; createdAt: Date; expiresAt: Date; revokedAt?: Date | null; acceptedAt?: Date | null }>(
-    "DialogueInvitation",
-  )
+  .objectRef<{
+    id: string;
+    email: string | null;
+    institution?: string | null;
+    role: "FACILITATOR" | "MEMBER";
+    createdAt: Date;
+    expiresAt: Date;
+    revokedAt?: Date | null;
+    acceptedAt?: Date | null;
+  }>("DialogueInvitation")
   .implement({
     description: "Bound to one address; the person becomes a member only when they accept it.",
     fields: (t) => ({
       id: t.exposeID("id"),
-      email: t.exposeString("email"),
+      email: t.exposeString("email", {
+        nullable: true,
+        description: "Null for an invitation to an institution's focal point, unless you may see that institution's people (its own members, the research team).",
+      }),
+      institution: t.exposeString("institution", { nullable: true, description: "The institution whose focal point was invited, if any." }),
       role: t.expose("role", { type: DialogueRole }),
       createdAt: t.expose("createdAt", { type: "DateTime" }),
       expiresAt: t.expose("expiresAt", { type: "DateTime" }),

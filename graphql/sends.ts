@@ -1,4 +1,4 @@
-import { distributePublication, sendDistributionTest } from "../app/services/sends/distribution.server.ts";
+import { apiRequestKey, distributePublication, sendDistributionTest } from "../app/services/sends/distribution.server.ts";
 import { listSends, type SendProgress } from "../app/services/sends/sends.server.ts";
 import { mailTrackingSetting, setMailTracking } from "../app/services/sends/tracking.server.ts";
 import { builder } from "./builder.ts";
@@ -69,10 +69,17 @@ builder.mutationFields((t) => ({
   }),
   distributePublication: t.field({
     type: Send,
-    description: "Sends a published item to a segment, each person in their language (else English); only people the audience rule lets see it.",
-    args: { id: t.arg.id({ required: true }), segment: t.arg({ type: DistributionSegmentInput, required: true }) },
+    description:
+      "Sends a published item to a segment, each person in their language (else English); only people the audience rule lets see it. A segment this item already went to is CONFLICT unless `sendAgain` (audited).",
+    args: {
+      id: t.arg.id({ required: true }),
+      segment: t.arg({ type: DistributionSegmentInput, required: true }),
+      sendAgain: t.arg.boolean({ defaultValue: false, description: "Send to a segment this item already went to, again (each person gets it a second time)." }),
+      idempotencyKey: t.arg.string({ description: "Repeating a call with the same key answers the send it made and sends nothing more." }),
+    },
     resolve: async (_r, a, ctx) => {
       const s = a.segment;
+      const key = a.idempotencyKey && ctx.actor.kind === "user" ? apiRequestKey(ctx.actor.id, a.idempotencyKey) : undefined;
       const send = await distributePublication(ctx.actor, String(a.id), {
         sectors: s.sectors ?? [],
         regions: s.regions ?? [],
@@ -80,7 +87,7 @@ builder.mutationFields((t) => ({
         dialogueIds: (s.dialogueIds ?? []).map(String),
         languages: (s.languages ?? []).map(toLang),
         includeSubscribers: s.includeSubscribers ?? false,
-      });
+      }, { again: a.sendAgain ?? false, requestKey: key });
       return progress(ctx.actor, send.id);
     },
   }),

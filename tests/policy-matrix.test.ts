@@ -91,7 +91,7 @@ describe("authorization matrix over GraphQL", () => {
     outcome.setMailTracking = codeOf(await c.graphql("mutation { setMailTracking(enabled: false) }"));
     outcome.sends = codeOf(await c.graphql("{ sends { id } }"));
     outcome.distributePublication = codeOf(
-      await c.graphql("mutation($id: ID!) { distributePublication(id: $id, segment: { sectors: [OTHER] }) { id } }", { id: publicationId }),
+      await c.graphql("mutation($id: ID!) { distributePublication(id: $id, segment: { sectors: [OTHER] }, sendAgain: true) { id } }", { id: publicationId }),
     );
     outcome.sendDistributionTest = codeOf(await c.graphql("mutation($id: ID!) { sendDistributionTest(id: $id, language: EN) { id } }", { id: publicationId }));
     outcome.updatePublicationNotify = codeOf(

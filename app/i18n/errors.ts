@@ -112,6 +112,10 @@ const en = {
   publication_not_released: "This publication is not out yet (draft or embargoed): publish it before sending it.",
   preview_first: "Preview this segment before sending: the choices changed since the last preview.",
   unknown_dialogue: "Choose dialogues from the list.",
+  // Dialogue invitations
+  invitations_rate_limited: "You have sent many invitations recently. Wait an hour and try again, or ask the research team to invite more people.",
+  invitation_sign_in_first: "This address already has an account on GenMig Hub: sign in with it first, then open the invitation link again.",
+  already_distributed: "This publication was already sent to this segment. To send it to the same people again, choose “Send again to the same people”.",
 };
 
 export const errorMessages = {
@@ -225,6 +229,9 @@ export const errorMessages = {
     publication_not_released: "Cette publication n'est pas encore parue (brouillon ou sous embargo) : publiez-la avant de l'envoyer.",
     preview_first: "Prévisualisez ce segment avant l'envoi : les choix ont changé depuis le dernier aperçu.",
     unknown_dialogue: "Choisissez des dialogues dans la liste.",
+    invitations_rate_limited: "Vous avez envoyé beaucoup d’invitations récemment. Patientez une heure puis réessayez, ou demandez à l’équipe de recherche d’inviter d’autres personnes.",
+    invitation_sign_in_first: "Cette adresse a déjà un compte sur GenMig Hub : connectez-vous d’abord avec elle, puis rouvrez le lien d’invitation.",
+    already_distributed: "Cette publication a déjà été envoyée à ce segment. Pour l’envoyer de nouveau aux mêmes personnes, choisissez « Envoyer de nouveau aux mêmes personnes ».",
   },
   es: {
     required: "Este campo es obligatorio.",
@@ -335,6 +342,9 @@ export const errorMessages = {
     publication_not_released: "Esta publicación aún no salió (borrador o con embargo): publíquela antes de enviarla.",
     preview_first: "Previsualice este segmento antes de enviar: las opciones cambiaron desde la última vista previa.",
     unknown_dialogue: "Elija diálogos de la lista.",
+    invitations_rate_limited: "Ha enviado muchas invitaciones recientemente. Espere una hora y vuelva a intentarlo, o pida al equipo de investigación que invite a más personas.",
+    invitation_sign_in_first: "Esta dirección ya tiene una cuenta en GenMig Hub: inicie sesión con ella primero y vuelva a abrir el enlace de invitación.",
+    already_distributed: "Esta publicación ya se envió a este segmento. Para enviarla de nuevo a las mismas personas, elija «Enviar de nuevo a las mismas personas».",
   },
 } satisfies Catalog<typeof en>;
 

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
 import { FormErrors } from "../components/fields.tsx";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
@@ -13,8 +13,8 @@ export const meta: MetaFunction = () => [{ title: "Invitation · GenMig Hub" }, 
 
 // The link in a dialogue invitation email: GET only shows what accepting means; nothing changes until the POST.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { lang } = await pageContext(request);
-  return invitationLinkPage(request, (browser) => dialogueInvitationPreview(params.token ?? "", browser, lang), { "cache-control": "private, no-store" });
+  const { lang, actor } = await pageContext(request);
+  return invitationLinkPage(request, (browser) => dialogueInvitationPreview(params.token ?? "", browser, lang, actor), { "cache-control": "private, no-store" });
 }
 
 export function action({ request, params, context }: ActionFunctionArgs) {
@@ -27,6 +27,7 @@ export function action({ request, params, context }: ActionFunctionArgs) {
 export default function AcceptDialogueInvitation() {
   const t = useT(dialoguesUi);
   const { invitation } = useLoaderData<typeof loader>();
+  const location = useLocation();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   if (!invitation) {
@@ -45,11 +46,24 @@ export default function AcceptDialogueInvitation() {
       <h1>{t("accept_title", { title: invitation.title })}</h1>
       <ChathamHouseBanner on={invitation.chathamHouse} />
       <FormErrors failure={failure} />
-      <p>{t("accept_body", { email: invitation.email })}</p>
-      <Form method="post">
-        <input type="hidden" name="proof" value={invitation.proof} />
-        <button type="submit">{t("accept_button")}</button>
-      </Form>
+      {invitation.signInFirst ? (
+        <>
+          <p>{t("accept_sign_in_first", { email: invitation.email })}</p>
+          <p>
+            <Link to={`/auth/sign-in?redirectTo=${encodeURIComponent(location.pathname)}&email=${encodeURIComponent(invitation.email)}`}>
+              {t("accept_sign_in", { email: invitation.email })}
+            </Link>
+          </p>
+        </>
+      ) : (
+        <p>{t("accept_body", { email: invitation.email })}</p>
+      )}
+      {invitation.signInFirst ? null : (
+        <Form method="post">
+          <input type="hidden" name="proof" value={invitation.proof} />
+          <button type="submit">{t("accept_button")}</button>
+        </Form>
+      )}
     </section>
   );
 }

@@ -41,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     threads: threads?.nodes.map((th) => ({ id: th.id, title: th.title, lastPostAt: th.lastPostAt.toISOString() })) ?? [],
     next: threads?.pageInfo.hasNextPage ? threads.pageInfo.endCursor : null,
     members: members?.map((m) => ({ userId: m.userId, name: m.name, affiliation: m.affiliation.join(", "), email: m.email, role: m.role })) ?? null,
-    invitations: canManage ? (await listDialogueInvitations(actor, d)).map((i) => ({ id: i.id, email: i.email, role: i.role })) : [],
+    invitations: canManage ? (await listDialogueInvitations(actor, d)).map((i) => ({ id: i.id, email: i.email, institution: i.institution, role: i.role })) : [],
     canManage,
     canPost: can(actor, { do: "dialogue.post", dialogue: d }),
     sessions: (sessions?.nodes ?? []).map((s) => ({ id: s.id, title: s.title, startsAt: s.startsAt.toISOString(), timeZone: s.timeZone, status: s.status, hasOutcome: !!s.outcomePublishedAt })),
@@ -188,18 +188,21 @@ export default function DialoguePage() {
               <ul>
                 {invitations.map((i) => (
                   <li key={i.id}>
-                    {i.email} · {t(i.role === "FACILITATOR" ? "facilitator" : "member")}
+                    {i.email ?? t("pending_institution", { name: i.institution ?? "" })} · {t(i.role === "FACILITATOR" ? "facilitator" : "member")}
                     <Form method="post" style={{ display: "inline" }}>
                       <input type="hidden" name="intent" value="revoke" />
                       <input type="hidden" name="invitationId" value={i.id} />
                       <button type="submit">{t("revoke")}</button>
                     </Form>
-                    <Form method="post" style={{ display: "inline" }}>
-                      <input type="hidden" name="intent" value="invite" />
-                      <input type="hidden" name="email" value={i.email} />
-                      <input type="hidden" name="role" value={i.role} />
-                      <button type="submit">{t("resend")}</button>
-                    </Form>
+                    {/* An institution's invitation is sent again from the institution form, without its address. */}
+                    {i.email ? (
+                      <Form method="post" style={{ display: "inline" }}>
+                        <input type="hidden" name="intent" value="invite" />
+                        <input type="hidden" name="email" value={i.email} />
+                        <input type="hidden" name="role" value={i.role} />
+                        <button type="submit">{t("resend")}</button>
+                      </Form>
+                    ) : null}
                   </li>
                 ))}
               </ul>

@@ -13,7 +13,7 @@ import { listDialogues } from "../services/dialogues/dialogues.server.ts";
 import { isReleased, pickTranslation } from "../services/publications/audience.ts";
 import { formValues } from "../services/publications/form.server.ts";
 import { getPublication } from "../services/publications/publications.server.ts";
-import { checkPreviewProof, distributePublication, previewDistribution, previewProof, sendDistributionTest } from "../services/sends/distribution.server.ts";
+import { checkPreviewProof, distributePublication, pageRequestKey, previewDistribution, previewProof, sendDistributionTest } from "../services/sends/distribution.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { langOf, pageTitle } from "../utils/meta.ts";
@@ -70,13 +70,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return { done: "tested" as const, email: actor.email, values };
     }
     if (form.get("intent") === "send") {
-      checkPreviewProof(actor.id, id, segment, String(form.get("proof") ?? ""));
-      await distributePublication(actor, id, segment);
+      const proof = String(form.get("proof") ?? "");
+      checkPreviewProof(actor.id, id, segment, proof);
+      // The preview's proof and the send it follows make the key: posting the same form again sends nothing more.
+      const requestKey = pageRequestKey(proof, String(form.get("previous") ?? ""));
+      await distributePublication(actor, id, segment, { again: form.get("again") === "on", requestKey });
       return redirect("/admin/sends");
     }
     // The HTML itself is shown by the preview frame's own route.
-    const { html: _html, ...preview } = await previewDistribution(actor, id, lang, segment);
-    return { done: "preview" as const, preview: { ...preview, lang, proof: previewProof(actor.id, id, preview.segment) }, values };
+    const { html: _html, earlier, ...preview } = await previewDistribution(actor, id, lang, segment);
+    const before = earlier ? { id: earlier.id, at: earlier.startedAt.toISOString(), enqueued: earlier.enqueued } : null;
+    return { done: "preview" as const, preview: { ...preview, earlier: before, lang, proof: previewProof(actor.id, id, preview.segment) }, values };
   }, values);
 }
 
@@ -196,6 +200,18 @@ export default function Distribute() {
             {preview.released && preview.recipients > 0 ? (
               <>
                 <input type="hidden" name="proof" value={preview.proof} />
+                {preview.earlier ? (
+                  <>
+                    <input type="hidden" name="previous" value={preview.earlier.id} />
+                    <p className="alert" role="status">
+                      {t("already_sent", { date: new Date(preview.earlier.at).toISOString().slice(0, 16).replace("T", " ") + " UTC", n: preview.earlier.enqueued })}
+                    </p>
+                    <label className="check">
+                      <input type="checkbox" name="again" aria-describedby="f-again-error" /> {t("send_again")}
+                    </label>
+                    <FieldMessage id="f-again-error" error={errors?.again} />
+                  </>
+                ) : null}
                 <p className="hint" id="send-hint">
                   {t("send_hint")} {t("changed")}
                 </p>

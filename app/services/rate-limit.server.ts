@@ -40,14 +40,21 @@ export const LIMITS = {
     perInstitution: { max: 20, windowMs: DAY },
     global: { max: 200, windowMs: HOUR },
   },
+  // Each invited address is one mail from the hub to anyone: partner facilitators (one by one, and all of one
+  // dialogue together) are bounded; the research team has a wider bound of its own (ADR 0044).
+  dialogueInvitation: {
+    perFacilitator: { max: 20, windowMs: HOUR },
+    perDialogue: { max: 30, windowMs: DAY },
+    perStaff: { max: 200, windowMs: HOUR },
+  },
   subscribe: {
     perIp: { max: 10, windowMs: HOUR },
     global: { max: 300, windowMs: HOUR },
     // silent: strangers cannot fill an inbox with confirmation requests; the answer stays the same
     perAddress: { max: 3, windowMs: HOUR },
   },
-  // silent: past the limit an open or click of that send from that address is not counted (the reader still gets
-  // the image or the link). Per send, so readers behind one NAT or image proxy are counted across sends.
+  // silent: past the limit an open or click of that send from that reader is not counted (the reader still gets
+  // the image or the link). Readers are told apart by a short keyed digest per send, never their address (ADR 0044).
   mailTracking: {
     opensPerIp: { max: 50, windowMs: DAY },
     clicksPerIp: { max: 50, windowMs: DAY },

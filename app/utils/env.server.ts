@@ -80,6 +80,13 @@ const schema = z.object({
     .default(5),
   // Shared secret of POST /webhooks/email-events (bounces, complaints); unset: the endpoint refuses everything.
   EMAIL_WEBHOOK_SECRET: z.string().min(24, { message: "must be at least 24 characters" }).optional(),
+  // Email events older than this (by their own timestamp) are refused as replays; ids are remembered this long (ADR 0044).
+  EMAIL_EVENT_MAX_AGE_SECONDS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of seconds" })
+    .int({ message: "must be a whole number of seconds" })
+    .min(300, { message: "must be at least 300 (5 minutes)" })
+    .max(30 * 86400, { message: "must be at most 2592000 (30 days)" })
+    .default(3 * 86400),
   // The mailto: address in List-Unsubscribe (requests are handled by whoever reads it); default: MAIL_FROM's address.
   LIST_UNSUBSCRIBE_MAILTO: z.string().email({ message: "must be an email address" }).optional(),
   // How long a subscription confirmation link works (hours); it works once (ADR 0041).

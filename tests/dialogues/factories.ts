@@ -29,6 +29,9 @@ export async function joinDialogue(dialogueId: string, by: SignedInActor, email:
   const { token } = await invitationMail(invitation.id);
   const browser = `factory-${counter++}`;
   const proof = browserProof("invitation", sha256(token), browser);
-  const accepted = await acceptDialogueInvite({ token, actor: ANONYMOUS, browser: { value: browser, proof } });
+  // An existing account accepts signed in as itself; a new address is signed in by accepting.
+  const existing = await prisma().user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
+  const actor = existing ? await actorOf(existing.id) : ANONYMOUS;
+  const accepted = await acceptDialogueInvite({ token, actor, browser: { value: browser, proof } });
   return actorOf(accepted.userId);
 }

@@ -99,7 +99,7 @@ describe("delivery outcomes", () => {
         new Request("http://hub.test/webhooks/email-events", {
           method: "POST",
           headers: { host: "hub.test", "content-type": "application/json", authorization: `Bearer ${SECRET}` },
-          body: JSON.stringify({ events }),
+          body: JSON.stringify({ events: events.map((e, i) => ({ id: `outcome-${send.id}-${i}`, timestamp: new Date().toISOString(), ...(e as object) })) }),
         }),
         { ip: "192.0.2.19" },
       );

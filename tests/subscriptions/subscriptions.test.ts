@@ -248,6 +248,9 @@ describe("suppression", () => {
   const raw = (body: string, auth: Record<string, string>) =>
     handleRequest(new Request("http://hub.test/webhooks/email-events", { method: "POST", headers: { host: "hub.test", "content-type": "application/json", ...auth }, body }), { ip: "192.0.2.9" });
   const post = (body: unknown, auth: Record<string, string> = { authorization: `Bearer ${SECRET}` }) => raw(JSON.stringify(body), auth);
+  // Each event names itself and when it happened (replays are refused: tests/security/email-events-replay.test.ts).
+  let ids = 0;
+  const at = () => ({ id: `evt-${Date.now()}-${++ids}`, timestamp: new Date().toISOString() });
 
   it("a webhook with a bad or missing secret is refused and changes nothing", async () => {
     const body = { events: [{ type: "complaint", email: "victim@example.org" }] };
@@ -261,10 +264,10 @@ describe("suppression", () => {
     await confirmedSubscriber("complainer@example.org");
     const res = await post({
       events: [
-        { type: "bounce", bounceType: "hard", email: "Gone@Example.org", diagnostic: "550 5.1.1 no such user" },
-        { type: "complaint", email: "complainer@example.org" },
-        { type: "bounce", bounceType: "soft", email: "full@example.org" },
-        { type: "bounce", bounceType: "soft", email: "full@example.org" },
+        { ...at(), type: "bounce", bounceType: "hard", email: "Gone@Example.org", diagnostic: "550 5.1.1 no such user" },
+        { ...at(), type: "complaint", email: "complainer@example.org" },
+        { ...at(), type: "bounce", bounceType: "soft", email: "full@example.org" },
+        { ...at(), type: "bounce", bounceType: "soft", email: "full@example.org" },
         { type: "delivered", email: "x@example.org" },
         { type: "bounce", email: "no-type@example.org" },
       ],
@@ -275,7 +278,7 @@ describe("suppression", () => {
     expect(await isSuppressed(prisma(), "complainer@example.org")).toBe(true);
     expect((await prisma().subscriber.findUniqueOrThrow({ where: { email: "complainer@example.org" } })).status).toBe("UNSUBSCRIBED");
     expect(await isSuppressed(prisma(), "full@example.org")).toBe(false);
-    const body = JSON.stringify({ events: [{ type: "bounce", bounceType: "soft", email: "full@example.org" }] });
+    const body = JSON.stringify({ events: [{ ...at(), type: "bounce", bounceType: "soft", email: "full@example.org" }] });
     const signature = crypto.createHmac("sha256", SECRET).update(body).digest("hex");
     const signed = await raw(body, { "x-signature": `sha256=${signature}` });
     expect(signed.status).toBe(200);

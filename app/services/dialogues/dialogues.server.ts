@@ -9,6 +9,7 @@ import { AppError } from "../errors.ts";
 import { paginate } from "../pagination.server.ts";
 import { authorize, can, isStaff, requireUser, type Actor } from "../policy.server.ts";
 import { dialogueInclude, toView, visibleDialogue, type DialogueView } from "./access.server.ts";
+import { shownInvitation } from "./invitation-view.ts";
 
 const translationRows = (ts: { language: "en" | "fr" | "es"; title: string; description: string }[]) =>
   ts.map((t) => ({ language: toDbLanguage(t.language), title: t.title, description: t.description }));
@@ -147,9 +148,14 @@ export type DialogueMemberView = MemberView;
 /** Open invitations, for those who manage membership. */
 export async function listDialogueInvitations(actor: Actor, dialogue: DialogueView & { id: string }, now = new Date()) {
   if (!can(actor, { do: "dialogue.manageMembers", dialogue })) return [];
-  return prisma().dialogueInvitation.findMany({
+  const open = await prisma().dialogueInvitation.findMany({
     where: { dialogueId: dialogue.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
-    select: { id: true, email: true, role: true, createdAt: true, expiresAt: true },
+    select: { id: true, email: true, role: true, createdAt: true, expiresAt: true, partnerId: true },
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
   });
+  const partnerIds = [...new Set(open.flatMap((i) => (i.partnerId ? [i.partnerId] : [])))];
+  const names = new Map(
+    partnerIds.length ? (await prisma().partner.findMany({ where: { id: { in: partnerIds } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]) : [],
+  );
+  return open.map((i) => shownInvitation(actor, i, i.partnerId ? (names.get(i.partnerId) ?? null) : null));
 }

@@ -8,9 +8,11 @@ import { recordAudit } from "../audit.server.ts";
 import { browserProof, openSession, sameSecret } from "../auth.server.ts";
 import { randomToken, sha256 } from "../crypto.server.ts";
 import { AppError, notFound } from "../errors.ts";
-import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
+import { authorize, can, isStaff, requireUser, type Actor, type SignedInActor } from "../policy.server.ts";
+import { enforce, LIMITS } from "../rate-limit.server.ts";
 import { inviteNewDialogueMember } from "../webinar-invitations.server.ts";
 import { pickText, visibleDialogue, type DialogueView } from "./access.server.ts";
+import { shownInvitation } from "./invitation-view.ts";
 import { inviteNewMember } from "./session-notices.server.ts";
 
 export const DIALOGUE_INVITATION_DAYS = 14;
@@ -20,19 +22,45 @@ const invalid = () => new AppError("BAD_USER_INPUT", "invitation_invalid");
 const visible = <T extends { tokenHash: string }>({ tokenHash: _secret, ...rest }: T) => rest;
 
 /**
+ * Each invited address is a mail from the hub to anyone: partner facilitators are limited one by one and per
+ * dialogue, the research team per person with a wider bound. Counted before anything is written.
+ */
+async function spendInvitations(actor: SignedInActor, dialogueId: string, addresses: number) {
+  for (let i = 0; i < addresses; i++) {
+    if (isStaff(actor)) {
+      await enforceInvitations(`dialogue-invite-staff:${actor.id}`, LIMITS.dialogueInvitation.perStaff);
+      continue;
+    }
+    await enforceInvitations(`dialogue-invite-by:${actor.id}`, LIMITS.dialogueInvitation.perFacilitator);
+    await enforceInvitations(`dialogue-invite-to:${dialogueId}`, LIMITS.dialogueInvitation.perDialogue);
+  }
+}
+async function enforceInvitations(bucket: string, limit: (typeof LIMITS.dialogueInvitation)[keyof typeof LIMITS.dialogueInvitation]) {
+  try {
+    await enforce(bucket, limit);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "RATE_LIMITED") throw new AppError("RATE_LIMITED", "invitations_rate_limited");
+    throw error;
+  }
+}
+
+/**
  * A facilitator (or staff) invites an address. Nothing about an existing account is read back: the address gets
  * a single-use link and membership starts only when its owner accepts. Inviting the same address again revokes
  * the open invitation and sends a fresh link — that is how an invitation is re-sent.
  */
 export async function inviteToDialogue(actor: Actor, dialogueId: string, input: unknown, now = new Date()) {
   const data = parseInput(dialogueInviteSchema, input);
-  requireUser(actor);
+  const user = requireUser(actor);
+  // Only someone who may invite here spends (and is stopped by) the allowance.
+  authorize(actor, { do: "dialogue.manageMembers", dialogue: await visibleDialogue(actor, dialogueId) });
+  await spendInvitations(user, dialogueId, 1);
   return prisma().$transaction(async (tx) => {
     const dialogue = await visibleDialogue(actor, dialogueId, tx);
     authorize(actor, { do: "dialogue.manageMembers", dialogue });
     const member = await tx.dialogueMember.findFirst({ where: { dialogueId, user: { email: data.email } }, select: { id: true } });
     if (member) throw new AppError("CONFLICT", "already_member", { email: { key: "already_member" } });
-    return inviteAddress(tx, actor, dialogue, { email: data.email, role: data.role, partnerId: null }, now);
+    return shownInvitation(actor, await inviteAddress(tx, actor, dialogue, { email: data.email, role: data.role, partnerId: null }, now));
   });
 }
 
@@ -44,16 +72,21 @@ export async function inviteToDialogue(actor: Actor, dialogueId: string, input: 
  */
 export async function inviteInstitutionToDialogue(actor: Actor, dialogueId: string, input: unknown, now = new Date()) {
   const data = parseInput(dialogueInstitutionInviteSchema, input);
-  requireUser(actor);
-  return prisma().$transaction(async (tx) => {
-    const dialogue = await visibleDialogue(actor, dialogueId, tx);
-    authorize(actor, { do: "dialogue.manageMembers", dialogue });
-    const partner = await tx.partner.findUnique({
+  const user = requireUser(actor);
+  authorize(actor, { do: "dialogue.manageMembers", dialogue: await visibleDialogue(actor, dialogueId) });
+  const focalPoints = async (db: Tx | ReturnType<typeof prisma>) => {
+    const partner = await db.partner.findUnique({
       where: { id: data.partnerId },
       include: { members: { where: { role: "FOCAL_POINT" }, select: { user: { select: { email: true } } } } },
     });
     if (!partner || partner.status !== "APPROVED") throw new AppError("BAD_USER_INPUT", "required", { partnerId: { key: "required" } });
-    const addresses = [...new Set([partner.focalPointEmail.trim().toLowerCase(), ...partner.members.map((m) => m.user.email)])].sort();
+    return { partner, addresses: [...new Set([partner.focalPointEmail.trim().toLowerCase(), ...partner.members.map((m) => m.user.email)])].sort() };
+  };
+  await spendInvitations(user, dialogueId, (await focalPoints(prisma())).addresses.length);
+  return prisma().$transaction(async (tx) => {
+    const dialogue = await visibleDialogue(actor, dialogueId, tx);
+    authorize(actor, { do: "dialogue.manageMembers", dialogue });
+    const { partner, addresses } = await focalPoints(tx);
     const inside = await tx.dialogueMember.findMany({ where: { dialogueId, user: { email: { in: addresses } } }, select: { user: { select: { email: true } } } });
     const skip = new Set(inside.map((m) => m.user.email));
     const invitations = [];
@@ -61,7 +94,7 @@ export async function inviteInstitutionToDialogue(actor: Actor, dialogueId: stri
       invitations.push(await inviteAddress(tx, actor, dialogue, { email, role: data.role, partnerId: partner.id }, now));
     }
     if (!invitations.length) throw new AppError("CONFLICT", "already_member", { partnerId: { key: "already_member" } });
-    return { partnerName: partner.name, invitations };
+    return { partnerName: partner.name, invitations: invitations.map((i) => shownInvitation(actor, i, partner.name)) };
   });
 }
 
@@ -119,7 +152,8 @@ export async function revokeDialogueInvite(actor: Actor, invitationId: string, n
     if (invitation.acceptedAt) throw new AppError("CONFLICT", "invitation_invalid");
     const revoked = invitation.revokedAt ? invitation : await tx.dialogueInvitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
     await recordAudit(tx, actor, "dialogue.inviteRevoked", { type: "Dialogue", id: invitation.dialogueId }, { invitationId });
-    return visible(revoked);
+    const institution = invitation.partnerId ? ((await tx.partner.findUnique({ where: { id: invitation.partnerId }, select: { name: true } }))?.name ?? null) : null;
+    return shownInvitation(actor, visible(revoked), institution);
   });
 }
 
@@ -129,11 +163,22 @@ async function openInvitation(token: string, now: Date) {
   return invitation;
 }
 
+/**
+ * Whether accepting from this browser needs a sign-in first: the address already has an account and the browser
+ * is not signed in as it. An emailed link proves who reads that mailbox, not who may act as an existing account
+ * (staff and admins included), so it signs in only an address that has no account yet (ADR 0044).
+ */
+async function signInFirst(actor: Actor, email: string, db: Tx | ReturnType<typeof prisma> = prisma()) {
+  if (actor.kind === "user" && actor.email === email) return false;
+  return !!(await db.user.findUnique({ where: { email }, select: { id: true } }));
+}
+
 /** What the accept page shows; GET changes nothing, so mail scanners cannot accept. */
-export async function dialogueInvitationPreview(token: string, browser: string, lang: string, now = new Date()) {
+export async function dialogueInvitationPreview(token: string, browser: string, lang: string, actor: Actor = { kind: "anonymous" }, now = new Date()) {
   const invitation = await openInvitation(token, now);
   return {
     email: invitation.email,
+    signInFirst: await signInFirst(actor, invitation.email),
     title: pickText(invitation.dialogue, lang).title,
     chathamHouse: invitation.dialogue.chathamHouse,
     proof: browserProof("invitation", invitation.tokenHash, browser),
@@ -142,9 +187,10 @@ export async function dialogueInvitationPreview(token: string, browser: string, 
 
 /**
  * Accepting: the account is found by the invited address (or created) and becomes a member. From the page, the
- * proof ties the POST to the browser that was shown the invitation, and that browser is signed in as the invitee
- * because the emailed link proves they own the address. Over the API (no browser), the caller must already be
- * signed in as the invited address.
+ * proof ties the POST to the browser that was shown the invitation; an address without an account gets one and
+ * that browser is signed in as it, because the emailed link proves they own the address. An existing account must
+ * be signed in already (INVITATION_SIGN_IN_FIRST otherwise). Over the API (no browser), the caller must already
+ * be signed in as the invited address.
  */
 export async function acceptDialogueInvite(input: {
   token: string;
@@ -163,6 +209,8 @@ export async function acceptDialogueInvite(input: {
     if (user.email !== invitation.email) throw invalid();
   }
   return prisma().$transaction(async (tx) => {
+    // Read in the transaction that would create the account, so one made meanwhile is not signed into either.
+    if (input.browser && (await signInFirst(input.actor, invitation.email, tx))) throw new AppError("UNAUTHENTICATED", "invitation_sign_in_first");
     const taken = await tx.dialogueInvitation.updateMany({
       where: { id: invitation.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
       data: { acceptedAt: now },

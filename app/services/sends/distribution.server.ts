@@ -9,6 +9,7 @@ import { parseInput } from "../../schemas/validate.ts";
 import { prisma, type Client } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
 import { AppError, notFound } from "../errors.ts";
+import { recordAudit } from "../audit.server.ts";
 import { authorize, type Actor } from "../policy.server.ts";
 import { enforce, LIMITS } from "../rate-limit.server.ts";
 import { canSeePublication, isReleased, pickTranslation, publicationGate, viewerForUser } from "../publications/audience.ts";
@@ -123,13 +124,40 @@ async function parseSegment(db: Client, input: unknown): Promise<Segment> {
  * and a segment changed after the preview no longer matches it. Derived (HMAC), nothing stored.
  */
 export function previewProof(actorId: string, id: string, segment: Segment) {
-  const canonical = JSON.stringify([
-    actorId,
-    id,
-    ...(["sectors", "regions", "topics", "dialogueIds", "languages"] as const).map((k) => [...segment[k]].sort()),
-    segment.includeSubscribers,
-  ]);
+  const canonical = JSON.stringify([actorId, id, ...segmentParts(segment)]);
   return crypto.createHmac("sha256", env().SESSION_SECRET).update(`distribution-preview:${canonical}`).digest("base64url");
+}
+
+const segmentParts = (segment: Segment) => [
+  ...(["sectors", "regions", "topics", "dialogueIds", "languages"] as const).map((k) => [...segment[k]].sort()),
+  segment.includeSubscribers,
+];
+/** One text per segment whatever the order of its choices, to tell whether two sends went to the same segment. */
+const segmentKey = (segment: Segment) => JSON.stringify(segmentParts(segment));
+
+/**
+ * The key of a send request: a replay of the same request (the page's form post with its proof and the send it
+ * follows, or an API call with the same idempotency key) names the send it made instead of making another.
+ */
+export const pageRequestKey = (proof: string, previousSendId: string) =>
+  crypto.createHash("sha256").update(`page\n${proof}\n${previousSendId}`).digest("base64url");
+export const apiRequestKey = (actorId: string, key: string) =>
+  crypto.createHash("sha256").update(`api\n${actorId}\n${key}`).digest("base64url");
+
+/** The latest real distribution of this publication to this very segment (test sends are not one). */
+export async function earlierDistribution(db: Client, publicationId: string, segment: Segment) {
+  const sends = await db.bulkSend.findMany({
+    where: { publicationId, kind: "DISTRIBUTION" },
+    select: { id: true, segment: true, startedAt: true, enqueued: true },
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+  });
+  const key = segmentKey(segment);
+  for (const s of sends) {
+    if (!s.segment || typeof s.segment !== "object" || "test" in s.segment) continue;
+    const parsed = segmentSchema.safeParse(s.segment);
+    if (parsed.success && segmentKey(parsed.data) === key) return { id: s.id, startedAt: s.startedAt, enqueued: s.enqueued };
+  }
+  return null;
 }
 
 export function checkPreviewProof(actorId: string, id: string, segmentInput: unknown, proof: string) {
@@ -185,7 +213,8 @@ export async function previewDistribution(actor: Actor, id: string, lang: Lang, 
   const segment = await parseSegment(prisma(), segmentInput);
   const p = await loadPublication(prisma(), id);
   const recipients = isReleased(p) ? (await recipientsOf(prisma(), p, segment)).length : 0;
-  return { ...sampleMail(p, lang), recipients, released: isReleased(p), segment };
+  const earlier = await earlierDistribution(prisma(), p.id, segment);
+  return { ...sampleMail(p, lang), recipients, released: isReleased(p), segment, earlier };
 }
 
 /** The mail as a recipient in `lang` would get it, to the staff member themself, before the real send. */
@@ -212,16 +241,37 @@ export async function sendDistributionTest(actor: Actor, id: string, lang: Lang)
  * Sends a released publication to a segment: each recipient their own language version (else English), only
  * people the audience rule lets see it, suppressed addresses skipped, as bulk mail with one-click unsubscribe.
  * Only aggregate counts are kept on the send.
+ *
+ * Idempotent: a request carrying the key of an earlier one (`requestKey`) answers that send and sends nothing.
+ * A segment this publication already went to is sent again only with `again` (CONFLICT otherwise), and that
+ * choice is in the audit log (docs/decisions/0044).
  */
-export async function distributePublication(actor: Actor, id: string, segmentInput: unknown) {
+export async function distributePublication(actor: Actor, id: string, segmentInput: unknown, opts: { again?: boolean; requestKey?: string } = {}) {
   authorize(actor, { do: "send.manage" });
   const segment = await parseSegment(prisma(), segmentInput);
   return prisma().$transaction(
     async (tx) => {
+      // One request at a time per publication, so concurrent replays find the send the first one made.
+      await tx.$queryRaw`SELECT id FROM "Publication" WHERE id = ${id} FOR UPDATE`;
+      if (opts.requestKey) {
+        const made = await tx.bulkSend.findUnique({ where: { requestKey: opts.requestKey } });
+        if (made) return made;
+      }
       const p = await loadPublication(tx, id);
       released(p);
+      const earlier = await earlierDistribution(tx, p.id, segment);
+      if (earlier && !opts.again) throw new AppError("CONFLICT", "already_distributed", { again: { key: "already_distributed" } });
       const recipients = await recipientsOf(tx, p, segment);
-      const send = await createSend(tx, { kind: "DISTRIBUTION", publicationId: p.id, segment, createdById: actor.kind === "user" ? actor.id : undefined });
+      const send = await createSend(tx, {
+        kind: "DISTRIBUTION",
+        publicationId: p.id,
+        segment,
+        createdById: actor.kind === "user" ? actor.id : undefined,
+        requestKey: opts.requestKey,
+      });
+      if (earlier) {
+        await recordAudit(tx, actor, "distribution.sentAgain", { type: "Publication", id: p.id }, { sendId: send.id, previousSendId: earlier.id, recipients: recipients.length });
+      }
       return queueDistribution(tx, send.id, p, recipients);
     },
     { timeout: 120_000, maxWait: 30_000 },

@@ -67,7 +67,7 @@ export async function enqueueBulk(db: Client, sendId: string, bodies: SharedBody
 
 export async function createSend(
   db: Client,
-  data: { kind: BulkSendKind; period?: string | null; cutoff?: Date; publicationId?: string; segment?: Prisma.InputJsonValue; createdById?: string },
+  data: { kind: BulkSendKind; period?: string | null; cutoff?: Date; publicationId?: string; segment?: Prisma.InputJsonValue; createdById?: string; requestKey?: string },
 ) {
   return db.bulkSend.create({ data: { ...data, cutoff: data.cutoff ?? new Date() } });
 }
@@ -178,8 +178,15 @@ export async function sendsProgress(db: Client, opts: { take?: number; now?: Dat
 export async function countBounce(db: Client, messageId: string | undefined | null) {
   if (!messageId) return false;
   const id = messageId.trim().startsWith("<") ? messageId.trim() : `<${messageId.trim()}>`;
+  // One message bounces once, however many reports name it (a soft bounce, then the hard one); and a send never
+  // shows more bounces than messages accepted. The claim shares the webhook's seen-events table and its pruning.
+  const claimed = await db.$executeRaw`
+    INSERT INTO "EmailEventSeen" ("eventId") SELECT ${`bounced-message:${id}`} WHERE EXISTS (
+      SELECT 1 FROM "OutboxMessage" WHERE "messageId" = ${id} AND "sendId" IS NOT NULL
+    ) ON CONFLICT ("eventId") DO NOTHING`;
+  if (claimed !== 1) return false;
   const n = await db.$executeRaw`
     UPDATE "BulkSend" s SET bounced = s.bounced + 1
-    FROM "OutboxMessage" m WHERE m."messageId" = ${id} AND m."sendId" = s.id`;
+    FROM "OutboxMessage" m WHERE m."messageId" = ${id} AND m."sendId" = s.id AND s.bounced < s.sent`;
   return n > 0;
 }

@@ -137,10 +137,22 @@ export async function countHit(kind: "open" | "click", sendId: string, ip: strin
   if (!send?.tracked) return "unknown";
   if (!count) return "limited";
   const limit = kind === "open" ? LIMITS.mailTracking.opensPerIp : LIMITS.mailTracking.clicksPerIp;
-  if (!(await hit(`track-${kind}:${sendId}:${ip ? requesterKey(ip) : "unknown"}`, limit)).allowed) return "limited";
+  if (!(await hit(`track-${kind}:${sendId}:${readerBucket(sendId, ip)}`, limit)).allowed) return "limited";
   if (kind === "open") await db.$executeRaw`UPDATE "BulkSend" SET opens = opens + 1 WHERE id = ${sendId}`;
   else await db.$executeRaw`UPDATE "BulkSend" SET clicks = clicks + 1 WHERE id = ${sendId}`;
   return "counted";
+}
+
+/**
+ * The limiter's name for a reader of one send, never their address: a keyed digest of the send and the address's
+ * network, cut to READER_BUCKET_BITS. Keyed and per send, so it links nothing across sends; that short, each value
+ * stands for thousands of IPv4 addresses, so even with the key it names no one (docs/decisions/0044). Two readers
+ * sharing a value only share the per-reader allowance.
+ */
+const READER_BUCKET_BITS = 20;
+export function readerBucket(sendId: string, ip: string | undefined) {
+  const digest = crypto.createHmac("sha256", env().SESSION_SECRET).update(`mail-reader\n${sendId}\n${ip ? requesterKey(ip) : "unknown"}`).digest();
+  return (digest.readUInt32BE(0) >>> (32 - READER_BUCKET_BITS)).toString(36);
 }
 
 /** A transparent 1×1 GIF. */
