@@ -138,7 +138,7 @@ export async function seedPersonEverywhere(tag: string) {
 /** Every text, JSON, array and byte column of every table (from information_schema) that holds any needle. */
 export async function databaseTraces(needles: string[]) {
   const columns = await prisma().$queryRaw<{ table: string; column: string; type: string }[]>`
-    SELECT table_name AS "table", column_name AS "column", data_type AS "type" FROM information_schema.columns
+    SELECT table_name::text AS "table", column_name::text AS "column", data_type::text AS "type" FROM information_schema.columns
     WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations'
       AND data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'bytea', 'USER-DEFINED')`;
   const found: string[] = [];
