@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eraseAccount } from "../../app/services/account-erasure.server.ts";
+import { listPosts, readableThread } from "../../app/services/dialogues/threads.server.ts";
 import { fileStore } from "../../app/services/storage/file-store.server.ts";
 import { isSuppressed, suppressedAmong } from "../../app/services/subscriptions/suppression.server.ts";
 import { prisma } from "../../app/utils/db.server.ts";
@@ -35,6 +36,11 @@ describe("erasure leaves nothing of the person", { timeout: 120_000 }, () => {
     expect(posts.find((p) => p.id === seeded.posts.post.id)!.authorId).toBeNull();
     expect(posts.find((p) => p.id === seeded.posts.otherPost.id)!.authorId).toBe(seeded.other.id);
     expect(await prisma().dialoguePostRevision.count({ where: { postId: seeded.posts.post.id } })).toBe(0);
+    // Members read "former member" where the name showed; under the rule, the same "a participant" as before.
+    const shown = async (threadId: string, postId: string) => (await listPosts(seeded.other, await readableThread(seeded.other, threadId))).nodes.find((p) => p.id === postId)!;
+    expect(await shown(seeded.posts.post.threadId, seeded.posts.post.id)).toMatchObject({ author: null, formerMember: true });
+    expect(await shown(seeded.posts.chathamPost.threadId, seeded.posts.chathamPost.id)).toMatchObject({ author: null, formerMember: false });
+    expect(await shown(seeded.posts.post.threadId, seeded.posts.otherPost.id)).toMatchObject({ formerMember: false });
     // Under Chatham House the file stays, unattributed; elsewhere its bytes are removed and the row says so.
     const chathamDoc = await prisma().dialogueDocument.findUniqueOrThrow({ where: { id: seeded.documents.chathamDoc.id } });
     expect(chathamDoc).toMatchObject({ uploaderId: null, removedAt: null });
