@@ -3,6 +3,7 @@ import { createApiToken } from "./app/services/api-tokens.server.ts";
 import { AppError } from "./app/services/errors.ts";
 import { createUser, loadActor } from "./app/services/users.server.ts";
 import { eraseAccountAs } from "./app/services/account-erasure.server.ts";
+import { exportPersonAs } from "./app/services/account-export/export.server.ts";
 import { applyStatisticsGrant } from "./app/services/insights/grants.server.ts";
 import { ANONYMOUS } from "./app/services/policy.server.ts";
 import { closeDatabase, DatabaseOwnerError, prisma } from "./app/utils/db.server.ts";
@@ -31,7 +32,8 @@ const USAGE = `Usage: npm run cli -- <command>
   seed                                            add demo institutions and people
   user:create --email E --name N --role admin|staff
   user:grant-statistics --email E [--revoke]      give (or take back) a staff account's statistics access
-  user:erase --email E                            erase a person: account, registrations, statistics answers
+  user:erase --email E                            erase a person everywhere (docs/decisions/0040)
+  user:export --email E [--out FILE]              everything held about a person, as JSON (stdout or FILE)
   token:create --email E [--name N]               print a new API token (last line)
   worker [--once]                                 deliver queued email (and run scheduled jobs)
   mail:last --email E                             print the newest email queued for E (e.g. a sign-in link)
@@ -81,7 +83,16 @@ const commands: Record<string, (flags: Flags) => Promise<void>> = {
   },
   async "user:erase"(flags) {
     const done = await eraseAccountAs(ANONYMOUS, flags.email ?? "");
-    console.log(`Erased ${done.user ? "the account, " : ""}${done.registrations} registration(s) and any statistics answers of ${flags.email}.`);
+    console.log(`Erased ${done.user ? "the account, " : ""}${done.registrations} registration(s), ${done.files} file(s), ${done.mailboxFiles} mailbox file(s) and every mention of ${flags.email}.`);
+  },
+  async "user:export"(flags) {
+    if (!flags.email) throw new UsageError("--email is required");
+    const json = JSON.stringify(await exportPersonAs(flags.email), null, 2) + "\n";
+    // Waits for the pipe to take it all: the process exits right after the command.
+    if (!flags.out) return void (await new Promise((done) => process.stdout.write(json, done)));
+    // Personal data: readable by the operator's OS user only.
+    fs.writeFileSync(flags.out, json, { mode: 0o600 });
+    console.error(`Wrote ${flags.out}`);
   },
   async "token:create"(flags) {
     const user = flags.email ? await prisma().user.findUnique({ where: { email: flags.email.trim().toLowerCase() } }) : null;

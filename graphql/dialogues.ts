@@ -114,6 +114,7 @@ export const DialoguePost = builder.objectRef<PostView>("DialoguePost").implemen
     attributable: t.exposeBoolean("attributable"),
     isMine: t.exposeBoolean("isMine"),
     author: t.field({ type: DialogueAuthor, nullable: true, resolve: (p) => p.author }),
+    formerMember: t.exposeBoolean("formerMember", { description: "The author's account was erased; shown where a name would be." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     editedAt: t.expose("editedAt", { type: "DateTime", nullable: true }),
   }),

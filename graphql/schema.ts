@@ -16,6 +16,7 @@ import "./sends.ts";
 import "./publications.ts";
 import "./publication-uploads.ts";
 import "./subscriptions.ts";
+import "./my-data.ts";
 
 export const schema = builder.toSchema();
 

@@ -13,6 +13,7 @@ import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { formatInstant, formatWhen } from "../utils/zone-display.ts";
 import { zoneName } from "../utils/time-zone-choices.ts";
 import { accountUi } from "../i18n/ui/account.ts";
+import { dataExportUi } from "../i18n/ui/data-export.ts";
 import { common } from "../i18n/ui/common.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../services/api-tokens.server.ts";
@@ -136,6 +137,7 @@ export default function Account() {
   const lang = useLang();
   const tj = useT(journeysUi);
   const ti = useT(insightsUi);
+  const tx = useT(dataExportUi);
   const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport, dialogues, demographics, minCell: k, digest } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
@@ -241,6 +243,16 @@ export default function Account() {
           </button>
         </Form>
       )}
+      <h2>{tx("download_title")}</h2>
+      <p className="hint">{tx("download_hint")}</p>
+      <p>
+        <a className="button" href="/account/data?format=html" download>
+          {tx("download_html")}
+        </a>{" "}
+        <a className="button secondary" href="/account/data?format=json" download>
+          {tx("download_json")}
+        </a>
+      </p>
       <h2>{t("sessions")}</h2>
       <p className="hint">{zone ? tj("times_in_zone", { zone: zoneName(zone) }) : null}</p>
       {zone ? null : <TimeZonePicker current={null} />}

@@ -76,7 +76,7 @@ export default function ThreadPage() {
       {posts.map((p) => (
         <article key={p.id} data-post={p.id} id={`post-${p.id}`}>
           <p className="hint">
-            <span data-author>{p.isMine ? t("you") : p.author ? `${p.author.name}${p.author.affiliation.length ? ` (${p.author.affiliation.join(", ")})` : ""}` : t("anonymous_author")}</span>
+            <span data-author>{p.isMine ? t("you") : p.author ? `${p.author.name}${p.author.affiliation.length ? ` (${p.author.affiliation.join(", ")})` : ""}` : p.formerMember ? t("former_member") : t("anonymous_author")}</span>
             {" · "}
             {formatDateTime(new Date(p.createdAt), lang)}
             {p.editedAt ? ` · ${t("edited")}` : ""}

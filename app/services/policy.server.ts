@@ -55,6 +55,8 @@ export type Action =
   | { do: "statistics.view" }
   | { do: "statistics.grant" }
   | { do: "account.erase" }
+  /** A person's download of everything held about them: always their own data, never someone else's. */
+  | { do: "account.export" }
   | DialogueAction
   | SupportRequestAction
   | PublicationAction;
@@ -98,6 +100,7 @@ export function can(actor: Actor, action: Action): boolean {
       return m?.role === "FOCAL_POINT" && action.partner.status === "APPROVED";
     }
     case "account.manage":
+    case "account.export":
       return actor.kind === "user";
     // Invited-only webinars take registrations from the research team, not from a public form.
     case "webinar.register":

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleRequest } from "../../app/http/handler.server.ts";
 import { requestSignInLink } from "../../app/services/auth.server.ts";
-import { isSuppressed } from "../../app/services/subscriptions/suppression.server.ts";
+import { isSuppressed, suppressionKey } from "../../app/services/subscriptions/suppression.server.ts";
 import { purgeExpiredSignUps } from "../../app/services/subscriptions/subscriptions.server.ts";
 import { prisma } from "../../app/utils/db.server.ts";
 import { resetEnv } from "../../app/utils/env.server.ts";
@@ -282,13 +282,13 @@ describe("suppression", () => {
     const signature = crypto.createHmac("sha256", SECRET).update(body).digest("hex");
     const signed = await raw(body, { "x-signature": `sha256=${signature}` });
     expect(signed.status).toBe(200);
-    expect((await prisma().suppressionEntry.findUniqueOrThrow({ where: { email: "full@example.org" } })).reason).toBe("SOFT_BOUNCE_THRESHOLD");
+    expect((await prisma().suppressionEntry.findUniqueOrThrow({ where: { addressHash: suppressionKey("full@example.org") } })).reason).toBe("SOFT_BOUNCE_THRESHOLD");
     expect((await post({ nope: true })).status).toBe(400);
   });
 
   it("a suppressed address still receives its sign-in link (transactional mail ignores the list)", async () => {
     const user = await makeUser({ email: "partner-person@example.org" });
-    await prisma().suppressionEntry.create({ data: { email: user.email, reason: "UNSUBSCRIBED" } });
+    await prisma().suppressionEntry.create({ data: { addressHash: suppressionKey(user.email), reason: "UNSUBSCRIBED" } });
     await requestSignInLink({ email: user.email });
     const mails = await mailsTo(user.email);
     expect(mails.at(-1)!.parsed.subject).toBe("Your GenMig Hub sign-in link");

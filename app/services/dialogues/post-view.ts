@@ -27,6 +27,9 @@ export function postView(actor: Actor, dialogue: DialogueView, { author, authorI
     editedAt: post.editedAt,
     isMine: actor.kind === "user" && authorId === actor.id,
     author: named && author ? { name: author.name, affiliation: author.memberships.map((m) => m.partner.name) } : null,
+    // The author's account was erased: where a name would show, "former member" shows (never under the rule, where
+    // it would tell members something about an unattributed author).
+    formerMember: named && authorId === null,
   };
 }
 export type PostView = ReturnType<typeof postView>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { prisma } from "../../utils/db.server.ts";
-import { normaliseAddress } from "./suppression.server.ts";
+import { normaliseAddress, suppressionKey } from "./suppression.server.ts";
 
 const isAddress = (v: string) => z.string().email().max(254).safeParse(v).success;
 
@@ -42,7 +42,7 @@ export async function importSuppressionList(content: string, source: string, opt
   for (let i = 0; i < addresses.length; i += chunk) {
     const part = addresses.slice(i, i + chunk);
     const { count } = await prisma().suppressionEntry.createMany({
-      data: part.map((email) => ({ email, reason: "IMPORTED" as const, detail })),
+      data: part.map((email) => ({ addressHash: suppressionKey(email), reason: "IMPORTED" as const, detail })),
       skipDuplicates: true,
     });
     counts.added += count;

@@ -1,5 +1,6 @@
 import type { SuppressionReason } from "../../generated/prisma/client.ts";
 import type { Client } from "../../utils/db.server.ts";
+import { sha256 } from "../crypto.server.ts";
 
 /**
  * The one suppression list for marketing and bulk mail (newsletters, digests, distributions). Bulk senders ask
@@ -11,6 +12,12 @@ import type { Client } from "../../utils/db.server.ts";
 /** Addresses are compared trimmed and lower-cased everywhere (subscribers, users, suppression). */
 export const normaliseAddress = (email: string) => email.trim().toLowerCase();
 
+/**
+ * The list holds this digest of each address, never the address itself, so an erased person stays unmailable
+ * (ADR 0040). The prefix keeps it apart from other digests of addresses (statistics keys), so no join links them.
+ */
+export const suppressionKey = (email: string) => sha256(`suppression:${normaliseAddress(email)}`);
+
 /** Soft bounces (mailbox full, greylisting…) suppress only once this many arrive within SOFT_BOUNCE_WINDOW_MS. */
 export const SOFT_BOUNCE_THRESHOLD = 3;
 export const SOFT_BOUNCE_WINDOW_MS = 30 * 24 * 3600 * 1000;
@@ -19,16 +26,17 @@ export const SOFT_BOUNCE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 const LIFTED_BY_CONSENT: SuppressionReason[] = ["UNSUBSCRIBED", "HARD_BOUNCE", "COMPLAINT", "SOFT_BOUNCE_THRESHOLD", "IMPORTED"];
 
 export async function isSuppressed(db: Client, email: string): Promise<boolean> {
-  return (await db.suppressionEntry.findUnique({ where: { email: normaliseAddress(email) }, select: { email: true } })) !== null;
+  return (await db.suppressionEntry.findUnique({ where: { addressHash: suppressionKey(email) }, select: { addressHash: true } })) !== null;
 }
 
 /** The suppressed ones among many addresses (normalised), in chunks so a 100,000-address digest stays cheap. */
 export async function suppressedAmong(db: Client, emails: string[], chunk = 5000): Promise<Set<string>> {
-  const wanted = [...new Set(emails.map(normaliseAddress))];
+  const byKey = new Map(emails.map((e) => [suppressionKey(e), normaliseAddress(e)]));
+  const wanted = [...byKey.keys()];
   const found = new Set<string>();
   for (let i = 0; i < wanted.length; i += chunk) {
-    const rows = await db.$queryRaw<{ email: string }[]>`SELECT email FROM "SuppressionEntry" WHERE email = ANY(${wanted.slice(i, i + chunk)}::text[])`;
-    for (const row of rows) found.add(row.email);
+    const rows = await db.$queryRaw<{ key: string }[]>`SELECT "addressHash" AS key FROM "SuppressionEntry" WHERE "addressHash" = ANY(${wanted.slice(i, i + chunk)}::text[])`;
+    for (const row of rows) found.add(byKey.get(row.key)!);
   }
   return found;
 }
@@ -36,7 +44,7 @@ export async function suppressedAmong(db: Client, emails: string[], chunk = 5000
 /** Adds the address unless it is already suppressed (the first reason is kept). True when it was added. */
 export async function suppress(db: Client, email: string, reason: SuppressionReason, detail?: string): Promise<boolean> {
   const rows = await db.suppressionEntry.createMany({
-    data: [{ email: normaliseAddress(email), reason, detail: detail?.slice(0, 500) ?? null }],
+    data: [{ addressHash: suppressionKey(email), reason, detail: detail?.slice(0, 500) ?? null }],
     skipDuplicates: true,
   });
   return rows.count === 1;
@@ -45,7 +53,7 @@ export async function suppress(db: Client, email: string, reason: SuppressionRea
 /** After explicit, confirmed consent: lifts every reason but a staff member's MANUAL one, and forgets soft bounces. */
 export async function liftForConsent(db: Client, email: string) {
   const address = normaliseAddress(email);
-  await db.suppressionEntry.deleteMany({ where: { email: address, reason: { in: LIFTED_BY_CONSENT } } });
+  await db.suppressionEntry.deleteMany({ where: { addressHash: suppressionKey(address), reason: { in: LIFTED_BY_CONSENT } } });
   await db.softBounceCounter.deleteMany({ where: { email: address } });
 }
 
