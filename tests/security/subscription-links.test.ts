@@ -191,7 +191,7 @@ describe("a bounce or complaint suppression", () => {
       new Request("http://hub.test/webhooks/email-events", {
         method: "POST",
         headers: { host: "hub.test", "content-type": "application/json", authorization: `Bearer ${SECRET}` },
-        body: JSON.stringify({ events: [{ type: "complaint", email }] }),
+        body: JSON.stringify({ events: [{ id: `complaint-${email}`, timestamp: new Date().toISOString(), type: "complaint", email }] }),
       }),
       { ip: "192.0.2.9" },
     );

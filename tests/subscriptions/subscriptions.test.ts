@@ -300,6 +300,8 @@ describe("suppression", () => {
     // Its own process: an embedded database directory of its own, or this file's PostgreSQL database.
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-cli-"));
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production", DATABASE_URL: process.env.TEST_DATABASE_URL ? process.env.DATABASE_URL : "" };
+    // It sends nothing: without the test's SMTP server a production start needs no real sender.
+    delete env.SMTP_URL;
     await run("migrate");
     const file = path.join(os.tmpdir(), `suppress-${crypto.randomBytes(4).toString("hex")}.csv`);
     fs.writeFileSync(file, "email,name\nimported1@example.org,One\n\"Imported2@Example.org\";Two\nnot-an-address\nimported1@example.org\n");
