@@ -4,6 +4,7 @@ import { loadActor } from "../app/services/users.server.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { makeUser } from "./factories.ts";
 import { Client } from "./helpers/app.ts";
+import { signInAs } from "./helpers/sign-in.ts";
 
 // The outbox (a million rows at volume) is filtered by what operators type to find someone's mail: a whole address,
 // a domain, or the start of an address. Each is an index range read in list order, never a scan of the table
@@ -117,5 +118,22 @@ describe("the outbox filter by recipient", () => {
     expect(row).toMatchObject({ toAddressKey: "info@example.com", toDomain: "example.com" });
     const moved = await prisma().outboxMessage.update({ where: { id: row.id }, data: { toAddress: " New.Person@Elsewhere.ORG" } });
     expect(moved).toMatchObject({ toAddressKey: "new.person@elsewhere.org", toDomain: "elsewhere.org" });
+  });
+
+  it("is a search form on /admin/mail whose results page newest first", async () => {
+    await setUp();
+    await prisma().outboxMessage.createMany({
+      data: Array.from({ length: 55 }, (_, i) => ({ key: `many-${i}`, messageId: `<many-${i}@hub.test>`, toAddress: `crowd${i}@many.example`, subject: `Crowd ${i}`, html: "", text: "", createdAt: new Date(Date.UTC(2026, 1, 1, 0, i)) })),
+    });
+    const admin = await signInAs(new Client(), (await makeUser({ role: "ADMIN" })).email);
+    const first = await (await admin.get("/admin/mail?to=%40Many.example")).text();
+    expect(first).toContain("A whole address (ana@example.org), a domain (@example.org)");
+    const shown = (html: string) => [...html.matchAll(/crowd(\d+)@many\.example/g)].map((m) => Number(m[1]));
+    expect(shown(first)).toEqual(Array.from({ length: 50 }, (_, i) => 54 - i));
+    expect(first).not.toContain("ana.diaz@example.org");
+    const next = first.match(/<a[^>]*rel="next"[^>]*>/)?.[0].match(/href="([^"]+)"/)?.[1].replace(/&amp;/g, "&");
+    expect(next).toMatch(/^\/admin\/mail\?to=%40Many.example&after=/);
+    expect(shown(await (await admin.get(next!)).text())).toEqual([4, 3, 2, 1, 0]);
+    expect(await (await admin.get("/admin/mail?to=4321")).text()).toContain("No mail to that recipient.");
   });
 });
