@@ -54,7 +54,7 @@ async function findManyArgs<T>(fn: () => Promise<T>) {
 /** Walks the list both ways at several sizes, and checks that a later page is asked for by key. */
 async function expectKeysetPaged(list: (page: object) => Promise<Page>, expected: string[], key: string) {
   expect(expected.length).toBeGreaterThan(8);
-  for (const size of [1, 4, 7, expected.length + 1]) {
+  for (const size of [2, 5, expected.length + 1]) {
     expect(await walkForward(list, size), `forward by ${size}`).toEqual(expected);
     expect(await walkBackward(list, size), `backward by ${size}`).toEqual(expected);
   }
@@ -70,11 +70,12 @@ async function expectKeysetPaged(list: (page: object) => Promise<Page>, expected
 const at = (day: number) => new Date(Date.UTC(2031, 0, day));
 
 describe("keyset paging of every list", () => {
-  it("pages institutions by name, webinars by start, registrations by arrival and support requests newest first", async () => {
-    const staff = await actorOf((await makeUser({ role: "STAFF" })).id);
-    const db = prisma();
+  const staffActor = async () => actorOf((await makeUser({ role: "STAFF" })).id);
 
-    // Institutions: names that repeat, in two statuses.
+  it("pages institutions by name, whole or by status", async () => {
+    const staff = await staffActor();
+    const db = prisma();
+    // Names that repeat, in two statuses.
     await db.partner.createMany({
       data: Array.from({ length: 14 }, (_, i) => ({
         name: `Keyset Institute ${i % 4}`, sector: "RESEARCH" as const, country: "KE", status: i % 3 ? ("APPROVED" as const) : ("PENDING" as const),
@@ -84,24 +85,33 @@ describe("keyset paging of every list", () => {
     const partnersOf = async (where: object) => (await db.partner.findMany({ where: { name: { startsWith: "Keyset Institute" }, ...where }, orderBy: [{ name: "asc" }, { id: "asc" }], select: { id: true } })).map((r) => r.id);
     await expectKeysetPaged((page) => listPartners(staff, { search: "Keyset Institute" }, page), await partnersOf({}), "name");
     await expectKeysetPaged((page) => listPartners(staff, { search: "Keyset Institute", status: ["APPROVED"] }, page), await partnersOf({ status: "APPROVED" }), "name");
+  });
 
-    // Webinars starting at the same times, soonest first (upcoming) and latest first (past).
+  it("pages webinars by start, soonest first (upcoming) and latest first (past)", async () => {
+    const staff = await staffActor();
+    const db = prisma();
     await db.webinar.createMany({
       data: Array.from({ length: 12 }, (_, i) => ({ uid: `keyset-${i}@hub.test`, startsAt: at(1 + (i % 3)), endsAt: at(4), timeZone: "UTC", meetingUrl: "https://meet.example.org/k" })),
     });
     const webinars = async (dir: "asc" | "desc", endsAt: object) => (await db.webinar.findMany({ where: { endsAt }, orderBy: [{ startsAt: dir }, { id: dir }], select: { id: true } })).map((r) => r.id);
     await expectKeysetPaged((page) => listWebinars(staff, { when: "upcoming", now: at(3) }, page), await webinars("asc", { gte: at(3) }), "startsAt");
     await expectKeysetPaged((page) => listWebinars(staff, { when: "past", now: at(5) }, page), await webinars("desc", { lt: at(5) }), "startsAt");
+  });
 
-    // One webinar's registrations, in arrival order, with ties.
-    const webinarId = (await db.webinar.findFirstOrThrow({ where: { uid: "keyset-0@hub.test" } })).id;
+  it("pages a webinar's registrations in arrival order", async () => {
+    const staff = await staffActor();
+    const db = prisma();
+    const webinarId = (await db.webinar.create({ data: { uid: "arrivals@hub.test", startsAt: at(1), endsAt: at(2), timeZone: "UTC", meetingUrl: "https://meet.example.org/a" } })).id;
     await db.webinarRegistration.createMany({
       data: Array.from({ length: 13 }, (_, i) => ({ webinarId, email: `arrival-${i}@example.org`, name: `Arrival ${i}`, status: i % 4 ? ("CONFIRMED" as const) : ("WAITLISTED" as const), createdAt: at(1 + (i % 3)) })),
     });
     const registrations = (await db.webinarRegistration.findMany({ where: { webinarId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } })).map((r) => r.id);
     await expectKeysetPaged((page) => listRegistrations(staff, webinarId, {}, page), registrations, "createdAt");
+  });
 
-    // Support requests: newest first, equal times by id ascending.
+  it("pages support requests newest first, equal times by id ascending", async () => {
+    const staff = await staffActor();
+    const db = prisma();
     const partnerId = (await makePartner()).id;
     await db.supportRequest.createMany({
       data: Array.from({ length: 11 }, (_, i) => ({ type: "FIELD_CONNECTION" as const, partnerId, language: "EN" as const, topic: `K${i}`, region: "AFRICA", needs: "n", createdAt: at(1 + (i % 3)) })),
