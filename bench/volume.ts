@@ -13,6 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { freePort } from "../tests/helpers/hub-process.ts";
+import { encodeCursor } from "../app/services/pagination.server.ts";
 import { fill, scaled } from "./volume-fill.ts";
 
 const { values: args } = parseArgs({
@@ -93,8 +94,16 @@ async function prepare(env: Record<string, string>, filled: boolean) {
   }
   const pending = await db.partner.findFirst({ where: { status: "PENDING" }, orderBy: { createdAt: "asc" }, select: { id: true } });
   const busy = await db.webinarRegistration.groupBy({ by: ["webinarId"], _count: { _all: true }, orderBy: { _count: { webinarId: "desc" } }, take: 1 });
+  // Cursors halfway down the long lists: a deep page costs what the first one does when it is read by key.
+  const webinarId = busy[0]?.webinarId ?? "bw0";
+  const middle = async (rows: Promise<{ id: string }[]>) => encodeCursor((await rows)[0]?.id ?? "none");
+  const cursors = {
+    partner: await middle(db.partner.findMany({ orderBy: [{ name: "asc" }, { id: "asc" }], skip: Math.floor(volumes.partners / 2), take: 1, select: { id: true } })),
+    registration: await middle(db.webinarRegistration.findMany({ where: { webinarId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], skip: 250, take: 1, select: { id: true } })),
+    request: await middle(db.supportRequest.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], skip: Math.floor(volumes.requests / 2), take: 1, select: { id: true } })),
+  };
   await closeDatabase();
-  return { token, signIns, pendingId: pending?.id ?? "bp0", webinarId: busy[0]?.webinarId ?? "bw0", seriesId: "bs0" };
+  return { token, signIns, pendingId: pending?.id ?? "bp0", webinarId, seriesId: "bs0", cursors };
 }
 
 async function waitFor(url: string) {
@@ -156,8 +165,14 @@ function targets(ids: Awaited<ReturnType<typeof prepare>>): Target[] {
     gql("gql: outboxMessages(FAILED)", "{ outboxMessages(first: 50, filter: { status: [FAILED] }) { edges { node { id to } } } }"),
     gql("gql: outboxMessages(to: address)", `{ outboxMessages(first: 50, filter: { to: "person4321@bench.example.org" }) { edges { node { id to } } } }`),
     gql("gql: outboxMessages(to: part)", `{ outboxMessages(first: 50, filter: { to: "person4321@" }) { edges { node { id to } } } }`),
+    gql("gql: outboxMessages(to: start)", `{ outboxMessages(first: 50, filter: { to: "person43" }) { edges { node { id to } } } }`),
+    gql("gql: outboxMessages(to: @domain)", `{ outboxMessages(first: 50, filter: { to: "@bench.example.org" }) { edges { node { id to } } } }`),
+    gql("gql: outboxMessages(to: @none)", `{ outboxMessages(first: 50, filter: { to: "@nowhere.example" }) { edges { node { id to } } } }`),
     gql("gql: outboxMessages(to: none)", `{ outboxMessages(first: 50, filter: { to: "nobody@nowhere.example" }) { edges { node { id to } } } }`),
     gql("gql: supportRequests(first: 50)", "{ supportRequests(first: 50) { totalCount edges { node { id status } } } }"),
+    gql("gql: partners(after: middle)", `{ partners(first: 50, after: "${ids.cursors.partner}") { edges { node { id name } } } }`),
+    gql("gql: webinar.registrations(after: middle)", `query($id: ID!) { webinar(id: $id) { registrations(first: 50, after: "${ids.cursors.registration}") { edges { node { id name } } } } }`, { id: ids.webinarId }),
+    gql("gql: supportRequests(after: middle)", `{ supportRequests(first: 50, after: "${ids.cursors.request}") { edges { node { id status } } } }`),
   ];
 }
 

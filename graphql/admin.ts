@@ -48,7 +48,10 @@ const AuditFilter = builder.inputType("AuditEntryFilter", {
 });
 
 const OutboxFilter = builder.inputType("OutboxMessageFilter", {
-  fields: (t) => ({ status: t.field({ type: [OutboxStatus] }), to: t.string({ description: "Part of the recipient's address." }) }),
+  fields: (t) => ({ status: t.field({ type: [OutboxStatus] }), to: t.string({
+      description:
+        'Recipient, any case: a whole address ("ana@example.org") is that address; "@example.org" that domain, "@exam" the domains starting so; anything else the addresses starting with it ("ana", "ana@ex") and, without an "@", also the domains starting with it ("example"). A part in the middle of an address matches nothing.',
+    }) }),
 });
 
 

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { Pager } from "../components/pager.tsx";
 import { requestsUi } from "../i18n/ui/requests.ts";
 import { formatDateTime } from "../i18n/index.ts";
 import { adminUi } from "../i18n/ui/admin.ts";
 import { common } from "../i18n/ui/common.ts";
 import { countryName } from "../schemas/countries.ts";
+import { pageArgsFromUrl } from "../schemas/page.ts";
 import { likelyDuplicatesOf, listPendingPartners } from "../services/partners.server.ts";
 import { partnerStaffUi } from "../i18n/ui/partner-staff.ts";
 import { sendsUi } from "../i18n/ui/sends.ts";
@@ -17,13 +19,18 @@ import { readerZone } from "../utils/reader-zone.server.ts";
 
 export const meta = titled("admin");
 
+const PAGE = 25;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await requireSignedIn(request);
-  const pending = await orErrorPage(() => listPendingPartners(actor), request);
+  const page = await orErrorPage(() => listPendingPartners(actor, pageArgsFromUrl(new URL(request.url), PAGE)), request);
+  const pending = page.nodes;
   const duplicates = await likelyDuplicatesOf(actor, pending);
   return {
     zone: await readerZone(request, actor),
     admin: can(actor, { do: "audit.view" }),
+    pageInfo: page.pageInfo,
+    waiting: page.pageInfo.hasNextPage || page.pageInfo.hasPreviousPage ? await page.totalCount() : pending.length,
     pending: pending.map((p) => ({
       id: p.id,
       name: p.name,
@@ -45,7 +52,7 @@ export default function Admin() {
   const tr = useT(requestsUi);
   const tsend = useT(sendsUi);
   const lang = useLang();
-  const { pending, admin, zone } = useLoaderData<typeof loader>();
+  const { pending, pageInfo, waiting, admin, zone } = useLoaderData<typeof loader>();
   return (
     <section>
       <h1>{t("admin_title")}</h1>
@@ -61,7 +68,7 @@ export default function Admin() {
         <Link to="/admin/sends">{tsend("title")}</Link>
       </p>
       <h2>{t("pending_title")}</h2>
-      {pending.length === 0 ? <p>{t("none_pending")}</p> : null}
+      {pending.length === 0 ? <p>{t("none_pending")}</p> : <p className="meta">{t("pending_count", { count: waiting })}</p>}
       <ul className="cards">
         {pending.map((p) => (
           <li key={p.id}>
@@ -81,6 +88,7 @@ export default function Admin() {
           </li>
         ))}
       </ul>
+      <Pager info={pageInfo} />
     </section>
   );
 }

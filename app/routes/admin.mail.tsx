@@ -1,6 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
+import { OutboxSearch } from "../components/outbox-search.tsx";
+import { pageArgsFromUrl } from "../schemas/page.ts";
+import { listOutboxMessages } from "../services/outbox-admin.server.ts";
 import { formatDateTime } from "../i18n/index.ts";
 import { adminUi } from "../i18n/ui/admin.ts";
 import { mailOverview, retryAllFailedMail, retryFailedMail } from "../services/mail-admin.server.ts";
@@ -16,8 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const { stats, failed, jobs, mailbox } = await orErrorPage(() => mailOverview(actor), request);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
+  const url = new URL(request.url);
+  const to = url.searchParams.get("to")?.trim() ?? "";
+  const page = to ? await orErrorPage(() => listOutboxMessages(actor, { to }, pageArgsFromUrl(url, 50)), request) : null;
   return {
     zone: await readerZone(request, actor),
+    to,
+    found: page && { messages: page.nodes.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })), pageInfo: page.pageInfo },
     stats,
     jobs: jobs.map((j) => ({
       name: j.name,
@@ -47,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Mail() {
   const t = useT(adminUi);
   const lang = useLang();
-  const { zone, stats, jobs, failed, mailbox } = useLoaderData<typeof loader>();
+  const { zone, stats, jobs, failed, mailbox, to, found } = useLoaderData<typeof loader>();
   const when = (iso: string | null) => (iso ? formatDateTime(new Date(iso), lang, zone) : t("job_never"));
   const jobName = (name: string) => (`job_${name}` in adminUi.en ? t(`job_${name}` as keyof typeof adminUi.en) : name);
   const result = useActionData<typeof action>();
@@ -60,6 +68,7 @@ export default function Mail() {
       ) : null}
       <p>{t("outbox", { pending: stats.pending, sending: stats.sending, failed: stats.failed, sent: stats.sentApproximate ? `≈ ${stats.sent}` : stats.sent })}</p>
       <p className="meta">{t("redacted_note")}</p>
+      <OutboxSearch to={to} found={found} zone={zone} />
       <h2>{t("jobs_title")}</h2>
       <p className="meta">{t("jobs_note")}</p>
       {jobs.length === 0 ? <p>{t("jobs_none")}</p> : null}

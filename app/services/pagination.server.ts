@@ -107,18 +107,25 @@ export interface KeysetQuery {
   take: number;
 }
 
+type Direction = "asc" | "desc";
+const flip = (d: Direction): Direction => (d === "asc" ? "desc" : "asc");
+
 /**
- * Keyset pagination of a list newest first by (a date column, id), for lists too long for offsets (the audit log,
- * the outbox). The cursor is the same opaque row id as everywhere else; its sort key is read by primary key and
- * the page starts strictly after that (date, id) pair — a range on the list's (column, id) index, however deep
- * the page, and rows added or removed meanwhile neither repeat nor skip one.
+ * Keyset pagination of a list ordered by (one column, id): the long lists (audit log, outbox, registrations) and the
+ * rest alike, so no page costs more than the first. The cursor is the same opaque row id as everywhere else; its
+ * sort key is read by primary key and the page starts strictly after that (key, id) pair — a range on the list's
+ * (column, id) index, however deep the page, and rows added or removed meanwhile neither repeat nor skip one.
+ * Each list needs an index on (its filter columns, column, id) in the same directions (ADR 0038).
  */
 export async function keysetPage<T extends { id: string }>(
   input: PageArgs | undefined,
   opts: {
     field: string;
+    /** The list's order of `field` (default newest first); ties by id in `idDir` (default the same). */
+    dir?: Direction;
+    idDir?: Direction;
     /** The sort key of the row a cursor names (null: the row is gone). */
-    keyOf: (id: string) => Promise<Date | null>;
+    keyOf: (id: string) => Promise<Date | string | number | null>;
     fetch: (q: KeysetQuery) => Promise<T[]>;
     count: () => Promise<number>;
     defaultSize?: number;
@@ -126,17 +133,23 @@ export async function keysetPage<T extends { id: string }>(
 ): Promise<Page<T>> {
   const p = parsePage(input, opts.defaultSize);
   const { field } = opts;
+  // A backward page is read in the opposite order from the cursor, then turned round.
+  const dir = p.backward ? flip(opts.dir ?? "desc") : (opts.dir ?? "desc");
+  const idDir = p.backward ? flip(opts.idDir ?? opts.dir ?? "desc") : (opts.idDir ?? opts.dir ?? "desc");
   let where: Record<string, unknown> = {};
   if (p.cursorId) {
     const key = await opts.keyOf(p.cursorId);
-    if (!key) return toPage(p, [], opts.count);
-    // The redundant bound (≤ / ≥) is what lets the database start the index scan at the cursor.
-    where = p.backward
-      ? { AND: [{ [field]: { gte: key } }, { OR: [{ [field]: { gt: key } }, { [field]: key, id: { gt: p.cursorId } }] }] }
-      : { AND: [{ [field]: { lte: key } }, { OR: [{ [field]: { lt: key } }, { [field]: key, id: { lt: p.cursorId } }] }] };
+    if (key === null) return toPage(p, [], opts.count);
+    const past = dir === "asc" ? "gt" : "lt";
+    // The redundant bound (≥ / ≤) is what lets the database start the index scan at the cursor.
+    where = {
+      AND: [
+        { [field]: { [dir === "asc" ? "gte" : "lte"]: key } },
+        { OR: [{ [field]: { [past]: key } }, { [field]: key, id: { [idDir === "asc" ? "gt" : "lt"]: p.cursorId } }] },
+      ],
+    };
   }
-  const dir = p.backward ? "asc" : "desc";
-  const rows = await opts.fetch({ where, orderBy: [{ [field]: dir }, { id: dir }], take: p.size + 1 });
-  // A backward page was read oldest first: back to list order, the extra row (if any) first.
+  const rows = await opts.fetch({ where, orderBy: [{ [field]: dir }, { id: idDir }], take: p.size + 1 });
+  // A backward page was read the other way round: back to list order, the extra row (if any) first.
   return toPage(p, p.backward ? rows.reverse() : rows, opts.count);
 }

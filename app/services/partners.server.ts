@@ -8,7 +8,7 @@ import { prisma, type Tx } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
-import { paginate } from "./pagination.server.ts";
+import { keysetPage } from "./pagination.server.ts";
 import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 
@@ -86,11 +86,13 @@ export interface PartnerFilter {
 export async function listPartners(actor: Actor, filter: PartnerFilter = {}, page?: PageArgs, query: { include?: Prisma.PartnerInclude } = {}) {
   const where = directoryWhere(actor, filter);
   const db = prisma();
-  return paginate(
-    page,
-    (q) => db.partner.findMany({ ...query, ...q, where, orderBy: [{ name: "asc" }, { id: "asc" }] }),
-    () => db.partner.count({ where }),
-  );
+  return keysetPage(page, {
+    field: "name",
+    dir: "asc",
+    keyOf: async (id) => (await db.partner.findUnique({ where: { id }, select: { name: true } }))?.name ?? null,
+    fetch: (q) => db.partner.findMany({ ...query, where: { AND: [where, q.where] }, orderBy: q.orderBy, take: q.take }),
+    count: () => db.partner.count({ where }),
+  });
 }
 
 function directoryWhere(actor: Actor, filter: PartnerFilter): Prisma.PartnerWhereInput {
@@ -115,9 +117,18 @@ export async function directoryCountries(actor: Actor): Promise<string[]> {
   return rows.map((r) => r.country);
 }
 
-export async function listPendingPartners(actor: Actor) {
+/** The institutions waiting for a decision, oldest application first, a page at a time. */
+export async function listPendingPartners(actor: Actor, page?: PageArgs) {
   authorize(actor, { do: "partner.listPending" });
-  return prisma().partner.findMany({ where: { status: "PENDING" }, orderBy: { createdAt: "asc" } });
+  const db = prisma();
+  const where = { status: "PENDING" as const };
+  return keysetPage(page, {
+    field: "createdAt",
+    dir: "asc",
+    keyOf: async (id) => (await db.partner.findUnique({ where: { id }, select: { createdAt: true } }))?.createdAt ?? null,
+    fetch: (q) => db.partner.findMany({ where: { AND: [where, q.where] }, orderBy: q.orderBy, take: q.take }),
+    count: () => db.partner.count({ where }),
+  });
 }
 
 /** Returns the partner only if the actor may see at least its public card; NOT_FOUND otherwise, so ids leak nothing. */

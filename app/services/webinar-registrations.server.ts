@@ -7,7 +7,7 @@ import { prisma } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
-import { paginate, parsePage, toPage } from "./pagination.server.ts";
+import { keysetPage, parsePage, toPage } from "./pagination.server.ts";
 import type { PageArgs } from "../schemas/page.ts";
 import { authorize, can, isStaff, type Actor, type SignedInActor } from "./policy.server.ts";
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
@@ -256,11 +256,13 @@ export async function listRegistrations(actor: Actor, webinarId: string, filter:
   const q = filter.search?.trim();
   if (q) where.OR = [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q, mode: "insensitive" } }];
   const db = prisma();
-  return paginate(
-    page,
-    (p) => db.webinarRegistration.findMany({ ...p, where, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
-    () => db.webinarRegistration.count({ where }),
-  );
+  return keysetPage(page, {
+    field: "createdAt",
+    dir: "asc",
+    keyOf: async (id) => (await db.webinarRegistration.findUnique({ where: { id }, select: { createdAt: true } }))?.createdAt ?? null,
+    fetch: (q) => db.webinarRegistration.findMany({ where: { AND: [where, q.where] }, orderBy: q.orderBy, take: q.take }),
+    count: () => db.webinarRegistration.count({ where }),
+  });
 }
 
 function registrationWhere(webinarIds: readonly string[], filter: RegistrationFilter): Prisma.WebinarRegistrationWhereInput {

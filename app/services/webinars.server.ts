@@ -9,7 +9,7 @@ import { prisma, type Tx } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { AppError, notFound } from "./errors.ts";
-import { paginate } from "./pagination.server.ts";
+import { keysetPage } from "./pagination.server.ts";
 import type { PageArgs } from "../schemas/page.ts";
 import { authorize, isStaff, type Actor } from "./policy.server.ts";
 import { notifyRegistrants } from "./webinar-notices.server.ts";
@@ -180,18 +180,20 @@ export async function listWebinars(actor: Actor, filter: WebinarFilter = {}, pag
   const where = { AND: and };
   const dir = filter.when === "past" ? "desc" : "asc";
   const db = prisma();
-  return paginate(
-    page,
+  return keysetPage(page, {
+    field: "startsAt",
+    dir,
+    keyOf: async (id) => (await db.webinar.findUnique({ where: { id }, select: { startsAt: true } }))?.startsAt ?? null,
     // The page's text needs translations and speakers whatever the API selected; both load in one query each.
-    (q) =>
+    fetch: (q) =>
       db.webinar.findMany({
-        ...q,
-        where,
-        orderBy: [{ startsAt: dir }, { id: dir }],
+        where: { AND: [where, q.where] },
+        orderBy: q.orderBy,
+        take: q.take,
         include: { ...query.include, ...withText },
       }) as Promise<WebinarWithText[]>,
-    () => db.webinar.count({ where }),
-  );
+    count: () => db.webinar.count({ where }),
+  });
 }
 
 export async function getWebinar(actor: Actor, id: string) {

@@ -16,7 +16,7 @@ import { prisma, type Tx } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
 import { recordAudit } from "../audit.server.ts";
 import { AppError, notFound } from "../errors.ts";
-import { paginate } from "../pagination.server.ts";
+import { keysetPage } from "../pagination.server.ts";
 import { authorize, can, isStaff, requireUser, type Actor, type SignedInActor } from "../policy.server.ts";
 import { enforce, LIMITS, type Requester } from "../rate-limit.server.ts";
 import { requestInclude, requestLabel, visibleRequest, visibleWhere, type SupportRequestView } from "./access.server.ts";
@@ -108,11 +108,14 @@ export async function listSupportRequests(actor: Actor, filter: RequestFilter = 
       isStaff(user) && f.unassigned ? { assigneeId: null } : {},
     ],
   };
-  return paginate(
-    page,
-    (q) => prisma().supportRequest.findMany({ where, include: requestInclude, orderBy: [{ createdAt: "desc" }, { id: "asc" }], ...q }),
-    () => prisma().supportRequest.count({ where }),
-  );
+  return keysetPage(page, {
+    field: "createdAt",
+    dir: "desc",
+    idDir: "asc",
+    keyOf: async (id) => (await prisma().supportRequest.findUnique({ where: { id }, select: { createdAt: true } }))?.createdAt ?? null,
+    fetch: (q) => prisma().supportRequest.findMany({ where: { AND: [where, q.where] }, include: requestInclude, orderBy: q.orderBy, take: q.take }),
+    count: () => prisma().supportRequest.count({ where }),
+  });
 }
 
 /** The research team, for the assignee choice. */
