@@ -12,5 +12,5 @@ export const cellKeySecret = () => crypto.createHmac("sha256", env().SESSION_SEC
 /** A person's record key, 0 … 2^28−1 (seven hex digits of the keyed digest). */
 export const recordKey = (personKey: string, secret = cellKeySecret()) => parseInt(crypto.createHash("md5").update(secret + personKey).digest("hex").slice(0, 7), 16);
 
-/** The same record key computed by the database, for the registration aliased `r`. */
-export const recordKeySql = (secret = cellKeySecret()) => Prisma.sql`('x' || substr(md5(${secret}::text || COALESCE(r."personKey", r."id")), 1, 7))::bit(28)::int`;
+/** The same record key computed by the database, from an SQL expression giving the person's digest. */
+export const recordKeySql = (personKey: Prisma.Sql, secret = cellKeySecret()) => Prisma.sql`('x' || substr(md5(${secret}::text || ${personKey}), 1, 7))::bit(28)::int`;

@@ -118,37 +118,44 @@ async function webinarCounts(where: Prisma.Sql, breakdown: Breakdown): Promise<K
     confirmed: Prisma.sql`r."confirmedAt" IS NOT NULL OR r."status" = 'CONFIRMED'`,
     attended: Prisma.sql`r."attended"`,
   };
-  const stages = Object.entries(filters) as [Stage, Prisma.Sql][];
-  const counts = Prisma.join(
-    stages.flatMap(([s, f]) => [Prisma.sql`count(*) FILTER (WHERE ${f})::int AS ${Prisma.raw(s)}`, Prisma.sql`(COALESCE(sum(x.rk) FILTER (WHERE ${f}), 0) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`]),
+  const stages = Object.keys(filters) as Stage[];
+  const perPerson = Prisma.join(stages.map((s) => Prisma.sql`count(*) FILTER (WHERE ${filters[s]})::int AS ${Prisma.raw(s)}`));
+  // A cell's key is the sum of its registrations' record keys: per person, count × key (ADR 0037). Grouping by
+  // person first computes each key once and joins each answer once, however many registrations the person has.
+  const sums = Prisma.join(
+    stages.flatMap((s) => [Prisma.sql`sum(p.${Prisma.raw(s)})::int AS ${Prisma.raw(s)}`, Prisma.sql`(COALESCE(sum(p.${Prisma.raw(s)}::bigint * p.rk), 0) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`]),
   );
-  const from = Prisma.sql`"WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId" CROSS JOIN LATERAL (SELECT ${recordKeySql(cellKeySecret())} AS rk) x`;
+  const rk = recordKeySql(Prisma.sql`g."pk"`, cellKeySecret());
+  const registrations = Prisma.sql`"WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId"`;
   if (breakdown === "gender" || breakdown === "age-band") {
     const answer = breakdown === "gender" ? Prisma.sql`d."gender"` : Prisma.sql`d."ageBand"`;
     return prisma().$queryRaw<KeyCounts[]>`
-      SELECT ${answer} AS key, ${counts}
-      FROM ${from}
-      LEFT JOIN "DemographicAnswer" d ON d."key" = r."personKey"
-      WHERE ${where}
+      WITH g AS (
+        SELECT COALESCE(r."personKey", r."id") AS pk, ${perPerson}
+        FROM ${registrations}
+        WHERE ${where}
+        GROUP BY 1
+      ), p AS (SELECT g.*, ${rk} AS rk FROM g)
+      SELECT ${answer} AS key, ${sums}
+      FROM p LEFT JOIN "DemographicAnswer" d ON d."key" = p."pk"
       GROUP BY 1`;
   }
   // Sector and region: counted per person (and country) first, then each person's first approved institution.
-  const key = breakdown === "partner-sector" ? Prisma.sql`f."sector"` : Prisma.sql`COALESCE(g."country", f."country")`;
-  const sums = Prisma.join(stages.flatMap(([s]) => [Prisma.sql`sum(g.${Prisma.raw(s)})::int AS ${Prisma.raw(s)}`, Prisma.sql`(sum(g.${Prisma.raw(`k_${s}`)}) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`]));
+  const key = breakdown === "partner-sector" ? Prisma.sql`f."sector"` : Prisma.sql`COALESCE(p."country", f."country")`;
   return prisma().$queryRaw<KeyCounts[]>`
     WITH g AS (
-      SELECT r."userId", r."country", ${counts}
-      FROM ${from}
+      SELECT COALESCE(r."personKey", r."id") AS pk, r."userId", r."country", ${perPerson}
+      FROM ${registrations}
       WHERE ${where}
-      GROUP BY 1, 2
-    ), f AS (
-      SELECT DISTINCT ON (m."userId") m."userId", p."sector"::text AS sector, p."country"
-      FROM "Membership" m JOIN "Partner" p ON p."id" = m."partnerId" AND p."status" = 'APPROVED'
+      GROUP BY 1, 2, 3
+    ), p AS (SELECT g.*, ${rk} AS rk FROM g), f AS (
+      SELECT DISTINCT ON (m."userId") m."userId", pa."sector"::text AS sector, pa."country"
+      FROM "Membership" m JOIN "Partner" pa ON pa."id" = m."partnerId" AND pa."status" = 'APPROVED'
       WHERE m."userId" IN (SELECT "userId" FROM g)
       ORDER BY m."userId", m."createdAt", m."id"
     )
     SELECT ${key} AS key, ${sums}
-    FROM g LEFT JOIN f ON f."userId" = g."userId"
+    FROM p LEFT JOIN f ON f."userId" = p."userId"
     GROUP BY 1`;
 }
 
