@@ -3,7 +3,7 @@ import { personKey } from "../app/services/insights/demographics.server.ts";
 import { minCell } from "../app/services/insights/config.server.ts";
 import { BREAKDOWNS, CATEGORIES, STAGES, participationStats, rawFunnel, type Breakdown, type Scope, type Stage } from "../app/services/insights/participation.server.ts";
 import { addKeys, roundCount } from "../app/services/insights/cell-key.ts";
-import { recordKey } from "../app/services/insights/cell-key.server.ts";
+import { cellKeySecret, recordKey } from "../app/services/insights/cell-key.server.ts";
 import { parsePeriod } from "../app/services/insights/periods.ts";
 import { suppress, type Cell } from "../app/services/insights/suppression.ts";
 import { regionOf } from "../app/schemas/regions.ts";
@@ -27,6 +27,7 @@ async function reference(scope: Scope, breakdown: Breakdown) {
   const answers = new Map((await db.demographicAnswer.findMany()).map((a) => [a.key, a]));
   const memberships = await db.membership.findMany({ where: { partner: { status: "APPROVED" } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], include: { partner: true } });
   const firstPartner = new Map<string, { sector: string; country: string }>();
+  const secret = await cellKeySecret();
   for (const m of memberships) if (!firstPartner.has(m.userId)) firstPartner.set(m.userId, m.partner);
   const categories = CATEGORIES[breakdown];
   const counts = categories.map(() => STAGES.map(() => 0));
@@ -51,7 +52,7 @@ async function reference(scope: Scope, breakdown: Breakdown) {
     STAGES.forEach((s, c) => {
       if (!stages.has(s)) return;
       counts[row][c] += 1;
-      keys[row][c] = addKeys(keys[row][c], recordKey(personKey(r.email)));
+      keys[row][c] = addKeys(keys[row][c], recordKey(personKey(r.email), secret));
     });
   }
   return { counts, keys };
@@ -156,6 +157,19 @@ describe("participation counted in SQL", () => {
     // The data is small enough that suppression had something to hide.
     expect(smallCells).toBeGreaterThan(0);
     expect(expectedTotal((await reference(scopes[5], "gender")).counts)).toBeGreaterThan(100);
+  });
+
+  it("keeps each registration's record key with its address: set on insert, changed with the address", async () => {
+    const db = prisma();
+    const secret = await cellKeySecret();
+    const webinar = await db.webinar.create({
+      data: { uid: "keys@hub.test", startsAt: new Date(), endsAt: new Date(Date.now() + 3600_000), timeZone: "UTC", meetingUrl: "https://meet.example.org/x", translations: { create: { language: "EN", title: "Keys", description: "" } } },
+    });
+    const reg = await db.webinarRegistration.create({ data: { webinarId: webinar.id, email: "Ada@Example.org ", name: "Ada", status: "CONFIRMED" } });
+    expect(reg.recordKey).toBe(recordKey(personKey("ada@example.org"), secret));
+    const moved = await db.webinarRegistration.update({ where: { id: reg.id }, data: { email: "grace@example.org" } });
+    expect(moved.recordKey).toBe(recordKey(personKey("grace@example.org"), secret));
+    expect(moved.recordKey).not.toBe(reg.recordKey);
   });
 });
 

@@ -9,7 +9,7 @@ import { authorize, type Actor } from "../policy.server.ts";
 import { personKey } from "./demographics.server.ts";
 import { minCell } from "./config.server.ts";
 import { addKeys, CELL_KEY_MODULUS, roundCount } from "./cell-key.ts";
-import { cellKeySecret, recordKey, recordKeySql } from "./cell-key.server.ts";
+import { cellKeySecret, recordKey } from "./cell-key.server.ts";
 import { calendarPeriod } from "./periods.ts";
 import { share, suppress, type Cell } from "./suppression.ts";
 
@@ -119,44 +119,40 @@ async function webinarCounts(where: Prisma.Sql, breakdown: Breakdown): Promise<K
     attended: Prisma.sql`r."attended"`,
   };
   const stages = Object.keys(filters) as Stage[];
-  const perPerson = Prisma.join(stages.map((s) => Prisma.sql`count(*) FILTER (WHERE ${filters[s]})::int AS ${Prisma.raw(s)}`));
-  // A cell's key is the sum of its registrations' record keys: per person, count × key (ADR 0037). Grouping by
-  // person first computes each key once and joins each answer once, however many registrations the person has.
-  const sums = Prisma.join(
-    stages.flatMap((s) => [Prisma.sql`sum(p.${Prisma.raw(s)})::int AS ${Prisma.raw(s)}`, Prisma.sql`(COALESCE(sum(p.${Prisma.raw(s)}::bigint * p.rk), 0) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`]),
+  // A cell's key is the sum of its registrations' record keys, stored on each registration (ADR 0037).
+  const perRegistration = Prisma.join(
+    stages.flatMap((s) => [
+      Prisma.sql`count(*) FILTER (WHERE ${filters[s]})::int AS ${Prisma.raw(s)}`,
+      Prisma.sql`(COALESCE(sum(r."recordKey") FILTER (WHERE ${filters[s]}), 0) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`,
+    ]),
   );
-  const rk = recordKeySql(Prisma.sql`g."pk"`, cellKeySecret());
   const registrations = Prisma.sql`"WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId"`;
   if (breakdown === "gender" || breakdown === "age-band") {
     const answer = breakdown === "gender" ? Prisma.sql`d."gender"` : Prisma.sql`d."ageBand"`;
     return prisma().$queryRaw<KeyCounts[]>`
-      WITH g AS (
-        SELECT COALESCE(r."personKey", r."id") AS pk, ${perPerson}
-        FROM ${registrations}
-        WHERE ${where}
-        GROUP BY 1
-      ), p AS (SELECT g.*, ${rk} AS rk FROM g)
-      SELECT ${answer} AS key, ${sums}
-      FROM p LEFT JOIN "DemographicAnswer" d ON d."key" = p."pk"
+      SELECT ${answer} AS key, ${perRegistration}
+      FROM ${registrations} LEFT JOIN "DemographicAnswer" d ON d."key" = COALESCE(r."personKey", r."id")
+      WHERE ${where}
       GROUP BY 1`;
   }
-  // Sector and region: counted per person (and country) first, then each person's first approved institution.
-  const key = breakdown === "partner-sector" ? Prisma.sql`f."sector"` : Prisma.sql`COALESCE(p."country", f."country")`;
+  // Sector and region: counted per account and country first, then each account's first approved institution.
+  const key = breakdown === "partner-sector" ? Prisma.sql`f."sector"` : Prisma.sql`COALESCE(g."country", f."country")`;
+  const sums = Prisma.join(stages.flatMap((s) => [Prisma.sql`sum(g.${Prisma.raw(s)})::int AS ${Prisma.raw(s)}`, Prisma.sql`(sum(g.${Prisma.raw(`k_${s}`)}::bigint) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`]));
   return prisma().$queryRaw<KeyCounts[]>`
-    WITH g AS (
-      SELECT COALESCE(r."personKey", r."id") AS pk, r."userId", r."country", ${perPerson}
-      FROM ${registrations}
-      WHERE ${where}
-      GROUP BY 1, 2, 3
-    ), p AS (SELECT g.*, ${rk} AS rk FROM g), f AS (
-      SELECT DISTINCT ON (m."userId") m."userId", pa."sector"::text AS sector, pa."country"
-      FROM "Membership" m JOIN "Partner" pa ON pa."id" = m."partnerId" AND pa."status" = 'APPROVED'
-      WHERE m."userId" IN (SELECT "userId" FROM g)
-      ORDER BY m."userId", m."createdAt", m."id"
-    )
-    SELECT ${key} AS key, ${sums}
-    FROM p LEFT JOIN f ON f."userId" = p."userId"
-    GROUP BY 1`;
+      WITH g AS (
+        SELECT r."userId", r."country", ${perRegistration}
+        FROM ${registrations}
+        WHERE ${where}
+        GROUP BY 1, 2
+      ), f AS (
+        SELECT DISTINCT ON (m."userId") m."userId", pa."sector"::text AS sector, pa."country"
+        FROM "Membership" m JOIN "Partner" pa ON pa."id" = m."partnerId" AND pa."status" = 'APPROVED'
+        WHERE m."userId" IN (SELECT "userId" FROM g)
+        ORDER BY m."userId", m."createdAt", m."id"
+      )
+      SELECT ${key} AS key, ${sums}
+      FROM g LEFT JOIN f ON f."userId" = g."userId"
+      GROUP BY 1`;
 }
 
 /** The category a grouped key falls in; anything unknown counts under the last category ("no answer", "none"…). */
@@ -198,7 +194,7 @@ export async function rawFunnel(scope: Scope, breakdown: Breakdown) {
     const of = await categorise(people, breakdown);
     const counts = categories.map(() => stages.map(() => 0));
     const keys = categories.map(() => stages.map(() => 0));
-    const secret = cellKeySecret();
+    const secret = await cellKeySecret();
     people.forEach((p, i) => {
       const rk = recordKey(personKey(p.email), secret);
       stages.forEach((s, c) => {
