@@ -2,7 +2,7 @@
  * Cell-key rounding of published counts (ADR 0037), pure: no I/O, no secret.
  *
  * Every registration carries a secret record key (0 … CELL_KEY_MODULUS−1, derived from the person's address
- * digest and a server secret, see cell-key.server.ts). A cell's key is the sum of its records' keys modulo
+ * digest and the statistics secret, stored by the database: see cell-key.server.ts). A cell's key is the sum of its records' keys modulo
  * CELL_KEY_MODULUS: the same registrations give the same key, whichever scope or query asked, and a total's key is
  * the sum of its cells' keys. A count n ≥ k is published rounded to a multiple of the base b, up or down as the
  * key says (up with chance (n mod b)/b, so unbiased), never below k. Counts below k stay "<k" (suppression decides
