@@ -2,11 +2,11 @@
  * Cell-key rounding of published counts (ADR 0037), pure: no I/O, no secret.
  *
  * Every registration carries a secret record key (0 … CELL_KEY_MODULUS−1, derived from the person's address
- * digest and the statistics secret, stored by the database: see cell-key.server.ts). A cell's key is the sum of its records' keys modulo
- * CELL_KEY_MODULUS: the same registrations give the same key, whichever scope or query asked, and a total's key is
- * the sum of its cells' keys. A count n ≥ k is published rounded to a multiple of the base b, up or down as the
- * key says (up with chance (n mod b)/b, so unbiased), never below k. Counts below k stay "<k" (suppression decides
- * on true counts first).
+ * digest and the statistics secret, both stored by the database: see cell-key.server.ts). A cell's key is the sum
+ * of its records' keys modulo CELL_KEY_MODULUS: the same registrations give the same key, whichever scope or query
+ * asked, and a total's key is the sum of its cells' keys. A count n ≥ k is published rounded to a multiple of the
+ * base b, up or down as the key says (up with chance (n mod b)/b, so unbiased), never below k. Counts below k stay
+ * "<k" (suppression decides on true counts first).
  *
  * Why rounding to a lattice and not ±noise: two nested scopes' tables give their difference only up to the sum of
  * both roundings, and because every published number is a multiple of b, the difference's possible values can
