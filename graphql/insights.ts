@@ -2,6 +2,7 @@ import { translator } from "../app/i18n/index.ts";
 import { insightsUi } from "../app/i18n/ui/insights.ts";
 import { PANEL_CATEGORIES, participationStats, speakerBalance, type Breakdown, type ParticipationStats, type ScopeKind, type SpeakerBalance, type Stage } from "../app/services/insights/participation.server.ts";
 import { updateSeries } from "../app/services/insights/series.server.ts";
+import { roundingBase } from "../app/services/insights/cell-key.ts";
 import { label, type Cell } from "../app/services/insights/suppression.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { notFound } from "../app/services/errors.ts";
@@ -25,14 +26,14 @@ const StatsScopeInput = builder.inputType("StatsScopeInput", {
   fields: (t) => ({
     kind: t.field({ type: StatsScopeKind, required: true }),
     id: t.id({ description: "The webinar, series or dialogue; not with PERIOD." }),
-    from: t.field({ type: "DateTime", description: "PERIOD: webinars starting from this instant (included)." }),
-    to: t.field({ type: "DateTime", description: "PERIOD: up to this instant (excluded)." }),
+    from: t.field({ type: "DateTime", description: "PERIOD: webinars starting from this instant (included): the first instant (UTC) of a calendar month, quarter or year." }),
+    to: t.field({ type: "DateTime", description: "PERIOD: up to this instant (excluded): the end of that same month, quarter or year. Other periods are refused (BAD_USER_INPUT)." }),
   }),
 });
 
 type CellOut = { cell: Cell; k: number };
 const StatsCell = builder.objectRef<CellOut>("StatsCell").implement({
-  description: "A published count: value is null when suppressed; display is what pages show (\"<5\" or \"x\").",
+  description: "A published count: value is null when suppressed; display is what pages show (\"<5\" or \"x\"). Participation counts are rounded by cell key (see method).",
   fields: (t) => ({
     value: t.int({ nullable: true, resolve: (c) => (c.cell.kind === "value" ? c.cell.value : null) }),
     display: t.string({ resolve: (c) => label(c.cell, c.k) }),
@@ -57,7 +58,7 @@ const ParticipationStatsRef = builder.objectRef<ParticipationStats>("Participati
     stages: t.field({ type: [FunnelStage], resolve: (s) => s.stages as Stage[] }),
     rows: t.field({ type: [StatsRow], resolve: (s) => s.rows.map((r) => ({ ...r, k: s.k })) }),
     totals: t.field({ type: [StatsCell], resolve: (s) => s.totals.map((cell) => ({ cell, k: s.k })) }),
-    method: t.string({ args: {}, resolve: (s) => translator(insightsUi, "en")("method_body", { k: s.k }) }),
+    method: t.string({ args: {}, resolve: (s) => translator(insightsUi, "en")("method_body", { k: s.k, b: roundingBase(s.k) }) }),
   }),
 });
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { personKey } from "../app/services/insights/demographics.server.ts";
 import { minCell } from "../app/services/insights/config.server.ts";
 import { BREAKDOWNS, CATEGORIES, STAGES, participationStats, rawFunnel, type Breakdown, type Scope, type Stage } from "../app/services/insights/participation.server.ts";
-import { suppress } from "../app/services/insights/suppression.ts";
+import { addKeys, roundCount } from "../app/services/insights/cell-key.ts";
+import { cellKeySecret, recordKey } from "../app/services/insights/cell-key.server.ts";
+import { parsePeriod } from "../app/services/insights/periods.ts";
+import { suppress, type Cell } from "../app/services/insights/suppression.ts";
 import { regionOf } from "../app/schemas/regions.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { actorOf, makeUser } from "./factories.ts";
@@ -24,9 +27,11 @@ async function reference(scope: Scope, breakdown: Breakdown) {
   const answers = new Map((await db.demographicAnswer.findMany()).map((a) => [a.key, a]));
   const memberships = await db.membership.findMany({ where: { partner: { status: "APPROVED" } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], include: { partner: true } });
   const firstPartner = new Map<string, { sector: string; country: string }>();
+  const secret = await cellKeySecret();
   for (const m of memberships) if (!firstPartner.has(m.userId)) firstPartner.set(m.userId, m.partner);
   const categories = CATEGORIES[breakdown];
   const counts = categories.map(() => STAGES.map(() => 0));
+  const keys = categories.map(() => STAGES.map(() => 0));
   for (const r of regs) {
     const stages = new Set<Stage>(["registered"]);
     if (r.invitedAt) stages.add("invited");
@@ -44,9 +49,13 @@ async function reference(scope: Scope, breakdown: Breakdown) {
             ? (partner?.sector ?? "NONE")
             : (country && regionOf(country)) || "UNKNOWN";
     const row = categories.indexOf(category) >= 0 ? categories.indexOf(category) : categories.length - 1;
-    STAGES.forEach((s, c) => stages.has(s) && (counts[row][c] += 1));
+    STAGES.forEach((s, c) => {
+      if (!stages.has(s)) return;
+      counts[row][c] += 1;
+      keys[row][c] = addKeys(keys[row][c], recordKey(personKey(r.email), secret));
+    });
   }
-  return counts;
+  return { counts, keys };
 }
 
 describe("participation counted in SQL", () => {
@@ -54,7 +63,7 @@ describe("participation counted in SQL", () => {
     const db = prisma();
     const series = await db.webinarSeries.create({ data: { title: "Care work" } });
     const now = Date.now();
-    const webinars = [];
+    const webinars: { id: string; startsAt: Date }[] = [];
     for (let i = 0; i < 6; i++) {
       const startsAt = new Date(now - (i * 40 + 5) * 86400_000);
       webinars.push(
@@ -113,12 +122,15 @@ describe("participation counted in SQL", () => {
     await db.webinarRegistration.update({ where: { id: moved.id }, data: { email: users[1].email.replace("@", "+moved@") } });
     expect((await db.webinarRegistration.findUniqueOrThrow({ where: { id: moved.id } })).personKey).toBe(personKey(users[1].email.replace("@", "+moved@")));
 
+    const calendar = (label: string): Scope => ({ kind: "period", ...parsePeriod(label)! });
+    const at = (i: number) => webinars[i].startsAt.toISOString();
     const scopes: Scope[] = [
       { kind: "webinar", id: webinars[0].id },
       { kind: "webinar", id: webinars[3].id },
       { kind: "series", id: series.id },
-      { kind: "period", from: new Date(now - 100 * 86400_000), to: new Date(now) },
-      { kind: "period", from: new Date(now - 400 * 86400_000), to: new Date(now + 86400_000) },
+      calendar(at(1).slice(0, 7)),
+      calendar(`${at(2).slice(0, 4)}-Q${Math.floor(webinars[2].startsAt.getUTCMonth() / 3) + 1}`),
+      calendar(at(0).slice(0, 4)),
     ];
     const admin = await makeUser({ role: "ADMIN" });
     const reader = await makeUser({ role: "STAFF" });
@@ -127,20 +139,37 @@ describe("participation counted in SQL", () => {
     let smallCells = 0;
     for (const scope of scopes) {
       for (const breakdown of BREAKDOWNS) {
-        const expected = await reference(scope, breakdown);
+        const { counts: expected, keys } = await reference(scope, breakdown);
         const got = await rawFunnel(scope, breakdown);
         expect(got.stages).toEqual([...STAGES]);
         expect(got.counts, `${scope.kind} ${breakdown}`).toEqual(expected);
+        // The database derives each record key as recordKey() does here, and cells add them up.
+        expect(got.keys, `${scope.kind} ${breakdown} keys`).toEqual(keys);
         const published = await participationStats(statistician, scope, breakdown);
-        const table = suppress(expected, { colTotals: true }, minCell());
-        expect(published.rows.map((r) => r.cells)).toEqual(table.cells);
-        expect(published.totals).toEqual(table.colTotals);
+        const k = minCell();
+        const table = suppress(expected, { colTotals: true }, k);
+        const round = (cell: Cell, key: number): Cell => (cell.kind === "value" ? { kind: "value", value: roundCount(cell.value, key, k) } : cell);
+        expect(published.rows.map((r) => r.cells)).toEqual(table.cells.map((row, r) => row.map((cell, c) => round(cell, keys[r][c]))));
+        expect(published.totals).toEqual(table.colTotals!.map((cell, c) => round(cell, addKeys(...keys.map((row) => row[c])))));
         smallCells += table.cells.flat().filter((c) => c.kind !== "value").length;
       }
     }
     // The data is small enough that suppression had something to hide.
     expect(smallCells).toBeGreaterThan(0);
-    expect(expectedTotal(await reference(scopes[4], "gender"))).toBeGreaterThan(100);
+    expect(expectedTotal((await reference(scopes[5], "gender")).counts)).toBeGreaterThan(100);
+  });
+
+  it("keeps each registration's record key with its address: set on insert, changed with the address", async () => {
+    const db = prisma();
+    const secret = await cellKeySecret();
+    const webinar = await db.webinar.create({
+      data: { uid: "keys@hub.test", startsAt: new Date(), endsAt: new Date(Date.now() + 3600_000), timeZone: "UTC", meetingUrl: "https://meet.example.org/x", translations: { create: { language: "EN", title: "Keys", description: "" } } },
+    });
+    const reg = await db.webinarRegistration.create({ data: { webinarId: webinar.id, email: "Ada@Example.org ", name: "Ada", status: "CONFIRMED" } });
+    expect(reg.recordKey).toBe(recordKey(personKey("ada@example.org"), secret));
+    const moved = await db.webinarRegistration.update({ where: { id: reg.id }, data: { email: "grace@example.org" } });
+    expect(moved.recordKey).toBe(recordKey(personKey("grace@example.org"), secret));
+    expect(moved.recordKey).not.toBe(reg.recordKey);
   });
 });
 

@@ -1,4 +1,5 @@
 import { insightsUi } from "../i18n/ui/insights.ts";
+import { roundingBase } from "../services/insights/cell-key.ts";
 import type { InsightsView } from "../services/insights/view.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { FunnelChart, TrendChart } from "./insights-charts.tsx";
@@ -48,7 +49,7 @@ export function InsightsReport({ view }: { view: InsightsView }) {
       ) : null}
       <section aria-labelledby="method-h">
         <h2 id="method-h">{t("method_title")}</h2>
-        <p>{t("method_body", { k: view.k })}</p>
+        <p>{t("method_body", { k: view.k, b: roundingBase(view.k) })}</p>
       </section>
     </>
   );

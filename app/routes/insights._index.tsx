@@ -52,12 +52,14 @@ export default function Insights() {
           </select>
         </div>
         <div>
-          <label htmlFor="f-from">{t("from")}</label>
-          <input id="f-from" type="date" name="from" defaultValue={f.from} />
-        </div>
-        <div>
-          <label htmlFor="f-to">{t("to")}</label>
-          <input id="f-to" type="date" name="to" defaultValue={f.to} />
+          <label htmlFor="f-period">{t("period")}</label>
+          <select id="f-period" name="period" defaultValue={f.period}>
+            {view.choices.periods.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
         </div>
         <div>
           <label htmlFor="f-breakdown">{t("breakdown")}</label>

@@ -8,7 +8,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return new Response(insightsCsv(view, lang), {
     headers: {
       "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="participation-${view.filters.from}-${view.filters.to}.csv"`,
+      "content-disposition": `attachment; filename="participation-${view.filters.period}.csv"`,
       "cache-control": "no-store, private",
     },
   });

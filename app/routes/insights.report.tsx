@@ -23,7 +23,7 @@ export default function InsightsPrint() {
     <article className="report">
       <h1>{t("report_title")}</h1>
       <p>
-        {t("report_period", { period: `${view.filters.from} – ${view.filters.to}` })} {t("generated", { date: formatDateTime(new Date(generatedAt), lang, "UTC") })}
+        {t("report_period", { period: view.filters.period })} {t("generated", { date: formatDateTime(new Date(generatedAt), lang, "UTC") })}
       </p>
       <InsightsReport view={view} />
     </article>

@@ -76,7 +76,7 @@ const schema = z.object({
   INSIGHTS_MIN_CELL: z.coerce
     .number({ invalid_type_error: "must be a whole number" })
     .int({ message: "must be a whole number" })
-    .min(3, { message: "must be at least 3: smaller counts can identify people" })
+    .min(4, { message: "must be at least 4: smaller counts can identify people" })
     .default(5),
   // Shared secret of POST /webhooks/email-events (bounces, complaints); unset: the endpoint refuses everything.
   EMAIL_WEBHOOK_SECRET: z.string().min(24, { message: "must be at least 24 characters" }).optional(),

@@ -8,6 +8,9 @@ import { AppError, notFound } from "../errors.ts";
 import { authorize, type Actor } from "../policy.server.ts";
 import { personKey } from "./demographics.server.ts";
 import { minCell } from "./config.server.ts";
+import { addKeys, CELL_KEY_MODULUS, roundCount } from "./cell-key.ts";
+import { cellKeySecret, recordKey } from "./cell-key.server.ts";
+import { calendarPeriod } from "./periods.ts";
 import { share, suppress, type Cell } from "./suppression.ts";
 
 export const STAGES = ["invited", "registered", "confirmed", "attended"] as const;
@@ -83,18 +86,23 @@ async function webinarScope(scope: Scope): Promise<{ title: string; where: Prism
     return { title: s.title, where: Prisma.sql`w."seriesId" = ${s.id}` };
   }
   if (!scope.from || !scope.to || scope.from >= scope.to) throw new AppError("BAD_USER_INPUT", "invalid_period", { from: { key: "invalid_period" } });
-  return {
-    title: `${scope.from.toISOString().slice(0, 10)} – ${new Date(scope.to.getTime() - 1).toISOString().slice(0, 10)}`,
-    where: Prisma.sql`w."startsAt" >= ${scope.from} AND w."startsAt" < ${scope.to}`,
-  };
+  // Only whole calendar months, quarters and years: a period cut anywhere else could isolate one webinar.
+  const period = calendarPeriod(scope.from, scope.to);
+  if (!period) throw new AppError("BAD_USER_INPUT", "period_not_calendar", { from: { key: "period_not_calendar" } });
+  return { title: period.label, where: Prisma.sql`w."startsAt" >= ${period.from} AND w."startsAt" < ${period.to}` };
 }
 
+/** Per category key: counts per stage and, per stage, the cell key of those registrations (ADR 0037). */
 interface KeyCounts {
   key: string | null;
   invited: number;
   registered: number;
   confirmed: number;
   attended: number;
+  k_invited: number;
+  k_registered: number;
+  k_confirmed: number;
+  k_attended: number;
 }
 
 /**
@@ -103,38 +111,48 @@ interface KeyCounts {
  * or the country (the registration's, else that institution's). Only counts leave the database (ADR 0031).
  */
 async function webinarCounts(where: Prisma.Sql, breakdown: Breakdown): Promise<KeyCounts[]> {
-  const counts = Prisma.sql`
-      count(*) FILTER (WHERE r."invitedAt" IS NOT NULL)::int AS invited,
-      count(*)::int AS registered,
-      count(*) FILTER (WHERE r."confirmedAt" IS NOT NULL OR r."status" = 'CONFIRMED')::int AS confirmed,
-      count(*) FILTER (WHERE r."attended")::int AS attended`;
+  const N = CELL_KEY_MODULUS;
+  const filters = {
+    invited: Prisma.sql`r."invitedAt" IS NOT NULL`,
+    registered: Prisma.sql`TRUE`,
+    confirmed: Prisma.sql`r."confirmedAt" IS NOT NULL OR r."status" = 'CONFIRMED'`,
+    attended: Prisma.sql`r."attended"`,
+  };
+  const stages = Object.keys(filters) as Stage[];
+  // A cell's key is the sum of its registrations' record keys, stored on each registration (ADR 0037).
+  const perRegistration = Prisma.join(
+    stages.flatMap((s) => [
+      Prisma.sql`count(*) FILTER (WHERE ${filters[s]})::int AS ${Prisma.raw(s)}`,
+      Prisma.sql`(COALESCE(sum(r."recordKey") FILTER (WHERE ${filters[s]}), 0) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`,
+    ]),
+  );
+  const registrations = Prisma.sql`"WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId"`;
   if (breakdown === "gender" || breakdown === "age-band") {
     const answer = breakdown === "gender" ? Prisma.sql`d."gender"` : Prisma.sql`d."ageBand"`;
     return prisma().$queryRaw<KeyCounts[]>`
-      SELECT ${answer} AS key, ${counts}
-      FROM "WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId"
-      LEFT JOIN "DemographicAnswer" d ON d."key" = r."personKey"
+      SELECT ${answer} AS key, ${perRegistration}
+      FROM ${registrations} LEFT JOIN "DemographicAnswer" d ON d."key" = COALESCE(r."personKey", r."id")
       WHERE ${where}
       GROUP BY 1`;
   }
-  // Sector and region: counted per person (and country) first, then each person's first approved institution.
+  // Sector and region: counted per account and country first, then each account's first approved institution.
   const key = breakdown === "partner-sector" ? Prisma.sql`f."sector"` : Prisma.sql`COALESCE(g."country", f."country")`;
+  const sums = Prisma.join(stages.flatMap((s) => [Prisma.sql`sum(g.${Prisma.raw(s)})::int AS ${Prisma.raw(s)}`, Prisma.sql`(sum(g.${Prisma.raw(`k_${s}`)}::bigint) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`]));
   return prisma().$queryRaw<KeyCounts[]>`
-    WITH g AS (
-      SELECT r."userId", r."country", ${counts}
-      FROM "WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId"
-      WHERE ${where}
-      GROUP BY 1, 2
-    ), f AS (
-      SELECT DISTINCT ON (m."userId") m."userId", p."sector"::text AS sector, p."country"
-      FROM "Membership" m JOIN "Partner" p ON p."id" = m."partnerId" AND p."status" = 'APPROVED'
-      WHERE m."userId" IN (SELECT "userId" FROM g)
-      ORDER BY m."userId", m."createdAt", m."id"
-    )
-    SELECT ${key} AS key, sum(g.invited)::int AS invited, sum(g.registered)::int AS registered,
-      sum(g.confirmed)::int AS confirmed, sum(g.attended)::int AS attended
-    FROM g LEFT JOIN f ON f."userId" = g."userId"
-    GROUP BY 1`;
+      WITH g AS (
+        SELECT r."userId", r."country", ${perRegistration}
+        FROM ${registrations}
+        WHERE ${where}
+        GROUP BY 1, 2
+      ), f AS (
+        SELECT DISTINCT ON (m."userId") m."userId", pa."sector"::text AS sector, pa."country"
+        FROM "Membership" m JOIN "Partner" pa ON pa."id" = m."partnerId" AND pa."status" = 'APPROVED'
+        WHERE m."userId" IN (SELECT "userId" FROM g)
+        ORDER BY m."userId", m."createdAt", m."id"
+      )
+      SELECT ${key} AS key, ${sums}
+      FROM g LEFT JOIN f ON f."userId" = g."userId"
+      GROUP BY 1`;
 }
 
 /** The category a grouped key falls in; anything unknown counts under the last category ("no answer", "none"…). */
@@ -175,33 +193,51 @@ export async function rawFunnel(scope: Scope, breakdown: Breakdown) {
     const { title, stages, people } = await dialoguePopulation(scope);
     const of = await categorise(people, breakdown);
     const counts = categories.map(() => stages.map(() => 0));
-    people.forEach((p, i) => stages.forEach((s, c) => p.stages.has(s) && (counts[row(of[i])][c] += 1)));
-    return { title, stages, categories, counts };
+    const keys = categories.map(() => stages.map(() => 0));
+    const secret = await cellKeySecret();
+    people.forEach((p, i) => {
+      const rk = recordKey(personKey(p.email), secret);
+      stages.forEach((s, c) => {
+        if (!p.stages.has(s)) return;
+        counts[row(of[i])][c] += 1;
+        keys[row(of[i])][c] = addKeys(keys[row(of[i])][c], rk);
+      });
+    });
+    return { title, stages, categories, counts, keys };
   }
   const { title, where } = await webinarScope(scope);
   const stages = [...STAGES];
   const counts = categories.map(() => stages.map(() => 0));
+  const keys = categories.map(() => stages.map(() => 0));
   for (const group of await webinarCounts(where, breakdown)) {
     const r = row(categoryOf(breakdown, group.key));
-    stages.forEach((s, c) => (counts[r][c] += group[s]));
+    stages.forEach((s, c) => {
+      counts[r][c] += group[s];
+      keys[r][c] = addKeys(keys[r][c], group[`k_${s}`]);
+    });
   }
-  return { title, stages, categories, counts };
+  return { title, stages, categories, counts, keys };
 }
 
-/** The funnel, by category, as it may be published: every number through small-cell suppression. */
+/**
+ * The funnel, by category, as it may be published: every number through small-cell suppression (decided on the
+ * true counts), then each published count rounded by its cell key (ADR 0037), totals by theirs.
+ */
 export async function participationStats(actor: Actor, scope: Scope, breakdown: Breakdown): Promise<ParticipationStats> {
   authorize(actor, { do: "statistics.view" });
   if (!BREAKDOWNS.includes(breakdown)) throw new AppError("BAD_USER_INPUT", "invalid_choice", { breakdown: { key: "invalid_choice" } });
-  const { title, stages, categories, counts } = await rawFunnel(scope, breakdown);
+  const { title, stages, categories, counts, keys } = await rawFunnel(scope, breakdown);
   const table = suppress(counts, { colTotals: true }, minCell());
-  const totals = table.colTotals!;
+  const rounded = (cell: Cell, key: number): Cell => (cell.kind === "value" ? { kind: "value", value: roundCount(cell.value, key, table.k) } : cell);
+  const cells = table.cells.map((row, r) => row.map((cell, c) => rounded(cell, keys[r][c])));
+  const totals = table.colTotals!.map((cell, c) => rounded(cell, addKeys(...keys.map((row) => row[c]))));
   const registered = stages.indexOf("registered");
   return {
     k: table.k,
     scope: { ...scope, title },
     breakdown,
     stages,
-    rows: categories.map((category, r) => ({ category, cells: table.cells[r], percentOfStage: table.cells[r].map((cell, c) => share(cell, totals[c])) })),
+    rows: categories.map((category, r) => ({ category, cells: cells[r], percentOfStage: cells[r].map((cell, c) => share(cell, totals[c])) })),
     totals,
     conversion: stages.map((stage, c) => ({ stage, percent: share(totals[c], totals[registered]) })),
   };

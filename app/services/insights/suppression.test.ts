@@ -36,15 +36,15 @@ describe("small-cell suppression", () => {
     expect(t.colTotals![0].kind).not.toBe("value");
   });
 
-  it("takes k from configuration, never below 3", () => {
+  it("takes k from configuration, never below 4", () => {
     expect(clampK(undefined)).toBe(5);
     expect(clampK("10")).toBe(10);
-    expect(clampK("2")).toBe(3);
-    expect(clampK(1)).toBe(3);
+    expect(clampK("2")).toBe(4);
+    expect(clampK(1)).toBe(4);
     expect(clampK("abc")).toBe(5);
     const t = suppress([[4], [12]], {}, 2);
-    expect(t.k).toBe(3);
-    expect(labels(t.cells.map((r) => r[0]), 3)).toEqual(["4", "12"]);
+    expect(t.k).toBe(4);
+    expect(labels(t.cells.map((r) => r[0]), 4)).toEqual(["4", "12"]);
   });
 
   it("computes percentages only from published numbers", () => {

@@ -14,7 +14,7 @@
  */
 
 export const DEFAULT_K = 5;
-export const MIN_K = 3;
+export const MIN_K = 4;
 
 /** "value": published; "small": below k, shown as "<k"; "hidden": at least k, hidden to protect a small one. */
 export type Cell = { kind: "value"; value: number } | { kind: "small" } | { kind: "hidden" };
@@ -34,7 +34,7 @@ export interface PublishedTable {
   grandTotal: Cell | null;
 }
 
-/** k from configuration: whole, default 5, never below 3 (a smaller k protects nobody). */
+/** k from configuration: whole, default 5, never below 4 (a smaller k protects nobody, and the published rounding needs k ≥ 4: ADR 0037). */
 export function clampK(value: unknown): number {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : typeof value === "number" ? value : NaN;
   if (!Number.isFinite(n)) return DEFAULT_K;

@@ -8,35 +8,32 @@ import { extraTables } from "./extra-tables.server.ts";
 // Sources of more counts register themselves on import.
 import "../requests/insights-table.server.ts";
 import { BREAKDOWNS, PANEL_CATEGORIES, participationStats, SCOPE_KINDS, scopeChoices, speakerBalance, type Breakdown, type Scope, type ScopeKind, type Stage } from "./participation.server.ts";
+import { roundingBase } from "./cell-key.ts";
+import { parsePeriod, periodChoices } from "./periods.ts";
 import { label, suppress, valueOf, type Cell } from "./suppression.ts";
 
-/** The statistics pages' filters, from a GET query string; anything unknown falls back to the last 12 months. */
+/** The statistics pages' filters, from a GET query string; anything unknown falls back to this calendar year. */
 export interface Filters {
   scope: ScopeKind;
   id: string;
-  from: string; // YYYY-MM-DD
-  to: string; // YYYY-MM-DD, included
+  period: string; // a calendar month, quarter or year: "2026-07", "2026-Q3", "2026" (ADR 0037)
   breakdown: Breakdown;
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const isDay = (s: string | null): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 
 export function readFilters(url: URL, now = new Date()): Filters {
   const q = url.searchParams;
   const scope = (SCOPE_KINDS as readonly string[]).includes(q.get("scope") ?? "") ? (q.get("scope") as ScopeKind) : "period";
   const breakdown = (BREAKDOWNS as readonly string[]).includes(q.get("breakdown") ?? "") ? (q.get("breakdown") as Breakdown) : "gender";
-  const from = isDay(q.get("from")) ? q.get("from")! : day(new Date(now.getTime() - 365 * 86400_000));
-  const to = isDay(q.get("to")) ? q.get("to")! : day(now);
-  return { scope, id: (q.get("id") ?? "").slice(0, 64), from, to, breakdown };
+  const period = parsePeriod(q.get("period"))?.label ?? String(now.getUTCFullYear());
+  return { scope, id: (q.get("id") ?? "").slice(0, 64), period, breakdown };
 }
 
-export const toScope = (f: Filters): Scope => ({
-  kind: f.scope,
-  id: f.id || null,
-  from: new Date(`${f.from}T00:00:00Z`),
-  to: new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86400_000),
-});
+export const toScope = (f: Filters): Scope => {
+  const period = parsePeriod(f.period)!;
+  return { kind: f.scope, id: f.id || null, from: period.from, to: period.to };
+};
 
 /** A table ready to print, as text: every number already through suppression. */
 export interface ShownTable {
@@ -90,7 +87,7 @@ export async function insightsView(actor: Actor, filters: Filters, lang: Lang) {
     };
   } catch (e) {
     if (!(e instanceof AppError) || (e.code !== "NOT_FOUND" && e.code !== "BAD_USER_INPUT")) throw e;
-    error = e.code === "NOT_FOUND" ? "not_found" : e.message;
+    error = e.code === "NOT_FOUND" ? "not_found" : e.key;
   }
   const seriesShown = filters.scope === "series" && filters.id ? choices.series.filter((s) => s.id === filters.id) : choices.series.slice(0, 10);
   const balances = await Promise.all(
@@ -139,6 +136,7 @@ export async function insightsView(actor: Actor, filters: Filters, lang: Lang) {
       webinars: choices.webinars.map((w) => ({ id: w.id, title: `${day(w.startsAt)} · ${titleOf(w.translations)}` })),
       series: choices.series.map((s) => ({ id: s.id, title: s.title })),
       dialogues: choices.dialogues.map((d) => ({ id: d.id, title: titleOf(d.translations) })),
+      periods: [...new Set([filters.period, ...periodChoices()])],
     },
   };
 }
@@ -165,7 +163,7 @@ export function insightsCsv(view: InsightsView, lang: Lang): string {
   for (const b of view.balances) table(b.table);
   for (const e of view.extras) table(e);
   lines.push(q(t("method_title")));
-  lines.push(q(t("method_body", { k: view.k })));
+  lines.push(q(t("method_body", { k: view.k, b: roundingBase(view.k) })));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
