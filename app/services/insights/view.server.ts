@@ -62,13 +62,22 @@ export function stageLabel(lang: Lang, stage: Stage, scope: ScopeKind) {
 
 export async function insightsView(actor: Actor, filters: Filters, lang: Lang) {
   const t = translator(insightsUi, lang, { typography: true });
-  const choices = await scopeChoices(actor);
+  // The scope choices, the funnel and the extra tables are independent reads: on PostgreSQL they run side by side.
+  const [choices, statsOrError, rawExtras] = await Promise.all([
+    scopeChoices(actor),
+    participationStats(actor, toScope(filters), filters.breakdown).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+    can(actor, { do: "statistics.view" }) ? Promise.all(extraTables.map((source) => source.load(actor, toScope(filters), lang))) : [],
+  ]);
   const titleOf = (tr: { language: string; title: string }[]) => (tr.find((x) => x.language === lang.toUpperCase()) ?? tr.find((x) => x.language === "EN") ?? tr[0])?.title ?? "—";
   let funnel: (ShownTable & { stages: Stage[]; conversion: { confirmed: string; attended: string } | null; chart: { label: string; values: (number | null)[] }[] }) | null = null;
   let error: string | null = null;
   let k = 5;
-  try {
-    const stats = await participationStats(actor, toScope(filters), filters.breakdown);
+  if (statsOrError instanceof Error) {
+    const e = statsOrError;
+    if (!(e instanceof AppError) || (e.code !== "NOT_FOUND" && e.code !== "BAD_USER_INPUT")) throw e;
+    error = e.code === "NOT_FOUND" ? "not_found" : e.key;
+  } else {
+    const stats = statsOrError;
     k = stats.k;
     const pct = (stage: Stage) => {
       const p = stats.conversion.find((c) => c.stage === stage)?.percent;
@@ -85,9 +94,6 @@ export async function insightsView(actor: Actor, filters: Filters, lang: Lang) {
       conversion: stats.stages.includes("confirmed") ? { confirmed: pct("confirmed"), attended: pct("attended") } : null,
       chart: stats.rows.map((r) => ({ label: categoryLabel(lang, filters.breakdown, r.category), values: r.cells.map(valueOf) })),
     };
-  } catch (e) {
-    if (!(e instanceof AppError) || (e.code !== "NOT_FOUND" && e.code !== "BAD_USER_INPUT")) throw e;
-    error = e.code === "NOT_FOUND" ? "not_found" : e.key;
   }
   const seriesShown = filters.scope === "series" && filters.id ? choices.series.filter((s) => s.id === filters.id) : choices.series.slice(0, 10);
   const balances = await Promise.all(
@@ -111,13 +117,11 @@ export async function insightsView(actor: Actor, filters: Filters, lang: Lang) {
     }),
   );
   const extras: ShownTable[] = [];
-  for (const source of extraTables) {
-    if (!can(actor, { do: "statistics.view" })) break;
-    const raw = await source.load(actor, toScope(filters), lang);
+  for (const [at, raw] of rawExtras.entries()) {
     if (!raw) continue;
     const table = suppress(raw.rows.map((r) => r.counts), { colTotals: true }, k);
     extras.push({
-      id: source.id,
+      id: extraTables[at].id,
       title: raw.title,
       rowHeader: raw.rowHeader,
       columns: raw.columns,
