@@ -7,34 +7,11 @@ import { database, prisma } from "../app/utils/db.server.ts";
 import { actorOf, makePartner, makeUser } from "./factories.ts";
 import { Client } from "./helpers/app.ts";
 import { signInAs } from "./helpers/sign-in.ts";
+import { walkBackward, walkForward, type Page } from "./helpers/connection-walk.ts";
 
 // Every list pages by keyset on (its sort key, id), not by Prisma's cursor (an offset from a row): the next page is
 // a range of the list's index after the last row's key, so a deep page costs what the first does. Ties on the sort
 // key are common (bulk inserts, equal names), so the id breaks them, in the list's own direction.
-
-type Page = { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null; startCursor: string | null } };
-
-async function walkForward(list: (page: { first: number; after?: string }) => Promise<Page>, size: number) {
-  const ids: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await list({ first: size, ...(after ? { after } : {}) });
-    ids.push(...page.nodes.map((n) => n.id));
-    if (!page.pageInfo.hasNextPage) return ids;
-    after = page.pageInfo.endCursor!;
-  }
-}
-
-async function walkBackward(list: (page: { last: number; before?: string }) => Promise<Page>, size: number) {
-  const ids: string[] = [];
-  let before: string | undefined;
-  for (;;) {
-    const page = await list({ last: size, ...(before ? { before } : {}) });
-    ids.unshift(...page.nodes.map((n) => n.id));
-    if (!page.pageInfo.hasPreviousPage) return ids;
-    before = page.pageInfo.startCursor!;
-  }
-}
 
 /** The arguments of every findMany run while fn runs, whatever the model. */
 async function findManyArgs<T>(fn: () => Promise<T>) {

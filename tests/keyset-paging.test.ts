@@ -4,6 +4,7 @@ import { listAuditEntries } from "../app/services/audit.server.ts";
 import { listOutboxMessages } from "../app/services/outbox-admin.server.ts";
 import { database, prisma } from "../app/utils/db.server.ts";
 import { makeUser } from "./factories.ts";
+import { walkBackward, walkForward } from "./helpers/connection-walk.ts";
 
 // The audit log and the outbox are the longest lists (hundreds of thousands, a million rows): they page by keyset
 // on (createdAt, id) — the next page starts after the last row's key, read from the list's index — never by an
@@ -24,30 +25,6 @@ async function findManyArgs<T>(fn: () => Promise<T>) {
     return { result: await fn(), seen };
   } finally {
     db.prisma = base;
-  }
-}
-
-type Page = { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null; startCursor: string | null } };
-
-async function walkForward(list: (page: { first: number; after?: string }) => Promise<Page>, size: number) {
-  const ids: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await list({ first: size, ...(after ? { after } : {}) });
-    ids.push(...page.nodes.map((n) => n.id));
-    if (!page.pageInfo.hasNextPage) return ids;
-    after = page.pageInfo.endCursor!;
-  }
-}
-
-async function walkBackward(list: (page: { last: number; before?: string }) => Promise<Page>, size: number) {
-  const ids: string[] = [];
-  let before: string | undefined;
-  for (;;) {
-    const page = await list({ last: size, ...(before ? { before } : {}) });
-    ids.unshift(...page.nodes.map((n) => n.id));
-    if (!page.pageInfo.hasPreviousPage) return ids;
-    before = page.pageInfo.startCursor!;
   }
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { handleRequest } from "../../app/http/handler.server.ts";
 import { confirmSubscription } from "../../app/services/subscriptions/subscriptions.server.ts";
 import { isSuppressed } from "../../app/services/subscriptions/suppression.server.ts";
@@ -9,22 +9,12 @@ import { preferenceToken } from "../../app/services/subscriptions/links.server.t
 import { makeUser } from "../factories.ts";
 import { Client } from "../helpers/app.ts";
 import { signInAs } from "../helpers/sign-in.ts";
-import { startSmtpSink } from "../helpers/smtp-sink.ts";
+import { useWebhookAndSmtpSink } from "../helpers/webhook-mail.ts";
 
 // Links in list mail travel: digests are forwarded, mailboxes shared. What a link can still do once its owner has
 // unsubscribed, and how long a confirmation link lives, decide who controls a subscription (ADR 0041).
 const SECRET = "webhook-secret-for-link-tests-0123456789";
-let sink: Awaited<ReturnType<typeof startSmtpSink>>;
-
-beforeAll(async () => {
-  process.env.EMAIL_WEBHOOK_SECRET = SECRET;
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  delete process.env.EMAIL_WEBHOOK_SECRET;
-  resetEnv();
-  await sink.stop();
-});
+const mail = useWebhookAndSmtpSink(SECRET);
 afterEach(() => {
   delete process.env.SUBSCRIPTION_CONFIRM_HOURS;
   resetEnv();
@@ -43,7 +33,7 @@ const form = (email: string, extra: Record<string, string | string[]> = {}) => (
 
 async function mailsTo(to: string) {
   await deliverDue();
-  return sink.received.filter((m) => m.to === to);
+  return mail.sink.received.filter((m) => m.to === to);
 }
 const CONFIRM = /http:\/\/hub\.test\/subscribe\/confirm\/\S+/;
 const confirmPathIn = (mail: { parsed: { text?: string } }) => new URL(CONFIRM.exec(String(mail.parsed.text))![0]).pathname;

@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { handleRequest } from "../../app/http/handler.server.ts";
 import { bodyIdFor, createSend, enqueueBulk, markComposed, sendsProgress } from "../../app/services/sends/sends.server.ts";
 import { suppress } from "../../app/services/subscriptions/suppression.server.ts";
 import { database, prisma } from "../../app/utils/db.server.ts";
-import { resetEnv } from "../../app/utils/env.server.ts";
 import { enqueueEmails } from "../../emails/outbox.ts";
 import { SUPPRESSED } from "../../emails/outcomes.ts";
 import { deliverDue } from "../../emails/worker.ts";
-import { startSmtpSink } from "../helpers/smtp-sink.ts";
+import { useWebhookAndSmtpSink } from "../helpers/webhook-mail.ts";
 
 // What happens to a send's messages after they are queued: an address suppressed meanwhile is not mailed (bulk
 // only), and bounces the provider reports by Message-ID count on the send. Over a real SMTP server.
 const SECRET = "webhook-secret-for-delivery-tests-0123";
-let sink: Awaited<ReturnType<typeof startSmtpSink>>;
-beforeAll(async () => {
-  process.env.EMAIL_WEBHOOK_SECRET = SECRET;
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  delete process.env.EMAIL_WEBHOOK_SECRET;
-  resetEnv();
-  await sink.stop();
-});
+const mail = useWebhookAndSmtpSink(SECRET);
 
 async function queue(prefix: string, n: number) {
   const send = await createSend(prisma(), { kind: "DISTRIBUTION" });
@@ -69,15 +59,15 @@ describe("delivery outcomes", () => {
     await suppress(prisma(), "late1@example.org", "HARD_BOUNCE", "550 no such user");
     await suppress(prisma(), "late4@example.org", "COMPLAINT");
     await suppress(prisma(), "LATE6@Example.org", "UNSUBSCRIBED");
-    sink.received.length = 0;
+    mail.sink.received.length = 0;
 
     const { result, queries } = await countSuppressionQueries(() => deliverDue({ batchSize: 5 }));
     expect(result).toMatchObject({ sent: 6, failed: 3, retried: 0 });
     // One lookup per claimed batch (5 + 4 messages), not one per message.
     expect(queries).toBe(2);
-    const to = sink.received.map((m) => m.to).sort();
+    const to = mail.sink.received.map((m) => m.to).sort();
     expect(to).toEqual(["late0@example.org", "late1@example.org", "late2@example.org", "late3@example.org", "late5@example.org", "late7@example.org"]);
-    expect(sink.received.find((m) => m.to === "late1@example.org")!.parsed.subject).toBe("Sign in");
+    expect(mail.sink.received.find((m) => m.to === "late1@example.org")!.parsed.subject).toBe("Sign in");
 
     const held = await prisma().outboxMessage.findMany({ where: { sendId: send.id, status: "FAILED" }, orderBy: { toAddress: "asc" } });
     expect(held.map((m) => [m.toAddress, m.lastError, m.attempts])).toEqual([
@@ -91,9 +81,9 @@ describe("delivery outcomes", () => {
 
   it("counts bounces reported by the webhook with a Message-ID (hard and soft) on their send", async () => {
     const send = await queue("bounce", 4);
-    sink.received.length = 0;
+    mail.sink.received.length = 0;
     expect((await deliverDue()).sent).toBe(4);
-    const ids = Object.fromEntries((await sink.waitFor(4)).map((m) => [m.to, m.messageId!]));
+    const ids = Object.fromEntries((await mail.sink.waitFor(4)).map((m) => [m.to, m.messageId!]));
     const post = (events: unknown[]) =>
       handleRequest(
         new Request("http://hub.test/webhooks/email-events", {

@@ -4,30 +4,19 @@ import os from "node:os";
 import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { handleRequest } from "../../app/http/handler.server.ts";
 import { requestSignInLink } from "../../app/services/auth.server.ts";
 import { isSuppressed, suppressionKey } from "../../app/services/subscriptions/suppression.server.ts";
 import { purgeExpiredSignUps } from "../../app/services/subscriptions/subscriptions.server.ts";
 import { prisma } from "../../app/utils/db.server.ts";
-import { resetEnv } from "../../app/utils/env.server.ts";
 import { deliverDue } from "../../emails/worker.ts";
 import { makeUser } from "../factories.ts";
 import { Client } from "../helpers/app.ts";
-import { startSmtpSink } from "../helpers/smtp-sink.ts";
+import { useWebhookAndSmtpSink } from "../helpers/webhook-mail.ts";
 
 const SECRET = "webhook-secret-for-tests-0123456789";
-let sink: Awaited<ReturnType<typeof startSmtpSink>>;
-
-beforeAll(async () => {
-  process.env.EMAIL_WEBHOOK_SECRET = SECRET;
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  delete process.env.EMAIL_WEBHOOK_SECRET;
-  resetEnv();
-  await sink.stop();
-});
+const mail = useWebhookAndSmtpSink(SECRET);
 
 let seq = 0;
 const fresh = () => new Client(`198.51.100.${++seq}`);
@@ -43,7 +32,7 @@ const form = (email: string, extra: Record<string, string | string[]> = {}) => (
 /** Delivers the outbox to the SMTP sink and returns the mails that arrived for `to` since `from`. */
 async function mailsTo(to: string) {
   await deliverDue();
-  return sink.received.filter((m) => m.to === to);
+  return mail.sink.received.filter((m) => m.to === to);
 }
 const linkIn = (text: string, pattern: RegExp) => pattern.exec(text)?.[0] ?? "";
 
