@@ -1,5 +1,5 @@
-// Reads vitest's JSON reports. `slowest FILE`: the ten slowest test files of one pass. `total FILE…`: the closing
-// `tests: N passed, N failed` line over all passes (a missing report, or a file that
+// Reads vitest's JSON reports. `slowest FILE…`: the ten slowest test files of one pass (a report per shard).
+// `total FILE…`: the closing `tests: N passed, N failed` line over all passes (a missing report, or a file that
 // failed outside its tests, counts as one failure).
 import fs from "node:fs";
 import path from "node:path";
@@ -8,14 +8,17 @@ const [command, ...files] = process.argv.slice(2);
 const read = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined);
 
 if (command === "slowest") {
-  const report = read(files[0]);
-  if (!report) process.exit(0);
-  const rows = report.testResults
+  // A pass runs in shards (.ci/run): one report each, read together.
+  const reports = files.map(read).filter(Boolean);
+  if (!reports.length) process.exit(0);
+  const results = reports.flatMap((report) => report.testResults);
+  const rows = results
     .map((r) => ({ file: path.relative(process.cwd(), r.name), seconds: (r.endTime - r.startTime) / 1000 }))
     .sort((a, b) => b.seconds - a.seconds)
     .slice(0, 10);
-  const wall = (Math.max(...report.testResults.map((r) => r.endTime)) - report.startTime) / 1000;
-  console.log(`slowest test files (${report.testResults.length} files, ${wall.toFixed(0)} s from start to last file):`);
+  const wall = (report) => (report.testResults.length ? Math.max(...report.testResults.map((r) => r.endTime)) - report.startTime : 0) / 1000;
+  const shardTime = reports.reduce((sum, report) => sum + wall(report), 0);
+  console.log(`slowest test files (${results.length} files in ${reports.length} shards, ${shardTime.toFixed(0)} s from each shard's start to its last file, summed):`);
   for (const { file, seconds } of rows) console.log(`${seconds.toFixed(1).padStart(8)} s  ${file}`);
 } else if (command === "total") {
   let passed = 0;
@@ -42,6 +45,6 @@ if (command === "slowest") {
   }
   console.log(`tests: ${passed} passed, ${failed} failed`);
 } else {
-  console.error("usage: node .ci/report.mjs slowest REPORT.json | total REPORT.json…");
+  console.error("usage: node .ci/report.mjs slowest REPORT.json… | total REPORT.json…");
   process.exit(2);
 }

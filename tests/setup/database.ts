@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, expect, inject } from "vitest";
 import { closeDatabase, databaseIsOpen } from "../../app/utils/db.server.ts";
 import { resetEnv } from "../../app/utils/env.server.ts";
+import { embeddedOnly } from "./embedded-only.ts";
 import { databaseUrl, untilUnused } from "./template.ts";
 
 // Every test file gets its own migrated database, a copy of the template built in global.ts: in-memory PGlite by
@@ -33,8 +34,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // *.hub.test.ts files run in the embedded pass only (vitest.config.ts): one that used the database under test
-  // would silently lose its PostgreSQL run.
+  // Some files run in the embedded pass only (embedded-only.ts): one that used the database under test would
+  // silently lose its PostgreSQL run.
   const usedDatabase = databaseIsOpen();
   await closeDatabase();
   if (server && created) {
@@ -46,8 +47,8 @@ afterAll(async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${created} WITH (FORCE)`);
     await admin.end();
   }
-  const file = expect.getState().testPath ?? "";
-  if (usedDatabase && file.endsWith(".hub.test.ts")) {
-    throw new Error(`${path.basename(file)} opens the database under test: rename it to *.test.ts so it also runs on PostgreSQL`);
+  const file = path.relative(process.cwd(), expect.getState().testPath ?? "");
+  if (usedDatabase && embeddedOnly(file)) {
+    throw new Error(`${file} opens the database under test: move it to tests/ as a *.test.ts file so it also runs on PostgreSQL`);
   }
 });

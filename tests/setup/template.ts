@@ -11,7 +11,7 @@ import { migrate, migrationsDirectory } from "../../app/utils/migrate.server.ts"
 // The template is named by what it holds (the migrations, and the PGlite build for dumps), so runs that share the
 // machine, the PostgreSQL server or /tmp share it too, and a changed migration makes a new one.
 
-function migrationsHash(extra: string) {
+export function migrationsHash(extra: string) {
   const hash = crypto.createHash("sha256").update(extra);
   const dir = migrationsDirectory();
   for (const name of fs.readdirSync(dir).sort()) {
