@@ -88,11 +88,3 @@ export function withSecurityHeaders(request: Request, response: Response): Respo
 export async function admitRequest(request: Request, ctx: { ip?: string }): Promise<Request | Response> {
   return (await guardRequest(request, ctx)) ?? (await readBody(request));
 }
-
-/** Wraps a Fetch handler with the guard, the body reader and the headers (any bare front door). */
-export function guarded<C extends { ip?: string }>(handler: (request: Request, ctx: C) => Promise<Response>) {
-  return async (request: Request, ctx: C) => {
-    const admitted = await admitRequest(request, ctx);
-    return withSecurityHeaders(request, admitted instanceof Response ? admitted : await handler(admitted, ctx));
-  };
-}

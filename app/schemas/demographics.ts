@@ -24,11 +24,4 @@ export const demographicsSchema = z
 
 export type DemographicsInput = z.infer<typeof demographicsSchema>;
 
-/** The demographic fields of a posted form, if any were filled in. */
-export const demographicFields = (form: Record<string, unknown>) => ({
-  gender: form.gender ?? "",
-  genderDescription: form.genderDescription ?? "",
-  ageBand: form.ageBand ?? "",
-});
-
 export const answered = (d: DemographicsInput) => !!(d.gender || d.ageBand);

@@ -167,10 +167,6 @@ export function releaseLock(lock: HeldLock) {
   if (current?.pid === lock.record.pid && current.startedAt === lock.record.startedAt) fs.rmSync(lock.file, { force: true });
 }
 
-export function heldLock(dir: string) {
-  return held().get(lockFile(dir));
-}
-
 export function describeOwner(owner: OwnerRecord) {
   return `process ${owner.pid} (${owner.role === "server" ? "the GenMig Hub server" : owner.command}, started ${owner.startedAt})`;
 }

@@ -74,5 +74,3 @@ export async function fileResponse(
     },
   });
 }
-
-export const uploadErrorKey = (error: UploadError) => `upload.${error}` as const;
