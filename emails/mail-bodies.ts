@@ -1,6 +1,6 @@
 import type { OutboxMessage } from "../app/generated/prisma/client.ts";
 import type { Client } from "../app/utils/db.server.ts";
-import { compileBody, type CompiledBody } from "./mime.ts";
+import { compileBody, PLACEHOLDER, placeholderValue, type CompiledBody } from "./mime.ts";
 
 /** What a worker sends for one outbox row: its own subject and parts, or a shared body merged with its data. */
 export interface MessageContent {
@@ -11,17 +11,9 @@ export interface MessageContent {
 
 type Body = MessageContent & { compiled?: CompiledBody };
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/**
- * Fills `{{name}}` placeholders. In HTML the values are escaped; an unknown name becomes empty, so a template
- * typo never leaks a placeholder (nor another field) into a reader's mail.
- */
+/** Fills `{{name}}` placeholders (mime.ts `placeholderValue`: HTML values escaped, unknown names empty). */
 export function merge(template: string, data: Record<string, string>, html: boolean) {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    const value = Object.hasOwn(data, name) ? String(data[name]) : "";
-    return html ? escapeHtml(value) : value;
-  });
+  return template.replace(PLACEHOLDER, (_, name: string) => placeholderValue(data, name, html));
 }
 
 /**

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import addressparser from "nodemailer/lib/addressparser";
 import { encodeWords, foldLines, isPlainText, quoteString } from "nodemailer/lib/mime-funcs";
+import { escapeHtml } from "../app/utils/html.ts";
 
 // Bulk mail built as raw MIME (ADR 0007): a digest of 100,000 readers has a few hundred shared bodies, so each
 // body is split and encoded once, and a message only escapes its reader's values, joins the pieces and wraps
@@ -23,7 +24,15 @@ export interface CompiledBody {
   boundary: string;
 }
 
-const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+/** `{{name}}` in a shared body: filled from each reader's merge data. */
+export const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+
+/** What `{{name}}` becomes: the reader's value, escaped in HTML; an unknown name becomes empty, so a template typo
+ * never leaks a placeholder (nor another field) into a reader's mail. */
+export function placeholderValue(data: Record<string, string>, name: string, html: boolean) {
+  const value = Object.hasOwn(data, name) ? String(data[name]) : "";
+  return html ? escapeHtml(value) : value;
+}
 // `=`, control characters other than tab and line breaks, and runs of non-ASCII (encoded as their UTF-8 bytes).
 // eslint-disable-next-line no-control-regex
 const QP_UNSAFE = /[=\x00-\x08\x0b\x0c\x0e-\x1f]|[\x7f-\uffff]+/g;
@@ -93,16 +102,10 @@ export function literalBody(content: { subject: string; html: string; text: stri
   return { merge: false, subject: content.subject, text: literal(content.text), html: literal(content.html), boundary: newBoundary() };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The same values as merge() in mail-bodies.ts: unknown names empty, HTML values escaped. */
+/** The same values as merge() in mail-bodies.ts, quoted-printable. */
 function fill(part: Compiled, data: Record<string, string>, html: boolean) {
   let out = part.statics[0];
-  for (let i = 0; i < part.names.length; i++) {
-    const name = part.names[i];
-    const value = Object.hasOwn(data, name) ? String(data[name]) : "";
-    out += qpEscape(html ? escapeHtml(value) : value) + part.statics[i + 1];
-  }
+  for (let i = 0; i < part.names.length; i++) out += qpEscape(placeholderValue(data, part.names[i], html)) + part.statics[i + 1];
   return wrap(out);
 }
 

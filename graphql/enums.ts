@@ -4,6 +4,7 @@ import { SECTORS } from "../app/schemas/partner.ts";
 import { REGIONS } from "../app/schemas/regions.ts";
 import { PUBLICATION_REGIONS } from "../app/schemas/publication-sets.ts";
 import { TOPICS } from "../app/schemas/topics.ts";
+import { REGISTRATION_STATUSES } from "../app/schemas/webinar.ts";
 import type { Lang } from "../app/i18n/index.ts";
 import { builder } from "./builder.ts";
 
@@ -26,7 +27,7 @@ export const WebinarWhen = builder.enumType("WebinarWhen", {
 });
 export const SpeakerRole = builder.enumType("SpeakerRole", { values: ["SPEAKER", "MODERATOR"] as const });
 export const RegistrationStatus = builder.enumType("RegistrationStatus", {
-  values: ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "CANCELLED", "DENIED"] as const,
+  values: REGISTRATION_STATUSES,
 });
 export const OutboxStatus = builder.enumType("OutboxStatus", { values: ["PENDING", "SENDING", "SENT", "FAILED"] as const });
 

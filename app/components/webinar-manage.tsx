@@ -6,6 +6,7 @@ import { LANGUAGES, type Lang } from "../i18n/index.ts";
 import { InLanguage } from "./in-language.tsx";
 import { manageUi, plural } from "../i18n/ui/webinar-manage.ts";
 import { webinarsUi } from "../i18n/ui/webinars.ts";
+import { REGISTRATION_STATUSES } from "../schemas/webinar.ts";
 import type { FieldErrors } from "../services/errors.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 
@@ -23,7 +24,6 @@ export interface ManageView {
   registrations: { id: string; name: string; email: string; status: string; details: string; attended: boolean | null; answers: Record<string, string> }[];
 }
 
-const REG_STATUSES = ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "CANCELLED", "DENIED"] as const;
 const ACTIVE = ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED"];
 const countVars = (c: Counts) => ({ woman: c.woman, man: c.man, nonBinary: c["non-binary"], selfDescribed: c["self-described"], undisclosed: c.undisclosed });
 
@@ -69,7 +69,7 @@ function RegistrationsTable({ view, errors }: { view: ManageView; errors?: Field
         <label htmlFor="rstatus">{t("filter_status")}</label>
         <select id="rstatus" name="rstatus" defaultValue={view.filter.status}>
           <option value="">{t("all_statuses")}</option>
-          {REG_STATUSES.map((s) => (
+          {REGISTRATION_STATUSES.map((s) => (
             <option key={s} value={s}>
               {tw(`reg_${s}`)}
             </option>

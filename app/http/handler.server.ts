@@ -5,6 +5,7 @@ import { SERVICE_UNAVAILABLE_MESSAGE } from "../../graphql/errors.ts";
 import { handleGraphQL, type OperationSeen } from "../../graphql/yoga.server.ts";
 import { resolveLanguage, translator } from "../i18n/index.ts";
 import { common } from "../i18n/ui/common.ts";
+import { escapeHtml as escape } from "../utils/html.ts";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, type OutageNote } from "../utils/db-unavailable.server.ts";
 import { publicContentSettled } from "../utils/public-content.server.ts";
 import { LANG_COOKIE } from "../utils/request.server.ts";
@@ -77,7 +78,6 @@ function failure(request: Request, url: URL, error: unknown): Response {
 function unavailablePage(request: Request, headers: Record<string, string>): Response {
   const lang = resolveLanguage({ cookie: readCookie(request, LANG_COOKIE), acceptLanguage: request.headers.get("accept-language") });
   const t = translator(common, lang, { typography: true });
-  const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const html = `<!DOCTYPE html><html lang="${lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escape(t("unavailable_title"))}</title></head><body><main><p>${escape(t("error_code", { status: 503 }))}</p><h1>${escape(t("unavailable_title"))}</h1><p>${escape(t("unavailable_body"))}</p></main></body></html>`;
   return new Response(html, { status: 503, headers: { ...headers, "retry-after": String(RETRY_AFTER_SECONDS), "content-type": "text/html; charset=utf-8" } });
 }

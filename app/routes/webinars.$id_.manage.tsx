@@ -4,6 +4,7 @@ import { FormErrors } from "../components/fields.tsx";
 import { ConfirmCancelRegistration, ConfirmCancelWebinar, ManagePanels } from "../components/webinar-manage.tsx";
 import { manageUi, plural, pluralFor } from "../i18n/ui/webinar-manage.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
+import { REGISTRATION_STATUSES } from "../schemas/webinar.ts";
 import { can, type Actor } from "../services/policy.server.ts";
 import { webinarManageAction } from "../services/webinar-manage-actions.server.ts";
 import { manageCounts, pageOfRegistrations, questionsFor, registrationOf } from "../services/webinar-manage.server.ts";
@@ -19,7 +20,6 @@ import { pageContext } from "../utils/request.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Webinar"} · GenMig Hub` }];
 
-const REG_STATUSES = ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "CANCELLED", "DENIED"] as const;
 const PAGE = 50;
 
 /** Not the research team: the Manage view does not exist for them (404, the same as a missing webinar). */
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   staffOnly(actor);
   const url = new URL(request.url);
   const w = await orErrorPage(() => getWebinar(actor, params.id!), request);
-  const status = REG_STATUSES.find((x) => x === url.searchParams.get("rstatus"));
+  const status = REGISTRATION_STATUSES.find((x) => x === url.searchParams.get("rstatus"));
   const q = url.searchParams.get("rq") ?? "";
   const filter = { status: status ? [status] : undefined, search: q };
   const [page, counts] = await Promise.all([pageOfRegistrations(actor, w.id, filter, pageArgsFromUrl(url, PAGE, "r")), manageCounts(actor, w.id)]);

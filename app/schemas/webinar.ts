@@ -20,6 +20,8 @@ const translation = z.object({
   description: multilineText(5000).default(""),
 });
 
+/** Every state of a webinar registration, in the order pages list them (the database enum RegistrationStatus). */
+export const REGISTRATION_STATUSES = ["UNCONFIRMED", "PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "CANCELLED", "DENIED"] as const;
 export const SPEAKER_ROLES = ["SPEAKER", "MODERATOR"] as const;
 export const AUDIENCES = ["PUBLIC", "PARTNERS", "INVITED"] as const;
 

@@ -11,6 +11,7 @@ import { AppError, notFound } from "./errors.ts";
 import { keysetPage } from "./pagination.server.ts";
 import { authorize, can, isStaff, type Actor } from "./policy.server.ts";
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
+import { lockRow } from "../utils/row-lock.server.ts";
 
 const signInUrl = () => `${env().APP_URL}/auth/sign-in`;
 const langOf = (p: Pick<Partner, "language">) => fromDbLanguage(p.language) ?? "en";
@@ -235,7 +236,7 @@ export async function setMemberRole(actor: Actor, partnerId: string, userId: str
     if (!partner || !can(actor, { do: "partner.view", partner })) throw notFound();
     authorize(actor, { do: "partner.manageMembers", partner });
     // Serialises concurrent demotions: two focal points demoting each other must not leave none.
-    await tx.$queryRaw`SELECT id FROM "Partner" WHERE id = ${partnerId} FOR UPDATE`;
+    await lockRow(tx, "Partner", partnerId);
     const membership = await tx.membership.findUnique({ where: { userId_partnerId: { userId, partnerId } }, include: { user: { select: { name: true } } } });
     if (!membership) throw notFound();
     if (membership.role === role) return membership;

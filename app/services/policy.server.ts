@@ -37,7 +37,8 @@ export type Action =
   | { do: "partner.view"; partner: PartnerRef }
   | { do: "partner.viewPublic"; partner: PartnerRef }
   | { do: "partner.viewContacts"; partner: PartnerRef }
-  | { do: "partner.viewMembers"; partner: PartnerRef }
+  // Who may see an institution's people depends on the institution alone, not on its status or listing.
+  | { do: "partner.viewMembers"; partner: Pick<PartnerRef, "id"> }
   | { do: "partner.listPending" }
   | { do: "partner.decide" }
   | { do: "partner.manageMembers"; partner: PartnerRef }

@@ -5,6 +5,7 @@ import { AppError, notFound } from "./errors.ts";
 import { authorize, type Actor } from "./policy.server.ts";
 import { notify, remindRegistrants } from "./webinar-notices.server.ts";
 import { followUpMaterials } from "./publications/webinar-materials.server.ts";
+import { lockRow } from "../utils/row-lock.server.ts";
 
 const HOUR = 3600_000;
 
@@ -123,7 +124,7 @@ export async function sendWebinarFollowUp(actor: Actor, webinarId: string, messa
   authorize(actor, { do: "webinar.manage" });
   const texts = { attended: optionalMultiline("attendedMessage", messages.attended, 5000), noShow: optionalMultiline("noShowMessage", messages.noShow, 5000) };
   return prisma().$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Webinar" WHERE id = ${webinarId} FOR UPDATE`;
+    await lockRow(tx, "Webinar", webinarId);
     const webinar = await tx.webinar.findUnique({ where: { id: webinarId }, include: { translations: true } });
     if (!webinar) throw notFound();
     await assertStarted(tx, webinarId, now);

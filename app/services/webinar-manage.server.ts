@@ -9,6 +9,7 @@ import { AppError, notFound } from "./errors.ts";
 import { authorize, type Actor } from "./policy.server.ts";
 import { listRegistrations, registrationCounts, type RegistrationFilter } from "./webinar-registrations.server.ts";
 import { messageRecipients } from "./webinar-notices.server.ts";
+import { csvCell } from "../utils/csv.ts";
 import { lockWebinar } from "./webinars.server.ts";
 import { questionLabel } from "./webinar-text.ts";
 import { common } from "../i18n/ui/common.ts";
@@ -35,12 +36,6 @@ export async function registrationOf(actor: Actor, webinarId: string, registrati
   authorize(actor, { do: "webinar.manage" });
   return prisma().webinarRegistration.findFirst({ where: { id: registrationId, webinarId } });
 }
-
-// Formula-looking cells are neutralised: spreadsheets would run them (CSV injection).
-const cell = (v: string) => {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /**
  * The registrations as CSV for the research team: contact and logistics fields and the answers to the
@@ -81,7 +76,7 @@ export async function registrationsCsv(actor: Actor, webinarId: string, filter: 
       ...questions.map((x) => answers[x.id] ?? ""),
     ];
   });
-  return `\uFEFF${[header, ...lines].map((l) => l.map((v) => cell(String(v))).join(",")).join("\r\n")}\r\n`;
+  return `\uFEFF${[header, ...lines].map((l) => l.map((v) => csvCell(String(v))).join(",")).join("\r\n")}\r\n`;
 }
 
 export const MESSAGE_GROUPS = ["CONFIRMED", "WAITLISTED"] as const;

@@ -17,6 +17,7 @@ import { promoteWaiting } from "./webinar-seats.server.ts";
 export { webinarPageUrl, webinarText } from "./webinar-text.ts";
 export { genderCategory, type GenderCategory } from "../schemas/gender.ts";
 import { genderCategory, type GenderCategory } from "../schemas/gender.ts";
+import { lockRow } from "../utils/row-lock.server.ts";
 
 export type WebinarWithText = Webinar & { translations: WebinarTranslation[]; speakers: WebinarSpeaker[] };
 const withText = { translations: true, speakers: { orderBy: { position: "asc" } } } as const;
@@ -148,7 +149,7 @@ export async function organiserTimeZone(actor: Actor, viewerZone: string | null)
 
 /** Row lock: registrations, cancellations and changes of one webinar happen one at a time. */
 export async function lockWebinar(tx: Prisma.TransactionClient, id: string) {
-  await tx.$queryRaw`SELECT id FROM "Webinar" WHERE id = ${id} FOR UPDATE`;
+  await lockRow(tx, "Webinar", id);
   const webinar = await tx.webinar.findUnique({ where: { id }, include: withText });
   if (!webinar) throw notFound();
   return webinar;

@@ -44,7 +44,7 @@ describe("bulk sends", () => {
     const mails = await sink.waitFor(3);
     const first = mails.find((m) => m.to === "merge0@example.org")!;
     expect(first.parsed.subject).toBe("News for <b>Ana & co</b>");
-    expect(first.parsed.html).toContain("Hello &#60;b&#62;Ana &#38; co&#60;/b&#62;");
+    expect(first.parsed.html).toContain("Hello &lt;b&gt;Ana &amp; co&lt;/b&gt;");
     expect(first.parsed.html).not.toContain("<b>Ana");
     expect(first.parsed.text).toContain("Hello <b>Ana & co</b>\nhttp://hub.test/subscription/tok0");
     expect(first.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);

@@ -1,8 +1,8 @@
 import { translator, type Lang } from "../../i18n/index.ts";
 import { dataExportUi, isExportLabel } from "../../i18n/ui/data-export.ts";
+import { escapeHtml as escape } from "../../utils/html.ts";
 import type { PersonExport } from "./export.server.ts";
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /**
  * The same export as a page a person can read offline: one self-contained HTML file, no script, no remote

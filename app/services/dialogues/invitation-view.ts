@@ -1,4 +1,4 @@
-import { isStaff, type Actor } from "../policy.server.ts";
+import { can, type Actor } from "../policy.server.ts";
 
 /**
  * An invitation as `actor` may see it. One sent to an institution's focal points names the institution, and its
@@ -6,9 +6,6 @@ import { isStaff, type Actor } from "../policy.server.ts";
  * Partner.members does: a partner facilitator learns that an invitation went out, never to whom (ADR 0044).
  */
 export function shownInvitation<T extends { email: string; partnerId?: string | null }>(actor: Actor, invitation: T, institution: string | null = null) {
-  const hidden = !!invitation.partnerId && !seesPeopleOf(actor, invitation.partnerId);
+  const hidden = !!invitation.partnerId && !can(actor, { do: "partner.viewMembers", partner: { id: invitation.partnerId } });
   return { ...invitation, email: hidden ? null : invitation.email, institution };
 }
-
-const seesPeopleOf = (actor: Actor, partnerId: string) =>
-  isStaff(actor) || (actor.kind === "user" && actor.memberships.some((m) => m.partnerId === partnerId));

@@ -1,4 +1,5 @@
 import MarkdownIt, { type Options } from "markdown-it";
+import { escapeHtml } from "../../utils/html.ts";
 
 /**
  * Markdown rendered to HTML that is safe to show as is (posts, session agendas, outcome notes, publication bodies),
@@ -8,8 +9,6 @@ import MarkdownIt, { type Options } from "markdown-it";
  * protocol-relative URLs), and images are not rendered, so a post cannot make readers' browsers fetch anything.
  * The only attributes written are a link's href and rel and an ordered list's start number.
  */
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 // eslint-disable-next-line no-control-regex
 const SAFE_URL = /^(https?:\/\/[^\s\u0000-\u001f\u007f]+|mailto:[^\s\u0000-\u001f\u007f/]+@[^\s\u0000-\u001f\u007f]+)$/i;

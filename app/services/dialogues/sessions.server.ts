@@ -13,6 +13,7 @@ import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
 import { readableDialogue, type DialogueView } from "./access.server.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { notifyMembers, sessionCalendar } from "./session-notices.server.ts";
+import { lockRow } from "../../utils/row-lock.server.ts";
 
 type Tx = Prisma.TransactionClient;
 export type SessionView = DialogueSession & { dialogue: DialogueView };
@@ -61,7 +62,7 @@ export async function cancelDialogueSession(actor: Actor, sessionId: string) {
   return prisma().$transaction(async (tx) => {
     const current = await readableSession(actor, sessionId, tx);
     authorize(actor, { do: "dialogue.manageSessions", dialogue: current.dialogue });
-    await tx.$queryRaw`SELECT id FROM "DialogueSession" WHERE id = ${sessionId} FOR UPDATE`;
+    await lockRow(tx, "DialogueSession", sessionId);
     const locked = await tx.dialogueSession.findUniqueOrThrow({ where: { id: sessionId } });
     if (locked.status === "CANCELLED") throw new AppError("CONFLICT", "session_cancelled");
     const session = await tx.dialogueSession.update({
@@ -119,7 +120,7 @@ export async function publishSessionOutcome(actor: Actor, sessionId: string, inp
   return prisma().$transaction(async (tx) => {
     const current = await readableSession(actor, sessionId, tx);
     authorize(actor, { do: "dialogue.manageSessions", dialogue: current.dialogue });
-    await tx.$queryRaw`SELECT id FROM "DialogueSession" WHERE id = ${sessionId} FOR UPDATE`;
+    await lockRow(tx, "DialogueSession", sessionId);
     const locked = await tx.dialogueSession.findUniqueOrThrow({ where: { id: sessionId } });
     if (locked.status === "CANCELLED") throw new AppError("CONFLICT", "session_cancelled");
     if (locked.endsAt > now) throw new AppError("CONFLICT", "session_not_ended");

@@ -8,6 +8,7 @@ import { extraTables } from "./extra-tables.server.ts";
 // Sources of more counts register themselves on import.
 import "../requests/insights-table.server.ts";
 import { BREAKDOWNS, PANEL_CATEGORIES, participationStats, SCOPE_KINDS, scopeChoices, speakerBalance, type Breakdown, type Scope, type ScopeKind, type Stage } from "./participation.server.ts";
+import { csvCell } from "../../utils/csv.ts";
 import { roundingBase } from "./cell-key.ts";
 import { parsePeriod, periodChoices } from "./periods.ts";
 import { label, suppress, valueOf, type Cell } from "./suppression.ts";
@@ -150,24 +151,19 @@ export type InsightsView = Awaited<ReturnType<typeof insightsView>>;
 /** One CSV of everything the page shows, with the same suppression and the method note. */
 export function insightsCsv(view: InsightsView, lang: Lang): string {
   const t = translator(insightsUi, lang);
-  // Titles are staff-written: a leading formula character is neutralised for spreadsheets.
-  const q = (raw: string) => {
-    const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-    return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-  };
   const lines: string[] = [];
   const table = (tb: ShownTable) => {
-    lines.push(q(tb.title));
-    lines.push([tb.rowHeader, ...tb.columns].map(q).join(","));
-    for (const r of tb.rows) lines.push([r.label, ...r.cells].map(q).join(","));
-    if (tb.totals) lines.push([t("total"), ...tb.totals].map(q).join(","));
+    lines.push(csvCell(tb.title));
+    lines.push([tb.rowHeader, ...tb.columns].map(csvCell).join(","));
+    for (const r of tb.rows) lines.push([r.label, ...r.cells].map(csvCell).join(","));
+    if (tb.totals) lines.push([t("total"), ...tb.totals].map(csvCell).join(","));
     lines.push("");
   };
   if (view.funnel) table(view.funnel);
   for (const b of view.balances) table(b.table);
   for (const e of view.extras) table(e);
-  lines.push(q(t("method_title")));
-  lines.push(q(t("method_body", { k: view.k, b: roundingBase(view.k) })));
+  lines.push(csvCell(t("method_title")));
+  lines.push(csvCell(t("method_body", { k: view.k, b: roundingBase(view.k) })));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 

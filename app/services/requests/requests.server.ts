@@ -20,6 +20,7 @@ import { keysetPage } from "../pagination.server.ts";
 import { authorize, can, isStaff, requireUser, type Actor, type SignedInActor } from "../policy.server.ts";
 import { enforce, LIMITS, type Requester } from "../rate-limit.server.ts";
 import { requestInclude, requestLabel, visibleRequest, visibleWhere, type SupportRequestView } from "./access.server.ts";
+import { lockRow } from "../../utils/row-lock.server.ts";
 
 export interface CreateOptions extends Requester {
   /** The language the person asks in (the page's, or the API input's); else their profile's, else English. */
@@ -128,7 +129,7 @@ const requestUrl = (id: string) => new URL(`/requests/${id}`, env().APP_URL).toS
 
 /** Locks the row, so two staff members changing the same request see each other's change. */
 async function lockRequest(tx: Tx, id: string) {
-  await tx.$queryRaw`SELECT id FROM "SupportRequest" WHERE id = ${id} FOR UPDATE`;
+  await lockRow(tx, "SupportRequest", id);
   return tx.supportRequest.findUnique({ where: { id }, include: requestInclude });
 }
 

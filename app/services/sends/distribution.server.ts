@@ -17,6 +17,7 @@ import { listUnsubscribeHeaders, preferenceUrl, unsubscribeUrl, type ListRecipie
 import { suppressedAmong } from "../subscriptions/suppression.server.ts";
 import { merge } from "../../../emails/mail-bodies.ts";
 import { bodyIdFor, countComposed, createSend, enqueueBulk, markComposed, type BulkRecipient } from "./sends.server.ts";
+import { lockRow } from "../../utils/row-lock.server.ts";
 
 /**
  * Who a distribution goes to. Every criterion left empty means "any"; partner people match sectors and regions
@@ -252,7 +253,7 @@ export async function distributePublication(actor: Actor, id: string, segmentInp
   return prisma().$transaction(
     async (tx) => {
       // One request at a time per publication, so concurrent replays find the send the first one made.
-      await tx.$queryRaw`SELECT id FROM "Publication" WHERE id = ${id} FOR UPDATE`;
+      await lockRow(tx, "Publication", id);
       if (opts.requestKey) {
         const made = await tx.bulkSend.findUnique({ where: { requestKey: opts.requestKey } });
         if (made) return made;
