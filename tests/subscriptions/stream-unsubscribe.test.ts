@@ -69,7 +69,8 @@ async function member(w: Awaited<ReturnType<typeof world>>, email: string, dialo
 const publication = (title: string) => makePublication({ titles: { EN: title } });
 const distribute = async (staff: SignedInActor, title: string) => distributePublication(staff, (await publication(title)).id, { sectors: ["RESEARCH"] });
 
-describe("unsubscribing is per stream", () => {
+// Each case builds two dialogues and several members through the real use cases: slow on a loaded machine.
+describe("unsubscribing is per stream", { timeout: 180_000 }, () => {
   it("one click on a publications mail stops publications and leaves every dialogue's mail flowing", async () => {
     const w = await world();
     const pat = await member(w, `pat-${w.tag}@example.org`, [w.one, w.two]);
