@@ -1,4 +1,4 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import { dialogueActivityUi } from "../i18n/ui/dialogue-activity.ts";
 import { mailStreamsUi } from "../i18n/ui/mail-streams.ts";
 import type { MyMailStreams } from "../services/dialogues/mail-stream.server.ts";
@@ -31,9 +31,7 @@ export function AccountMailStreams({ streams, savedDialogue }: { streams: MyMail
           {!publications.active && !blocked ? (
             <>
               {" "}
-              <span className="hint">
-                {t("publications_off_hint")} <Link to="#digest">↑</Link>
-              </span>
+              <span className="hint">{t("publications_off_hint")}</span>
             </>
           ) : null}
         </li>
