@@ -82,6 +82,9 @@ describe("unsubscribing is per stream", { timeout: 180_000 }, () => {
     await postInThread(w.poster, w.threadOne.id, { body: "Queued before the click." });
     const response = await oneClick(oneClickUrl(brief));
     expect(response.status).toBe(200);
+    // The publications preference page sends a partner person to the list of all their streams.
+    const prefs = await new Client().get(new URL(oneClickUrl(brief)).pathname.replace("/unsubscribe/", "/subscription/"));
+    expect(await prefs.text()).toContain('href="/account#mail-streams"');
     const after = to(await drain(), pat.email);
     expect(after.map((m) => m.parsed.text)).toEqual([expect.stringContaining("Queued before the click.")]);
 
