@@ -76,9 +76,10 @@ export interface DialogueSessionMail {
   kind: SessionMailKind;
   context: SessionMailContext;
   ical?: { method: "REQUEST" | "CANCEL"; content: string };
+  headers?: Record<string, string>;
 }
 
-const sessionMail = (m: DialogueSessionMail): OutgoingEmail => ({ key: m.key, to: m.to, ...dialogueSessionEmail(m.kind, m.context), ical: m.ical });
+const sessionMail = (m: DialogueSessionMail): OutgoingEmail => ({ key: m.key, to: m.to, ...dialogueSessionEmail(m.kind, m.context), ical: m.ical, headers: m.headers });
 
 /**
  * Session invites and cancellations are TRANSACTIONAL, like webinar invites (people wait for them); outcome notes

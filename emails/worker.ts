@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import os from "node:os";
 import type Mail from "nodemailer/lib/mailer";
 import type { OutboxMessage } from "../app/generated/prisma/client.ts";
-import { normaliseAddress, suppressedAmong } from "../app/services/subscriptions/suppression.server.ts";
+import { blocks, streamOfListId } from "../app/services/subscriptions/streams.server.ts";
+import { normaliseAddress, suppressionsAmong } from "../app/services/subscriptions/suppression.server.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
 import { claimDue, leaseMsDefault, MAX_BATCH, releaseOwnLeases } from "./claim.ts";
@@ -65,11 +66,18 @@ async function attempt(message: OutboxMessage, transport: Transport, bodies: Bod
 
 /**
  * Bulk messages whose address joined the suppression list after they were queued (a hard bounce, a complaint,
- * an unsubscribe): one query per batch. Transactional mail is never held back by suppression (ADR 0018).
+ * an unsubscribe): one query per batch. Transactional mail is never held back by suppression (ADR 0018). An
+ * unsubscribe stops only the publications stream; a dialogue's mail, named by its List-Id, still goes (ADR 0047).
  */
 async function suppressedIn(batch: OutboxMessage[]) {
-  const bulk = batch.filter((m) => m.priority === "BULK").map((m) => m.toAddress);
-  return bulk.length ? suppressedAmong(prisma(), bulk) : new Set<string>();
+  const bulk = batch.filter((m) => m.priority === "BULK");
+  const reasons = bulk.length ? await suppressionsAmong(prisma(), bulk.map((m) => m.toAddress)) : new Map();
+  const held = new Set<string>();
+  for (const m of bulk) {
+    const reason = reasons.get(normaliseAddress(m.toAddress));
+    if (reason && blocks(reason, streamOfListId(((m.headers ?? {}) as Record<string, string>)["List-Id"]))) held.add(m.id);
+  }
+  return held;
 }
 
 /** Outcomes a worker could not record because the database was away: recorded first when it is back. */
@@ -142,7 +150,7 @@ async function sendBatch(
         notStarted.push(message);
         continue;
       }
-      if (message.priority === "BULK" && suppressed.size && suppressed.has(normaliseAddress(message.toAddress))) {
+      if (suppressed.has(message.id)) {
         pending.push({ message, outcome: { ok: false, error: suppressedError } });
         continue;
       }

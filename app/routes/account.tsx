@@ -34,6 +34,9 @@ import { myAnswers, saveMyAnswers } from "../services/insights/demographics.serv
 import { minCell } from "../services/insights/config.server.ts";
 import { AccountDigest } from "../components/account-digest.tsx";
 import { myDigestPreference, setMyDigestPreference } from "../services/subscriptions/partner-digest.server.ts";
+import { AccountMailStreams } from "../components/account-mail-streams.tsx";
+import { myMailStreams } from "../services/dialogues/mail-stream.server.ts";
+import { setDialogueNotifications } from "../services/dialogues/notifications.server.ts";
 
 export const meta = titled("account");
 
@@ -65,6 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     webinars: { upcoming: await Promise.all(mine.upcoming.map(row)), past: await Promise.all(mine.past.map(row)) },
     feedUrl: await calendarFeedUrl(actor),
     digest: await myDigestPreference(actor),
+    streams: await myMailStreams(actor, lang),
     me: { name: actor.name, email: actor.email, role: actor.role, language: fromDbLanguage(actor.language) ?? null },
     institutions: actor.memberships,
     requests: requests.map((r) => ({ id: r.id, label: requestLabel(r), type: r.type, status: r.status, institution: r.partner.name, createdAt: r.createdAt.toISOString() })),
@@ -105,6 +109,10 @@ export async function action({ request }: ActionFunctionArgs) {
       } as Parameters<typeof setMyDigestPreference>[1]);
       return { ok: true as const, notice: "digest_saved" as const, confirmationSent: saved.confirmationSent };
     }
+    if (form.intent === "dialogue-notify") {
+      await setDialogueNotifications(actor, form.dialogueId ?? "", form.notify);
+      return { ok: true as const, notice: "stream_saved" as const, dialogueId: form.dialogueId ?? "" };
+    }
     if (form.intent === "revoke-session") {
       await revokeSession(actor, form.id ?? "");
       return { ok: true as const, notice: "session_revoked" as const };
@@ -138,7 +146,7 @@ export default function Account() {
   const tj = useT(journeysUi);
   const ti = useT(insightsUi);
   const tx = useT(dataExportUi);
-  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport, dialogues, demographics, minCell: k, digest } = useLoaderData<typeof loader>();
+  const { me, institutions, sessions, tokens, feedUrl, webinars, zone, requests, canAskSupport, dialogues, demographics, minCell: k, digest, streams } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   // Never UTC by default: the person's zone, or their browser's once they apply it (the picker is pre-filled).
@@ -147,7 +155,7 @@ export default function Account() {
     <section>
       <h1>{t("account_title")}</h1>
       <FormErrors failure={failure} />
-      {result && !isFailure(result) && result.notice !== "digest_saved" ? (
+      {result && !isFailure(result) && result.notice !== "digest_saved" && result.notice !== "stream_saved" ? (
         <div className="notice" role="status">
           <p>{result.notice === "demo_saved" || result.notice === "demo_removed" ? ti(result.notice) : t(result.notice)}</p>
           {"token" in result ? <pre>{result.token}</pre> : null}
@@ -232,6 +240,7 @@ export default function Account() {
         confirmationSent={Boolean(result && !isFailure(result) && "confirmationSent" in result && result.confirmationSent)}
         errors={failure?.values?.intent === "digest" ? failure.fieldErrors : undefined}
       />
+      <AccountMailStreams streams={streams} savedDialogue={result && !isFailure(result) && "dialogueId" in result ? result.dialogueId : undefined} />
       <h2>{t("feed_title")}</h2>
       <p className="hint">{t("feed_hint")}</p>
       {feedUrl ? (

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { PreferenceFields, preferenceInput } from "../components/subscription-fields.tsx";
+import { mailStreamsUi } from "../i18n/ui/mail-streams.ts";
 import { subscriptionsUi } from "../i18n/ui/subscriptions.ts";
 import { confirmTtlHours, subscriptionForToken, unsubscribe, updateSubscription } from "../services/subscriptions/subscriptions.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
@@ -35,6 +36,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function PreferenceCentre() {
   const t = useT(subscriptionsUi);
+  const ts = useT(mailStreamsUi);
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
@@ -44,7 +46,15 @@ export default function PreferenceCentre() {
     <section>
       <h1>{t("prefs_title")}</h1>
       <p>{t("prefs_intro", { email: view.email })}</p>
-      {view.kind === "PARTNER" ? <p className="hint">{t("prefs_partner_note")}</p> : null}
+      {view.kind === "PARTNER" ? (
+        <>
+          <p className="hint">{t("prefs_partner_note")}</p>
+          {/* A partner person's dialogue mail is listed (and turned back on) on their account page (ADR 0047). */}
+          <p>
+            <Link to="/account#mail-streams">{ts("manage_signed_in")}</Link>
+          </p>
+        </>
+      ) : null}
       {done?.intent === "save" ? (
         <p className="notice" role="status">
           {t("prefs_saved")}

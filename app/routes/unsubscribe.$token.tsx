@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { mailStreamsUi } from "../i18n/ui/mail-streams.ts";
 import { subscriptionsUi } from "../i18n/ui/subscriptions.ts";
-import { subscriptionForToken, unsubscribe } from "../services/subscriptions/subscriptions.server.ts";
+import { dialogueStreamForToken, unsubscribeFromDialogue, type DialogueStreamView } from "../services/dialogues/mail-stream.server.ts";
+import { isDialogueStreamToken } from "../services/subscriptions/streams.server.ts";
+import { subscriptionForToken, unsubscribe, type SubscriptionView } from "../services/subscriptions/subscriptions.server.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { langOf, pageTitle } from "../utils/meta.ts";
@@ -14,9 +17,14 @@ export const meta: MetaFunction = ({ matches }) => {
   return [{ title: pageTitle(lang, { text: subscriptionsUi[lang].unsubscribe_title }) }, { name: "robots", content: "noindex" }];
 };
 
+// A key names one stream (ADR 0047): the publications of a subscriber or partner person, or one member's dialogue.
+type StreamView = SubscriptionView | DialogueStreamView;
+const read = (token: string): Promise<StreamView> => (isDialogueStreamToken(token) ? dialogueStreamForToken(token) : subscriptionForToken(token));
+const stop = (token: string): Promise<StreamView> => (isDialogueStreamToken(token) ? unsubscribeFromDialogue(token) : unsubscribe(token));
+
 // GET only asks: link scanners and previews open every URL in a mail and must not unsubscribe anyone.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  return { view: await orErrorPage(() => subscriptionForToken(params.token ?? ""), request), token: params.token ?? "" };
+  return { view: await orErrorPage(() => read(params.token ?? ""), request), token: params.token ?? "" };
 }
 
 /**
@@ -25,22 +33,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  * never read, so a POST whose body is lost or malformed still counts.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
-  return { view: await orErrorPage(() => unsubscribe(params.token ?? ""), request) };
+  return { view: await orErrorPage(() => stop(params.token ?? ""), request) };
 }
 
 export default function Unsubscribe() {
   const t = useT(subscriptionsUi);
+  const ts = useT(mailStreamsUi);
   const { view, token } = useLoaderData<typeof loader>();
   const done = useActionData<typeof action>();
+  const dialogue = view.kind === "DIALOGUE" ? view : null;
+  // Dialogue mail is turned back on by the member, signed in; publications from the preference page (ADR 0041).
+  const manage = dialogue ? `/account#mail-streams` : `/subscription/${token}`;
   if (done) {
     return (
       <section>
         <h1>{t("unsubscribed_title")}</h1>
         <p className="notice" role="status">
-          {t("unsubscribed_body")}
+          {dialogue ? ts("dialogue_unsubscribed_body", { title: dialogue.dialogueTitle }) : t("unsubscribed_body")}
         </p>
+        <p>{dialogue ? ts("dialogue_unsubscribed_others") : ts("unsubscribed_others")}</p>
         <p>
-          <Link to={`/subscription/${token}`}>{t("manage_link")}</Link>
+          <Link to={manage}>{dialogue ? ts("manage_signed_in") : t("manage_link")}</Link>
         </p>
       </section>
     );
@@ -48,7 +61,7 @@ export default function Unsubscribe() {
   return (
     <section>
       <h1>{t("unsubscribe_title")}</h1>
-      <p>{t("unsubscribe_intro", { email: view.email })}</p>
+      <p>{dialogue ? ts("dialogue_unsubscribe_intro", { email: view.email, title: dialogue.dialogueTitle }) : t("unsubscribe_intro", { email: view.email })}</p>
       <Form method="post">
         <input type="hidden" name="List-Unsubscribe" value="One-Click" />
         <button type="submit" className="danger">
@@ -56,7 +69,7 @@ export default function Unsubscribe() {
         </button>
       </Form>
       <p>
-        <Link to={`/subscription/${token}`}>{t("unsubscribe_keep")}</Link>
+        <Link to={manage}>{dialogue ? ts("manage_signed_in") : t("unsubscribe_keep")}</Link>
       </p>
     </section>
   );

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { env } from "../utils/env.server.ts";
 
-export type LinkPurpose = "join" | "manage" | "calendar" | "confirm" | "subscription" | "digest-confirm";
+export type LinkPurpose = "join" | "manage" | "calendar" | "confirm" | "subscription" | "digest-confirm" | "dialogue-stream";
 
 // Links that appear in emails (join, confirm/cancel) are derived, not stored: the same link can be re-sent in
 // every update, and a leaked database reveals none of them. Rotating SESSION_SECRET revokes them all.

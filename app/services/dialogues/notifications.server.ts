@@ -6,6 +6,7 @@ import { env } from "../../utils/env.server.ts";
 import { AppError, notFound } from "../errors.ts";
 import { can, requireUser, type Actor, type ActorMembership, type SignedInActor } from "../policy.server.ts";
 import type { Role } from "../../generated/prisma/client.ts";
+import { dialogueListHeaders } from "../subscriptions/streams.server.ts";
 import { pickText, visibleDialogue, type DialogueView } from "./access.server.ts";
 import type { DialogueRole } from "./policy.ts";
 import { postView } from "./post-view.ts";
@@ -75,7 +76,7 @@ type PostRow = Parameters<typeof postView>[2];
 export async function notifyNewPost(tx: Client, dialogue: DialogueView, thread: { id: string; title: string }, post: PostRow) {
   const members = await tx.dialogueMember.findMany({
     where: { dialogueId: dialogue.id, notify: "IMMEDIATE", ...(post.authorId ? { userId: { not: post.authorId } } : {}) },
-    select: { userId: true, role: true },
+    select: { id: true, userId: true, role: true },
   });
   if (!members.length) return 0;
   const actors = await actorsFor(tx, members.map((m) => m.userId));
@@ -92,7 +93,7 @@ export async function notifyNewPost(tx: Client, dialogue: DialogueView, thread: 
       dialogueUrl: dialogueUrl(dialogue.id),
       thread: { title: thread.title, url: threadUrl(dialogue.id, thread.id), more: 0, posts: [{ author: seen.author, body: seen.body, createdAt: seen.createdAt }] },
     });
-    emails.push({ key: `dialogue-post:${post.id}:${m.userId}`, to: actor.email, ...rendered });
+    emails.push({ key: `dialogue-post:${post.id}:${m.userId}`, to: actor.email, ...rendered, headers: dialogueListHeaders(dialogue.id, m.id) });
   }
   await enqueueEmails(tx, emails, { priority: "BULK" });
   return emails.length;
@@ -174,7 +175,8 @@ async function digestForMember(
       dialogueUrl: dialogueUrl(dialogue.id),
       threads: [...threads.values()],
     });
-    await enqueueEmails(tx, [{ key: `dialogue-digest:${member.id}:${upTo.toISOString()}`, to: actor.email, ...rendered }], { priority: "BULK" });
+    const key = `dialogue-digest:${member.id}:${upTo.toISOString()}`;
+    await enqueueEmails(tx, [{ key, to: actor.email, ...rendered, headers: dialogueListHeaders(dialogue.id, member.id) }], { priority: "BULK" });
     return true;
   });
 }

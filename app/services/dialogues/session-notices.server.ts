@@ -5,6 +5,7 @@ import type { DialogueSession, DialogueTranslation, Prisma } from "../../generat
 import { fromDbLanguage, type Lang } from "../../i18n/index.ts";
 import { env } from "../../utils/env.server.ts";
 import { organizer } from "../webinar-notices.server.ts";
+import { dialogueListHeaders } from "../subscriptions/streams.server.ts";
 import { pickText } from "./access.server.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -19,6 +20,7 @@ interface Recipient {
   email: string;
   name: string;
   language: string | null;
+  notify?: string;
 }
 
 export const sessionPageUrl = (dialogueId: string, sessionId: string) => `${env().APP_URL}/dialogues/${dialogueId}/sessions/${sessionId}`;
@@ -84,6 +86,8 @@ async function mailSession(tx: Tx, dialogue: SessionDialogue, s: DialogueSession
       kind,
       context: outcome ? { ...c, outcome: { html: s.outcomeHtml ?? "", body: s.outcomeBody ?? "", documents: outcome.documents } } : c,
       ical: method ? { method, content: sessionCalendar(dialogue, s, method, lang, { email: r.email, name: r.name }) } : undefined,
+      // An outcome note is bulk mail of the dialogue's stream; invites and cancellations are calendar updates.
+      headers: kind === "outcome" ? dialogueListHeaders(dialogue.id, r.memberId) : undefined,
     };
   });
   await sendDialogueSessionMails(tx, mails, kind === "outcome" ? "BULK" : "TRANSACTIONAL");
@@ -92,12 +96,17 @@ async function mailSession(tx: Tx, dialogue: SessionDialogue, s: DialogueSession
 
 async function membersOf(tx: Tx, dialogueId: string): Promise<Recipient[]> {
   const rows = await tx.dialogueMember.findMany({ where: { dialogueId }, include: { user: { select: { email: true, name: true, language: true } } }, orderBy: { createdAt: "asc" } });
-  return rows.map((m) => ({ memberId: m.id, email: m.user.email, name: m.user.name, language: m.user.language }));
+  return rows.map((m) => ({ memberId: m.id, email: m.user.email, name: m.user.name, language: m.user.language, notify: m.notify }));
 }
 
-/** Every current member gets the same change: a REQUEST for a new session, a CANCEL when it is cancelled. */
+/**
+ * Every current member gets the same change: a REQUEST for a new session, a CANCEL when it is cancelled. The
+ * outcome note skips members who turned the dialogue's mail off (notify NEVER, ADR 0047): their calendar
+ * still follows the sessions, but they chose no activity mail.
+ */
 export async function notifyMembers(tx: Tx, dialogue: SessionDialogue, s: DialogueSession, kind: "invite" | "cancelled" | "outcome", outcome?: { documents: number }) {
-  return mailSession(tx, dialogue, s, kind, await membersOf(tx, dialogue.id), outcome);
+  const members = await membersOf(tx, dialogue.id);
+  return mailSession(tx, dialogue, s, kind, kind === "outcome" ? members.filter((m) => m.notify !== "NEVER") : members, outcome);
 }
 
 const upcoming = (tx: Tx, dialogueId: string, now: Date) =>

@@ -1,5 +1,6 @@
 import { env } from "../../utils/env.server.ts";
 import { signId, verifySignedId } from "../signed-links.server.ts";
+import { listId, listMailto, PUBLICATIONS } from "./streams.server.ts";
 
 /**
  * Whose preference/unsubscribe link: a subscriber (no account) or a partner person's digest options. The link
@@ -29,13 +30,6 @@ export function readPreferenceToken(token: string): TokenTarget | null {
 export const preferenceUrl = (recipient: ListRecipient) => `${env().APP_URL}/subscription/${preferenceToken(recipient)}`;
 export const unsubscribeUrl = (recipient: ListRecipient) => `${env().APP_URL}/unsubscribe/${preferenceToken(recipient)}`;
 
-function mailtoAddress() {
-  const { LIST_UNSUBSCRIBE_MAILTO, MAIL_FROM } = env();
-  if (LIST_UNSUBSCRIBE_MAILTO) return LIST_UNSUBSCRIBE_MAILTO;
-  const inAngles = /<([^<>\s]+@[^<>\s]+)>/.exec(MAIL_FROM);
-  return inAngles ? inAngles[1] : MAIL_FROM.trim();
-}
-
 /**
  * Everything a list mail carries for one recipient — preference and unsubscribe URLs and the List-Unsubscribe
  * headers — from one signature (bulk sends build it for every reader).
@@ -59,9 +53,11 @@ export function listUnsubscribeHeaders(recipient: ListRecipient): Record<string,
   return unsubscribeHeaders(preferenceToken(recipient));
 }
 
+// These links act on the publications stream only (ADR 0047), which List-Id names.
 function unsubscribeHeaders(token: string): Record<string, string> {
   return {
-    "List-Unsubscribe": `<${env().APP_URL}/unsubscribe/${token}>, <mailto:${mailtoAddress()}?subject=unsubscribe%20${token}>`,
+    "List-Id": listId(PUBLICATIONS),
+    "List-Unsubscribe": `<${env().APP_URL}/unsubscribe/${token}>, <mailto:${listMailto()}?subject=unsubscribe%20${token}>`,
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
   };
 }

@@ -41,13 +41,27 @@ export async function suppressedAmong(db: Client, emails: string[], chunk = 5000
   return found;
 }
 
-/** Adds the address unless it is already suppressed (the first reason is kept). True when it was added. */
+/** The suppression reason of each suppressed address among many (normalised): the worker tells streams apart. */
+export async function suppressionsAmong(db: Client, emails: string[]): Promise<Map<string, SuppressionReason>> {
+  const byKey = new Map(emails.map((e) => [suppressionKey(e), normaliseAddress(e)]));
+  const rows = byKey.size
+    ? await db.$queryRaw<{ key: string; reason: SuppressionReason }[]>`SELECT "addressHash" AS key, reason::text AS reason FROM "SuppressionEntry" WHERE "addressHash" = ANY(${[...byKey.keys()]}::text[])`
+    : [];
+  return new Map(rows.map((r) => [byKey.get(r.key)!, r.reason]));
+}
+
+/**
+ * Adds the address unless it is already suppressed (the first reason is kept). True when it was added. The one
+ * exception: an unsubscribe stops only the publications stream (ADR 0047), so a later bounce or complaint,
+ * which stops every stream, replaces it.
+ */
 export async function suppress(db: Client, email: string, reason: SuppressionReason, detail?: string): Promise<boolean> {
-  const rows = await db.suppressionEntry.createMany({
-    data: [{ addressHash: suppressionKey(email), reason, detail: detail?.slice(0, 500) ?? null }],
-    skipDuplicates: true,
-  });
-  return rows.count === 1;
+  const addressHash = suppressionKey(email);
+  const rows = await db.suppressionEntry.createMany({ data: [{ addressHash, reason, detail: detail?.slice(0, 500) ?? null }], skipDuplicates: true });
+  if (rows.count === 1) return true;
+  if (reason === "UNSUBSCRIBED") return false;
+  const upgraded = await db.suppressionEntry.updateMany({ where: { addressHash, reason: "UNSUBSCRIBED" }, data: { reason, detail: detail?.slice(0, 500) ?? null } });
+  return upgraded.count === 1;
 }
 
 /** After explicit, confirmed consent: lifts every reason but a staff member's MANUAL one, and forgets soft bounces. */
