@@ -3,6 +3,7 @@ import { createApiToken } from "../../app/services/api-tokens.server.ts";
 import { postInThread, startThread } from "../../app/services/dialogues/threads.server.ts";
 import type { SignedInActor } from "../../app/services/policy.server.ts";
 import { scheduleWebinar } from "../../app/services/webinars.server.ts";
+import { prisma } from "../../app/utils/db.server.ts";
 import { actorsVersion, publicContentSettled } from "../../app/utils/public-content.server.ts";
 import { focalPointOf, makePartner, makeUser } from "../factories.ts";
 import { joinDialogue, makeDialogue } from "../dialogues/factories.ts";
@@ -18,7 +19,9 @@ let token: string;
 const paths: Record<string, string> = {};
 
 beforeAll(async () => {
-  // Nothing is kept in memory until this process hears the database's notifications (PostgreSQL: once it listens).
+  // Nothing is kept in memory until this process hears the database's notifications: the embedded database turns
+  // them on when it opens, PostgreSQL once this process listens.
+  await prisma().$queryRaw`SELECT 1`;
   while (actorsVersion() === null) await new Promise((r) => setTimeout(r, 5));
   staff = await makeUser({ role: "STAFF" });
   const institution = await makePartner({ status: "APPROVED" });
