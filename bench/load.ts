@@ -21,10 +21,15 @@ const { values: args } = parseArgs({
     profile: { type: "string" },
     // Only the targets whose name matches this regular expression.
     only: { type: "string" },
+    // Seconds per turn: on a machine loaded by other work a signed-in page may take longer than one second.
+    slice: { type: "string", default: "1" },
+    // Run the server from another checkout's build (e.g. a copy of the previous code's build/), same seed.
+    root: { type: "string" },
   },
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
+const SLICE = Number(args.slice);
 
 const LIST_QUERY = `{ webinars(when: UPCOMING, first: 20) { totalCount edges { node { id title startsAt endsAt timeZone audience seatsLeft speakers { name affiliation role } } } } }`;
 const DIRECTORY_QUERY = `{ partners(first: 20) { totalCount edges { node { id name sector country } } } }`;
@@ -102,12 +107,22 @@ async function seed() {
     })),
   });
   const token = (await createApiToken(staff, { name: "bench" })).token;
+  // A dialogue the staff member facilitates, with one thread of a few posts.
+  const { createDialogue } = await import("../app/services/dialogues/dialogues.server.ts");
+  const { startThread, postInThread } = await import("../app/services/dialogues/threads.server.ts");
+  const dialogue = await createDialogue(staff, {
+    visibility: "SECRET",
+    chathamHouse: false,
+    translations: [{ language: "en", title: "Return migration", description: "Closed talks." }],
+  });
+  const thread = await startThread(staff, dialogue.id!, { title: "First findings", body: "What we saw in the field.", attributable: true });
+  for (let i = 0; i < 5; i++) await postInThread(staff, thread.id, { body: `Reply ${i}`, attributable: true });
   const { randomToken, sha256 } = await import("../app/services/crypto.server.ts");
   const signIn = randomToken();
   // Bound to the benchmark's own browser cookie, as a link asked for from the sign-in page is.
   await prisma().signInToken.create({ data: { email: "bench@example.org", tokenHash: sha256(signIn), browserHash: sha256(BENCH_BROWSER), expiresAt: new Date(Date.now() + 600_000) } });
   await closeDatabase();
-  return { token, signIn, webinarId: firstId };
+  return { token, signIn, webinarId: firstId, dialogueId: dialogue.id!, threadId: thread.id };
 }
 
 interface Target {
@@ -125,7 +140,7 @@ async function slice(base: string, t: Target) {
     body: t.body,
     headers: t.headers,
     connections: CONNECTIONS,
-    duration: 1,
+    duration: SLICE,
   });
   if (result.non2xx || result.errors) throw new Error(`${t.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { requests: result.requests.total, seconds: result.duration, p99: result.latency.p99 };
@@ -138,7 +153,7 @@ async function slice(base: string, t: Target) {
 async function compare(hubBase: string, bareBase: string, t: Target, bareTarget: Target) {
   const hub = { requests: 0, seconds: 0, p99s: [] as number[] };
   const bare = { requests: 0, seconds: 0, p99s: [] as number[] };
-  for (let i = 0; i < DURATION; i++) {
+  for (let i = 0; i < DURATION / SLICE; i++) {
     for (const [side, base, target] of [[bare, bareBase, bareTarget], [hub, hubBase, t]] as const) {
       const r = await slice(base, target);
       side.requests += r.requests;
@@ -170,11 +185,12 @@ try {
   } else delete env.DATABASE_URL;
   Object.assign(process.env, { DATA_DIR: dataDir, DATABASE_URL: env.DATABASE_URL ?? "" });
   if (!env.DATABASE_URL) delete process.env.DATABASE_URL;
-  const { token, signIn, webinarId } = await seed();
+  const { token, signIn, webinarId, dialogueId, threadId } = await seed();
 
   const [hubPort, barePort] = [await freePort(), await freePort()];
   const profileDir = args.profile ? path.resolve(args.profile) : undefined;
   const hub = spawn(process.execPath, [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "build/server.js"], {
+    cwd: args.root ? path.resolve(args.root) : undefined,
     env: { ...env, PORT: String(hubPort), APP_URL: `http://127.0.0.1:${hubPort}` },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -205,6 +221,9 @@ try {
     { name: "webinar list query, signed in (no cache)", path: "/graphql", ...gql(LIST_QUERY, bearer) },
     { name: "/webinars, signed in (no cache)", path: "/webinars", headers: session },
     { name: "webinar page, signed in (no cache)", path: `/webinars/${webinarId}`, headers: session },
+    { name: "dialogue page, signed in", path: `/dialogues/${dialogueId}`, headers: session },
+    { name: "thread page, signed in", path: `/dialogues/${dialogueId}/threads/${threadId}`, headers: session },
+    { name: "/account, signed in", path: "/account", headers: session },
   ].filter((t) => !args.only || new RegExp(args.only).test(t.name));
   const bareTarget: Target = { name: "bare yoga { hello }", path: "/graphql", ...gql("{ hello }") };
 

@@ -15,6 +15,7 @@ import { publicationCard } from "../services/publications/view.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { titled } from "../utils/meta.ts";
 import { pageContext } from "../utils/request.server.ts";
+import { rememberPickedZone } from "../services/users.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 
 export const meta = titled("home", [{ name: "description", content: "Partner network and webinars of the gender and migration research lab." }]);
@@ -26,6 +27,7 @@ const LATEST_PUBLICATIONS = 3;
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await pageContext(request);
   const { timeZone, setCookie } = viewerTimeZone(request);
+  if (setCookie && timeZone) await rememberPickedZone(actor, timeZone);
   const upcoming = await listWebinars(actor, { when: "upcoming", status: ["SCHEDULED"] }, { first: UPCOMING });
   const dashboard = actor.kind === "user" ? await homeDashboard(actor) : null;
   // Released items only, the viewer's own audience rule (a partner sees partner items here too).

@@ -7,8 +7,10 @@ import { fromDbLanguage, LANGUAGE_NAMES } from "../i18n/index.ts";
 import { data } from "@remix-run/node";
 import { TimeZonePicker } from "../components/time-zone-picker.tsx";
 import { journeysUi } from "../i18n/ui/journeys.ts";
-import { lastChosenZone, myWebinars, registrationCard } from "../services/my-registrations.server.ts";
+import { myWebinars, registrationCard } from "../services/my-registrations.server.ts";
 import { webinarText } from "../services/webinars.server.ts";
+import { rememberPickedZone } from "../services/users.server.ts";
+import { accountZone } from "../utils/reader-zone.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { formatInstant, formatWhen } from "../utils/zone-display.ts";
 import { zoneName } from "../utils/time-zone-choices.ts";
@@ -43,7 +45,8 @@ export const meta = titled("account");
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await requireSignedIn(request);
   const picked = viewerTimeZone(request);
-  const zone = picked.timeZone ?? (await lastChosenZone(actor));
+  const zone = picked.timeZone ?? accountZone(actor);
+  if (picked.setCookie && picked.timeZone) await rememberPickedZone(actor, picked.timeZone);
   const mine = await myWebinars(actor);
   const row = async (r: (typeof mine.upcoming)[number]) => ({
     id: r.id,

@@ -7,7 +7,7 @@ import { RichText } from "../components/rich-text.tsx";
 import { ResendLinkForm, WebinarRegisterForm } from "../components/webinar-register-form.tsx";
 import { TimeZonePicker } from "../components/time-zone-picker.tsx";
 import { journeysUi, type JourneysKey } from "../i18n/ui/journeys.ts";
-import { lastChosenZone, registrationCard, resendRegistrationLink } from "../services/my-registrations.server.ts";
+import { registrationCard, resendRegistrationLink } from "../services/my-registrations.server.ts";
 import { cancelWebinarRegistration } from "../services/webinar-registrations.server.ts";
 import { isTimeZone } from "../utils/time-zones.ts";
 import { formatWhen } from "../utils/zone-display.ts";
@@ -23,6 +23,7 @@ import { isFailure, orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { clientIp } from "../utils/session.server.ts";
 import { pageContext } from "../utils/request.server.ts";
+import { accountZone } from "../utils/reader-zone.server.ts";
 import { viewerTimeZone, zoneCookie } from "../utils/viewer-time-zone.server.ts";
 import { webinarPageAction } from "../services/webinar-page-actions.server.ts";
 import { withPreview } from "../utils/meta.ts";
@@ -45,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const open = w.status === "SCHEDULED" && w.endsAt > new Date();
   const url = new URL(request.url);
   // Never the event's zone on the person's behalf: their pick (cookie), else the zone they chose last time.
-  const viewerZone = viewerTimeZone(request).timeZone ?? (await lastChosenZone(actor));
+  const viewerZone = viewerTimeZone(request).timeZone ?? accountZone(actor);
   // Recording, slides and follow-up brief appear once the event is over, each under its own audience rule.
   const materials = w.endsAt <= new Date() ? (await listPublications(actor, { webinarId: w.id }, { first: 10 })).nodes : [];
   return {

@@ -12,6 +12,7 @@ import { pageArgsFromUrl } from "../schemas/page.ts";
 import { orErrorPage } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
 import { pageContext } from "../utils/request.server.ts";
+import { rememberPickedZone } from "../services/users.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
 import { titled } from "../utils/meta.ts";
 
@@ -22,6 +23,7 @@ const PAGE = 20;
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, lang } = await pageContext(request);
   const { timeZone, setCookie } = viewerTimeZone(request);
+  if (setCookie && timeZone) await rememberPickedZone(actor, timeZone);
   const url = new URL(request.url);
   const when: "upcoming" | "past" = url.searchParams.get("when") === "past" ? "past" : "upcoming";
   const page = await orErrorPage(() => listWebinars(actor, { when }, pageArgsFromUrl(url, PAGE)), request);

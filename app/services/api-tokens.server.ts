@@ -7,6 +7,7 @@ import { randomToken, sha256 } from "./crypto.server.ts";
 import { AppError } from "./errors.ts";
 import { authorize, type Actor, type SignedInActor } from "./policy.server.ts";
 import { loadActor } from "./users.server.ts";
+import { cachedActor } from "../utils/actor-cache.server.ts";
 
 const PREFIX = "gmh_";
 
@@ -43,15 +44,21 @@ export async function revokeApiToken(actor: Actor, id: string) {
 
 export async function actorForApiToken(token: string): Promise<SignedInActor | null> {
   if (!token.startsWith(PREFIX)) return null;
-  const row = await prisma().apiToken.findUnique({ where: { tokenHash: sha256(token) } });
-  if (!row || row.revokedAt) return null;
-  const actor = await loadActor(row.userId);
-  // Tokens are for the research team's scripts: a demoted user's tokens stop working.
-  if (!actor || (actor.role !== "STAFF" && actor.role !== "ADMIN")) return null;
-  // "Last used" to the minute: a write on every API call would cost more than the call itself.
-  const now = new Date();
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await prisma().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
-  }
-  return actor;
+  const tokenHash = sha256(token);
+  // Reused from memory until "last used" is due again, or the token, its owner or their role changes (ADR 0050).
+  return cachedActor(`token:${tokenHash}`, async () => {
+    const row = await prisma().apiToken.findUnique({ where: { tokenHash } });
+    if (!row || row.revokedAt) return { actor: null, until: 0 };
+    const actor = await loadActor(row.userId);
+    // Tokens are for the research team's scripts: a demoted user's tokens stop working.
+    if (!actor || (actor.role !== "STAFF" && actor.role !== "ADMIN")) return { actor: null, until: 0 };
+    // "Last used" to the minute: a write on every API call would cost more than the call itself.
+    const now = new Date();
+    let lastUsedAt = row.lastUsedAt;
+    if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > 60_000) {
+      lastUsedAt = now;
+      await prisma().apiToken.update({ where: { id: row.id }, data: { lastUsedAt } });
+    }
+    return { actor, until: lastUsedAt.getTime() + 60_000 };
+  });
 }

@@ -10,6 +10,7 @@ import { AppError } from "./errors.ts";
 import { randomToken, sha256 } from "./crypto.server.ts";
 import { addressKey, enforce, hit, LIMITS, requesterKey } from "./rate-limit.server.ts";
 import { loadActor } from "./users.server.ts";
+import { cachedActor } from "../utils/actor-cache.server.ts";
 import type { SignedInActor } from "./policy.server.ts";
 
 export const SIGN_IN_TTL_MS = 15 * 60 * 1000;
@@ -132,17 +133,29 @@ export async function openSession(tx: Tx, userId: string, meta: { userAgent?: st
   return secret;
 }
 
-/** Resolves a session secret (from the signed cookie) to its actor, sliding the expiry at most once an hour. */
+/**
+ * Resolves a session secret (from the signed cookie) to its actor, sliding the expiry at most once an hour. The
+ * answer is reused from memory until the next hourly slide, the session's end, or a change to the account, its
+ * memberships or the session (ADR 0050).
+ */
 export async function actorForSession(secret: string, now = new Date()): Promise<SignedInActor | null> {
-  const session = await prisma().session.findUnique({ where: { id: sha256(secret) } });
-  if (!session || session.revokedAt || session.expiresAt <= now) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() > 3600_000) {
-    await prisma().session.update({
-      where: { id: session.id },
-      data: { lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
-    });
-  }
-  return loadActor(session.userId);
+  const id = sha256(secret);
+  return cachedActor(
+    `session:${id}`,
+    async () => {
+      const session = await prisma().session.findUnique({ where: { id } });
+      if (!session || session.revokedAt || session.expiresAt <= now) return { actor: null, until: 0 };
+      let { lastSeenAt, expiresAt } = session;
+      if (now.getTime() - lastSeenAt.getTime() > 3600_000) {
+        ({ lastSeenAt, expiresAt } = await prisma().session.update({
+          where: { id },
+          data: { lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
+        }));
+      }
+      return { actor: await loadActor(session.userId), until: Math.min(expiresAt.getTime(), lastSeenAt.getTime() + 3600_000) };
+    },
+    now.getTime(),
+  );
 }
 
 /** Sessions are stored under the hash of the cookie's secret, so a database leak opens no session. */

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { prisma } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { notFound } from "./errors.ts";
-import type { Actor, SignedInActor } from "./policy.server.ts";
+import type { SignedInActor } from "./policy.server.ts";
 import { addressKey, enforce, LIMITS, requesterKey, type Requester } from "./rate-limit.server.ts";
 import { signId } from "./signed-links.server.ts";
 import { notify } from "./webinar-notices.server.ts";
@@ -50,17 +50,6 @@ export async function registrationCard(reg: CardInput, webinar: CardWebinar, now
     joinLater: confirmed && !open,
     canCancel: live && !["CANCELLED", "DENIED", "UNCONFIRMED"].includes(reg.status),
   };
-}
-
-/** The zone a signed-in person chose last time they registered: their profile's answer until they pick again. */
-export async function lastChosenZone(actor: Actor) {
-  if (actor.kind !== "user") return null;
-  // Two index lookups (by account, by address), newest of each: never a scan of everyone's registrations.
-  const latest = (where: { userId: string } | { email: string }) =>
-    prisma().webinarRegistration.findFirst({ where, orderBy: { updatedAt: "desc" }, select: { timeZone: true, updatedAt: true } });
-  const [byAccount, byAddress] = await Promise.all([latest({ userId: actor.id }), latest({ email: actor.email })]);
-  const last = byAccount && byAddress ? (byAccount.updatedAt >= byAddress.updatedAt ? byAccount : byAddress) : (byAccount ?? byAddress);
-  return last?.timeZone ?? null;
 }
 
 const MY_WEBINARS = 50;

@@ -20,6 +20,8 @@ export interface SignedInActor {
   memberships: ActorMembership[];
   /** The statistics grant (participation insights); only counts for staff and admins. */
   statistics?: boolean;
+  /** The zone the person last picked (ADR 0050); null until they pick one. */
+  timeZone?: string | null;
 }
 export type Actor = { kind: "anonymous" } | SignedInActor;
 export const ANONYMOUS: Actor = { kind: "anonymous" };

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Actor, ActorMembership, Role, SignedInActor } from "./policy.server.ts";
 import { requireUser } from "./policy.server.ts";
 import { recordAudit } from "./audit.server.ts";
+import { isTimeZone } from "../utils/time-zones.ts";
 
 const userSchema = z.object({
   email: emailField,
@@ -39,10 +40,16 @@ export async function loadActor(userId: string): Promise<SignedInActor | null> {
     role: m.role,
     partnerStatus: m.partner.status,
   }));
-  return { kind: "user", id: user.id, email: user.email, name: user.name, role: user.role as Role, language: user.language, memberships, statistics: user.statistics };
+  return { kind: "user", id: user.id, email: user.email, name: user.name, role: user.role as Role, language: user.language, memberships, statistics: user.statistics, timeZone: user.timeZone };
 }
 
 export async function setLanguage(actor: Actor, lang: Lang) {
   const user = requireUser(actor);
   await prisma().user.update({ where: { id: user.id }, data: { language: toDbLanguage(lang) } });
+}
+
+/** A zone picked on a page becomes the account's: the pages show this person's times in it from then on. */
+export async function rememberPickedZone(actor: Actor, zone: string) {
+  if (actor.kind !== "user" || actor.timeZone === zone || !isTimeZone(zone)) return;
+  await prisma().user.update({ where: { id: actor.id }, data: { timeZone: zone } });
 }

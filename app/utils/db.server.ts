@@ -4,11 +4,12 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { forgetActorsOnWrite } from "./actor-cache.server.ts";
 import { databaseKind, memoryDumpPath, pgliteDirectory, type DatabaseKind } from "./database-url.ts";
 import { describeOwner, releaseLock, tryClaim, type HeldLock } from "./db-lock.server.ts";
 import { env } from "./env.server.ts";
 import { withoutSocketSessions } from "./pglite-share.server.ts";
-import { PUBLIC_CONTENT_CHANNEL, publicContentChanged, publicContentFeedLive, stopPublicContentFeed } from "./public-content.server.ts";
+import { ACTORS_CHANNEL, actorsChanged, PUBLIC_CONTENT_CHANNEL, publicContentChanged, publicContentFeedLive, stopPublicContentFeed } from "./public-content.server.ts";
 
 /** Runs raw multi-statement SQL; used by the migration runner, which Prisma's prepared statements cannot serve. */
 export interface SqlDriver {
@@ -34,7 +35,7 @@ function throughPg(config: pg.PoolConfig, kind: DatabaseKind): Database {
   const pool = new pg.Pool({ ...config, max: 10 });
   // An idle connection dropped by the server (restart, owner stopped) must not crash a worker; the next query reconnects.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(config) });
+  const prisma = forgetActorsOnWrite(new PrismaClient({ adapter: new PrismaPg(config) }));
   const driver: SqlDriver = {
     kind,
     async exclusive(lockKey, fn) {
@@ -57,11 +58,13 @@ function throughPg(config: pg.PoolConfig, kind: DatabaseKind): Database {
 
 function inProcess(pglite: PGlite, kind: DatabaseKind, lock?: HeldLock): Database {
   // Triggers notify in-process, before the writing statement returns, whichever connection wrote (socket included).
-  void pglite.listen(PUBLIC_CONTENT_CHANNEL, publicContentChanged).then(() => publicContentFeedLive(true));
+  void Promise.all([pglite.listen(PUBLIC_CONTENT_CHANNEL, publicContentChanged), pglite.listen(ACTORS_CHANNEL, actorsChanged)]).then(() =>
+    publicContentFeedLive(true),
+  );
   // An in-memory database starts on first use, and that first use may be a transaction: its wait for a connection
   // then includes PGlite's start (about a second idle, several on a busy machine), past Prisma's 2 s default.
   const transactionOptions = kind === "memory" ? { maxWait: 30_000 } : undefined;
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite), transactionOptions });
+  const prisma = forgetActorsOnWrite(new PrismaClient({ adapter: pgliteAdapter(pglite), transactionOptions }));
   const driver: SqlDriver = {
     kind,
     // Statements run one by one (BEGIN … COMMIT); processes sharing this database through its socket wait meanwhile.

@@ -5,9 +5,13 @@ import { env } from "./env.server.ts";
 
 /** Raised by database triggers (see the public_content_notify migration) on every commit that changes public content. */
 export const PUBLIC_CONTENT_CHANNEL = "genmig_public_content";
+/** Raised on every commit that changes who a session or API token is (see the account_zone_and_actor_notify migration). */
+export const ACTORS_CHANNEL = "genmig_actors";
 
 interface Feed {
   version: number;
+  /** Bumped by changes to accounts, sessions, tokens, memberships and institutions (the actor cache's version). */
+  actorsVersion: number;
   /** Sync markers sent on the listening connection, by payload, waiting to come back. */
   markers: Map<string, () => void>;
   /** True only while change notifications are known to arrive; a cache must not be used otherwise. */
@@ -18,17 +22,28 @@ interface Feed {
 
 // The server bundle and the Remix build each load their own copy of this module; the state is one per process.
 const KEY = Symbol.for("genmig.publicContent");
-const feed = (): Feed => ((globalThis as { [KEY]?: Feed })[KEY] ??= { version: 0, live: false, markers: new Map() });
+const feed = (): Feed => ((globalThis as { [KEY]?: Feed })[KEY] ??= { version: 0, actorsVersion: 0, live: false, markers: new Map() });
 
 /** Every cached public response built before this call is stale. */
 export function publicContentChanged() {
   feed().version += 1;
 }
 
+/** Every actor resolved from a session or token before this call is stale. */
+export function actorsChanged() {
+  feed().actorsVersion += 1;
+}
+
+/** The listener (re)connected or dropped: anything cached may have missed a change. */
+function everythingChanged() {
+  publicContentChanged();
+  actorsChanged();
+}
+
 /** Embedded database: its owner delivers notifications in-process, before the writing statement returns. */
 export function publicContentFeedLive(live: boolean) {
   feed().live = live;
-  publicContentChanged();
+  everythingChanged();
 }
 
 /**
@@ -36,9 +51,20 @@ export function publicContentFeedLive(live: boolean) {
  * nothing may be served from a cache). On PostgreSQL a dedicated connection LISTENs for the triggers' notices.
  */
 export function publicContentVersion(): number | null {
+  const f = liveFeed();
+  return f.live ? f.version : null;
+}
+
+/** Like publicContentVersion, for what the actor cache holds (app/utils/actor-cache.server.ts). */
+export function actorsVersion(): number | null {
+  const f = liveFeed();
+  return f.live ? f.actorsVersion : null;
+}
+
+function liveFeed() {
   const f = feed();
   if (!f.live && !f.client && !f.retry && databaseKind(env().DATABASE_URL) === "postgres") listen(f);
-  return f.live ? f.version : null;
+  return f;
 }
 
 function listen(f: Feed) {
@@ -50,7 +76,7 @@ function listen(f: Feed) {
     f.live = false;
     for (const release of f.markers.values()) release();
     f.client = undefined;
-    publicContentChanged();
+    everythingChanged();
     client.end().catch(() => {});
     // Retry later; until then every request is answered fresh.
     f.retry = setTimeout(() => (f.retry = undefined), 1000);
@@ -59,6 +85,7 @@ function listen(f: Feed) {
   client.on("error", down);
   client.on("end", down);
   client.on("notification", (message) => {
+    if (message.channel === ACTORS_CHANNEL) return actorsChanged();
     if (message.channel !== PUBLIC_CONTENT_CHANNEL) return;
     const marker = message.payload ? f.markers.get(message.payload) : undefined;
     if (marker) marker();
@@ -69,12 +96,12 @@ function listen(f: Feed) {
     .then(() => {
       // A listener must never keep a finished process (tests, CLI) alive.
       (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
-      return client.query(`LISTEN ${PUBLIC_CONTENT_CHANNEL}`);
+      return client.query(`LISTEN ${PUBLIC_CONTENT_CHANNEL}; LISTEN ${ACTORS_CHANNEL}`);
     })
     .then(() => {
       if (f.client !== client) return;
       // Anything cached before the LISTEN may have missed a change.
-      publicContentChanged();
+      everythingChanged();
       f.live = true;
     })
     .catch(down);
@@ -110,6 +137,6 @@ export async function stopPublicContentFeed() {
   f.client = undefined;
   f.live = false;
   for (const release of f.markers.values()) release();
-  publicContentChanged();
+  everythingChanged();
   await client?.end().catch(() => {});
 }

@@ -1,11 +1,13 @@
 import type { Actor } from "../services/policy.server.ts";
-import { lastChosenZone } from "../services/my-registrations.server.ts";
 import { viewerTimeZone } from "./viewer-time-zone.server.ts";
 
+/** The zone stored on the account (ADR 0050): the last one the person picked or registered with. */
+export const accountZone = (actor: Actor) => (actor.kind === "user" ? (actor.timeZone ?? null) : null);
+
 /**
- * The zone staff pages show times in: the one the reader picked (cookie), else the one they last registered
- * with, else UTC (named on every time, so it is never mistaken for local time).
+ * The zone staff pages show times in: the one the reader picked (cookie), else the account's, else UTC (named on
+ * every time, so it is never mistaken for local time).
  */
 export async function readerZone(request: Request, actor: Actor): Promise<string> {
-  return viewerTimeZone(request).timeZone ?? (await lastChosenZone(actor)) ?? "UTC";
+  return viewerTimeZone(request).timeZone ?? accountZone(actor) ?? "UTC";
 }
