@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { backup, BackupError, restore } from "./app/backups/backup.server.ts";
 import { createApiToken } from "./app/services/api-tokens.server.ts";
 import { AppError } from "./app/services/errors.ts";
 import { createUser, loadActor } from "./app/services/users.server.ts";
@@ -44,7 +45,10 @@ const USAGE = `Usage: npm run cli -- <command>
   sends [--follow]                                progress of recent sends (count / total / rate, estimated finish)
   mail:tracking [on|off]                          show or set aggregate open/click counting in bulk mail (off by default)
   dkim:keygen [--selector S] [--domain D] [--out FILE]  new RSA 2048 DKIM key: prints the DNS record, and the
-                                                  private key (or writes it to FILE, readable by you only)`;
+                                                  private key (or writes it to FILE, readable by you only)
+  backup FILE                                     embedded database and data directory files into FILE (.tar.gz);
+                                                  works while the server runs
+  restore FILE                                    a backup into an empty data directory (no server running)`;
 
 type Flags = {
   email?: string;
@@ -62,8 +66,22 @@ type Flags = {
 
 /** Commands that need neither the database nor a valid configuration (one is how the configuration is made). */
 const STANDALONE = new Set(["dkim:keygen"]);
+/** Commands that need the configuration but must not open the database (restore creates it). */
+const BEFORE_DATABASE = new Set(["restore"]);
 
 const commands: Record<string, (flags: Flags) => Promise<void>> = {
+  async backup(flags) {
+    const [file] = flags.args;
+    if (!file) throw new UsageError("backup needs a file name: npm run cli -- backup FILE");
+    const done = await backup(file);
+    console.log(`Wrote ${done.file}: the database (${(done.databaseBytes / 1e6).toFixed(1)} MB compressed, ${done.migrations} migrations) and ${done.files} file(s) of the data directory.`);
+  },
+  async restore(flags) {
+    const [file] = flags.args;
+    if (!file) throw new UsageError("restore needs a file name: npm run cli -- restore FILE");
+    const done = await restore(file);
+    console.log(`Restored the database and ${done.files} file(s) from the backup of ${done.createdAt} into ${env().DATA_DIR}. Start the server.`);
+  },
   async migrate() {
     const { applied } = await migrate();
     console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
@@ -235,7 +253,7 @@ async function main() {
   }
   env();
   // Embedded mode: through the running server's socket, or by opening the data directory when no server runs.
-  await reachDatabase();
+  if (!BEFORE_DATABASE.has(command)) await reachDatabase();
   await run({ ...values, args: positionals });
   return 0;
 }
@@ -246,7 +264,7 @@ main()
     process.exit(code);
   })
   .catch(async (error) => {
-    const known = error instanceof AppError || error instanceof UsageError || error instanceof EnvError || error instanceof DatabaseOwnerError || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
+    const known = error instanceof AppError || error instanceof UsageError || error instanceof EnvError || error instanceof DatabaseOwnerError || error instanceof BackupError || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
     console.error(known ? `Error: ${error.message}${error instanceof AppError && error.fields ? ` (${Object.keys(error.fields).join(", ")})` : ""}` : error);
     await closeDatabase().catch(() => {});
     process.exit(1);

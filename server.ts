@@ -12,6 +12,10 @@ import { env, EnvError } from "./app/utils/env.server.ts";
 import { clientAddress } from "./app/utils/client-ip.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
 import { registerMailJobs } from "./app/services/mail-jobs.server.ts";
+import { requestLogger } from "./app/observability/http-log.server.ts";
+import { errorSummary, log, stackOf } from "./app/observability/log.server.ts";
+import { expectWorkerHeartbeat } from "./app/observability/readiness.server.ts";
+import { withRequestNote, type RequestNote } from "./app/observability/request-note.server.ts";
 import { startWorker } from "./emails/worker.ts";
 import { seedIfEmpty } from "./prisma/seed.ts";
 
@@ -21,7 +25,7 @@ async function main() {
     config = env();
   } catch (error) {
     if (error instanceof EnvError) {
-      console.error(error.message);
+      log().fatal(`Configuration: ${error.message}`);
       process.exit(1);
     }
     throw error;
@@ -30,10 +34,13 @@ async function main() {
   // Embedded mode: take the data directory (or refuse if another server has it) and share it with the CLI.
   const owner = await ownDatabase();
   const { applied } = await migrate();
-  if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
-  if (embedded) await seedIfEmpty();
+  if (applied.length) log().info({ migrations: applied }, `Applied migrations: ${applied.join(", ")}`);
+  if (embedded) await seedIfEmpty((text) => log().info(text));
   registerMailJobs();
-  const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
+  const runWorker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1";
+  // /readyz then also asks whether this worker still looks at the outbox.
+  if (runWorker) expectWorkerHeartbeat();
+  const worker = runWorker ? startWorker({}) : null;
 
   // Express serves files (long-lived cache headers); every other request goes straight to the Fetch-API front
   // door (GraphQL and pages), gzip-compressed for slow links.
@@ -54,18 +61,27 @@ async function main() {
   // A Host header that makes no URL (e.g. "a b"): the platform's Request refuses to exist, so answer here.
   const parsable = (req: http.IncomingMessage) => URL.canParse(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`);
 
+  const logRequest = requestLogger();
   const server = http.createServer((req, res) => {
+    const note: RequestNote = {};
+    logRequest(req, res, note);
+    withRequestNote(note, () => serve(req, res, note));
+  });
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse, note: RequestNote) => {
     if (!parsable(req)) {
       res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", connection: "close" });
       return res.end("400 Malformed request\n");
     }
     lingerAfterRefusal(req, res);
-    if (isFile(req.url)) return app(req, res);
+    if (isFile(req.url)) {
+      note.route = "(static file)";
+      return app(req, res);
+    }
     compress(req as express.Request, res as express.Response, () => frontDoor(req, res, { ip: clientIp(req) }));
-  });
+  };
   const requests = drainable(server);
   server.listen(config.PORT, () => {
-    console.log(`GenMig Hub on ${config.APP_URL} (${embedded ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);
+    log().info({ port: config.PORT, database: embedded ? "embedded" : "postgres", worker: runWorker }, `GenMig Hub on ${config.APP_URL} (${embedded ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);
   });
   // Shutdown (ADR 0028): refuse new connections, finish the requests in flight (at most SHUTDOWN_TIMEOUT_SECONDS)
   // while the worker stops, and only then close the database. A second signal changes nothing.
@@ -73,14 +89,14 @@ async function main() {
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing requests in flight (at most ${config.SHUTDOWN_TIMEOUT_SECONDS} s), then stopping`);
+    log().info({ signal }, `${signal}: finishing requests in flight (at most ${config.SHUTDOWN_TIMEOUT_SECONDS} s), then stopping`);
     try {
       const [drained] = await Promise.all([requests.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), worker?.stop()]);
-      if (drained.cut) console.warn(`${drained.cut} request(s) still unfinished after ${config.SHUTDOWN_TIMEOUT_SECONDS} s: connection closed`);
+      if (drained.cut) log().warn({ cut: drained.cut }, `${drained.cut} request(s) still unfinished after ${config.SHUTDOWN_TIMEOUT_SECONDS} s: connection closed`);
       await owner.stop();
       await closeDatabase();
     } catch (error) {
-      console.error(error);
+      log().error({ err: errorSummary(error), stack: stackOf(error) }, "shutdown failed");
       process.exit(1);
     }
     process.exit(0);
@@ -113,6 +129,6 @@ function lingerAfterRefusal(req: http.IncomingMessage, res: http.ServerResponse)
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  log().fatal({ err: errorSummary(error) }, error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

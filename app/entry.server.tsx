@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionAr
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { resolveLanguage } from "./i18n/index.ts";
+import { errorSummary, log, stackOf } from "./observability/log.server.ts";
 import { BROWSER_ZONE_SCRIPT_HASH } from "./utils/browser-zone-hash.server.ts";
 import { noteIfDatabaseUnavailable, RETRY_AFTER_SECONDS, type OutageNote } from "./utils/db-unavailable.server.ts";
 import { env } from "./utils/env.server.ts";
@@ -41,18 +42,15 @@ function asUnavailable(request: Request, headers: Headers, context: EntryContext
   return 503;
 }
 
-/** A 404 or other answered error is one log line; only unexpected errors keep their stack. */
+/**
+ * The request's own log line (status, route pattern, id) is written by the server; this adds why, for outages and
+ * unexpected errors only, and never the path, which may hold a token (ADR 0051).
+ */
 export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
-  if (request.signal.aborted) return;
-  // The pathname is percent-encoded by URL, so a crafted path cannot forge extra log lines.
-  const line = () => `${request.method} ${new URL(request.url).pathname}`;
-  if (isRouteErrorResponse(error)) {
-    console.warn(`${error.status} ${line()}`);
-    return;
-  }
+  if (request.signal.aborted || isRouteErrorResponse(error)) return;
   if (noteIfDatabaseUnavailable(error, context)) {
-    console.warn(`503 ${line()}: database unavailable (${error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error)})`);
+    log().warn({ err: errorSummary(error) }, "database unavailable");
     return;
   }
-  console.error(error);
+  log().error({ err: errorSummary(error), stack: stackOf(error) }, "unexpected error in a route");
 }

@@ -2,6 +2,8 @@ import crypto from "node:crypto";
 import os from "node:os";
 import type { MailJob } from "../app/generated/prisma/client.ts";
 import { prisma } from "../app/utils/db.server.ts";
+import { errorSummary, log } from "../app/observability/log.server.ts";
+import { observeJob } from "../app/observability/metrics.server.ts";
 
 // Periodic work that produces mail (webinar reminders, digests, dialogue digests, purges) runs here, in its own
 // loop beside the delivery loop (ADR 0029): a slow or failing job never delays a sign-in link. Each job is one
@@ -139,8 +141,16 @@ export async function runJob(name: string, opts: RunJobOptions = {}): Promise<Jo
           nextRunAt: after(jobBackoffMs(attempts)),
         },
   });
-  if (!outcome.ok) console.error(`[jobs] ${name} failed (attempt ${attempts}): ${outcome.error}`);
+  observeJob(name, outcome.ok);
+  if (outcome.ok) log().info({ job: name, workerId, durationMs, ...jobCounts(outcome.result) }, "job done");
+  else log().warn({ job: name, workerId, durationMs, attempts, err: errorSummary(outcome.error) }, "job failed");
   return outcome.ok ? { name, ran: true, result: outcome.result } : { name, ran: true, error: outcome.error };
+}
+
+/** The numbers a job reports (queued, sent, deleted…), for its log line; nothing else of its result is logged. */
+function jobCounts(result: unknown): Record<string, number> {
+  if (!result || typeof result !== "object") return {};
+  return Object.fromEntries(Object.entries(result).filter(([, v]) => typeof v === "number")) as Record<string, number>;
 }
 
 /** Every registered job that is due, one after another (`worker --once`, tests). */
@@ -178,7 +188,7 @@ export function startJobLoop(opts: JobLoopOptions = {}) {
     opts.onRun?.({ name, phase: "start" });
     const run = runJob(name, { workerId, signal: stopping.signal, leaseMs: opts.leaseMs })
       .then((r) => opts.onRun?.({ phase: "end", ...r }))
-      .catch((error) => console.error(`[jobs] ${name}: ${describeError(error)}`))
+      .catch((error) => log().warn({ job: name, workerId, err: errorSummary(describeError(error)) }, "job could not be recorded"))
       .finally(() => running.delete(name));
     running.set(name, run);
   };
@@ -196,7 +206,7 @@ export function startJobLoop(opts: JobLoopOptions = {}) {
       for (const { name } of due) if (!stopping.signal.aborted) start(name);
     } catch (error) {
       // The database is away: try again next tick; delivery is not affected.
-      console.error(`[jobs] ${describeError(error)}`);
+      log().warn({ workerId, err: errorSummary(describeError(error)) }, "job loop could not reach the database");
     }
   };
   const loop = () => {

@@ -6,6 +6,9 @@ import { blocks, streamOfListId } from "../app/services/subscriptions/streams.se
 import { normaliseAddress, suppressionsAmong } from "../app/services/subscriptions/suppression.server.ts";
 import { prisma } from "../app/utils/db.server.ts";
 import { env } from "../app/utils/env.server.ts";
+import { errorSummary, log } from "../app/observability/log.server.ts";
+import { observeDeliveries } from "../app/observability/metrics.server.ts";
+import { workerHeartbeat } from "../app/observability/readiness.server.ts";
 import { claimDue, leaseMsDefault, MAX_BATCH, releaseOwnLeases } from "./claim.ts";
 import { Leases } from "./leases.ts";
 import { isPermanent, record, release, serverAway, suppressedError, type DeliveryResult, type Done, type Outcome } from "./outcomes.ts";
@@ -259,6 +262,7 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
   await releaseOwnLeases(workerId);
   const leases = new Leases(workerId, leaseMs, clock);
   const claim = async (limit: number) => {
+    workerHeartbeat();
     const startedAt = performance.now();
     const claimedAt = Date.now();
     const batch = await claimDue(workerId, { now: opts.now ? new Date(clock()) : undefined, batchSize: limit, leaseMs, dailyCap: opts.dailyCap });
@@ -274,6 +278,7 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
       const now = opts.now ? new Date(clock()) : new Date();
       const more = batch.length === requested && !opts.signal?.aborted;
       const t0 = performance.now();
+      const before = { ...result };
       prefetch.next = null;
       const sent = await sendBatch(batch, {
         transport,
@@ -294,6 +299,12 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
         },
       });
       const elapsed = performance.now() - t0;
+      const delta = { sent: result.sent - before.sent, retried: result.retried - before.retried, failed: result.failed - before.failed };
+      observeDeliveries(delta, batch.length);
+      log().info(
+        { workerId, claimed: batch.length, ...delta, notStarted: sent.notStarted.length, durationMs: Math.round(elapsed), ...(sent.halted ? { halted: sent.halted } : {}) },
+        "mail batch",
+      );
       if (opts.batchSize === undefined) {
         size =
           elapsed <= BATCH_TARGET_MS * 1.5
@@ -354,9 +365,10 @@ export function startWorker(opts: { workerId?: string; intervalMs?: number } & P
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
+    workerHeartbeat();
     const { leaseMs, batchSize, stopGraceMs } = opts;
     running = runWorkerOnce({ workerId, transport, bucket, bodies, leaseMs, batchSize, stopGraceMs, signal: stopping.signal })
-      .catch((error) => console.error(`[worker] ${(error as Error).message}`))
+      .catch((error) => log().warn({ workerId, err: errorSummary(error) }, "delivery pass failed; trying again at the next tick"))
       .finally(() => {
         if (!stopping.signal.aborted) timer = setTimeout(tick, opts.intervalMs ?? 2000);
       });

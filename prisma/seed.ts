@@ -20,13 +20,14 @@ const DEMO_PARTNERS = [
 ] as const;
 
 /** Demo data for a first `npm start`: runs only on an empty database so restarts never duplicate it. */
-export async function seedIfEmpty() {
+/** `announce` receives the how-to-sign-in text (the server writes it as a log line, the CLI prints it). */
+export async function seedIfEmpty(announce?: (text: string) => void) {
   if ((await prisma().user.count()) > 0) return false;
-  await seed();
+  await seed(announce);
   return true;
 }
 
-export async function seed() {
+export async function seed(announce: (text: string) => void = console.log) {
   const admin = await makeUser({ role: "ADMIN", email: "admin@example.org", name: "Amina Diallo" });
   await makeUser({ role: "STAFF", email: "research@example.org", name: "Lucía Fernández" });
   let first = true;
@@ -49,7 +50,7 @@ export async function seed() {
   await seedInsights(admin);
   await seedPublications(admin);
   const url = env().APP_URL;
-  console.log(
+  announce(
     [
       "Demo data created. Sign in without a password:",
       `  1. open ${url}/auth/sign-in and enter one of`,

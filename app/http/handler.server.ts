@@ -6,11 +6,16 @@ import { handleGraphQL, type OperationSeen } from "../../graphql/yoga.server.ts"
 import { resolveLanguage, translator } from "../i18n/index.ts";
 import { common } from "../i18n/ui/common.ts";
 import { escapeHtml as escape } from "../utils/html.ts";
+import { errorSummary, log, stackOf } from "../observability/log.server.ts";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, type OutageNote } from "../utils/db-unavailable.server.ts";
 import { publicContentSettled } from "../utils/public-content.server.ts";
 import { LANG_COOKIE } from "../utils/request.server.ts";
 import { carriesCredentials, getActor, readCookie } from "../utils/session.server.ts";
 import { viewerTimeZone } from "../utils/viewer-time-zone.server.ts";
+import { metricsResponse } from "../observability/metrics.server.ts";
+import { readinessResponse } from "../observability/readiness.server.ts";
+import { noteRoute } from "../observability/request-note.server.ts";
+import { routeMatcher, type RouteEntry } from "../observability/route-pattern.ts";
 import { isOneClickUnsubscribe } from "./cross-origin.ts";
 import { admitRequest, withSecurityHeaders } from "./guard.server.ts";
 import { cachedResponse } from "./response-cache.server.ts";
@@ -21,14 +26,18 @@ export interface RequestContext {
 }
 
 type RemixHandler = (request: Request, loadContext?: Record<string, unknown>) => Promise<Response>;
-let remix: Promise<RemixHandler> | undefined;
+let remix: Promise<{ handler: RemixHandler; routeOf: (pathname: string) => string }> | undefined;
 
 function remixHandler() {
-  remix ??= import(pathToFileURL(path.resolve("build/index.js")).href).then((build: ServerBuild) =>
-    createRequestHandler(build, process.env.NODE_ENV === "development" ? "development" : "production"),
-  );
+  remix ??= import(pathToFileURL(path.resolve("build/index.js")).href).then((build: ServerBuild) => ({
+    handler: createRequestHandler(build, process.env.NODE_ENV === "development" ? "development" : "production"),
+    routeOf: routeMatcher(build.routes as Record<string, RouteEntry>),
+  }));
   return remix;
 }
+
+/** Answered here, not by Remix: they must not depend on a page render (and /metrics is not a page). */
+const OPERATIONS: Partial<Record<string, (request: Request) => Promise<Response>>> = { "/metrics": metricsResponse, "/readyz": readinessResponse };
 
 /**
  * The one front door: the HTTP server and the tests both answer every request through it. `/graphql` goes straight
@@ -47,7 +56,9 @@ export async function handleRequest(request: Request, ctx: RequestContext): Prom
     const admitted = await admitRequest(request, ctx);
     if (admitted instanceof Response) return withSecurityHeaders(request, admitted);
     request = admitted;
-    response = url.pathname === "/graphql" ? await graphql(request, url, ctx) : await page(request, url, ctx);
+    const operation = OPERATIONS[url.pathname];
+    if (operation || url.pathname === "/graphql") noteRoute(url.pathname);
+    response = operation ? await operation(request) : url.pathname === "/graphql" ? await graphql(request, url, ctx) : await page(request, url, ctx);
   } catch (error) {
     // Whatever escaped Remix and yoga (e.g. resolving a signed-in caller): never the error itself, whose message
     // and stack would name the driver and our files.
@@ -59,8 +70,9 @@ export async function handleRequest(request: Request, ctx: RequestContext): Prom
 /** The answer to a request that failed outside the routes: 503 when the database is unreachable, else a bare 500. */
 function failure(request: Request, url: URL, error: unknown): Response {
   const unavailable = isDatabaseUnavailable(error);
-  if (unavailable) console.warn(`503 ${request.method} ${url.pathname}: database unavailable`);
-  else console.error(error);
+  // The request's own line (status, route, id) follows; this one says why, without the path (it may hold a token).
+  if (unavailable) log().warn({ err: errorSummary(error) }, "database unavailable");
+  else log().error({ err: errorSummary(error), stack: stackOf(error) }, "request failed outside the routes");
   const status = unavailable ? 503 : 500;
   const headers: Record<string, string> = { "cache-control": "no-store", ...(unavailable ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {}) };
   if (url.pathname === "/graphql") {
@@ -107,7 +119,8 @@ async function graphql(request: Request, url: URL, ctx: RequestContext) {
 const PUBLIC_PAGES = /^\/(?:|webinars|partners|publications|(?:webinars|publications)\/(?!new$)[^/.]+)$/;
 
 async function page(request: Request, url: URL, ctx: RequestContext) {
-  const handler = await remixHandler();
+  const { handler, routeOf } = await remixHandler();
+  noteRoute(routeOf(url.pathname));
   // One-click unsubscribe arrives with a mail provider's Origin (or none); the guard let it through on purpose
   // (ADR 0018), and Remix would abort an action whose Origin is not ours, so it reaches the action without one.
   if (isOneClickUnsubscribe(request.method, url.pathname, url.search) && request.headers.has("origin")) {

@@ -1,4 +1,5 @@
 import zlib from "node:zlib";
+import { observeCache } from "../observability/metrics.server.ts";
 import { publicContentVersion } from "../utils/public-content.server.ts";
 
 /**
@@ -66,7 +67,11 @@ export async function cachedResponse(
   if (version === null) return (await produce()).response;
   const { entries, building } = store();
   const hit = entries.get(key);
-  if (hit && hit.version === version && hit.expires > Date.now()) return respond(hit, opts.gzip);
+  if (hit && hit.version === version && hit.expires > Date.now()) {
+    observeCache(true);
+    return respond(hit, opts.gzip);
+  }
+  observeCache(false);
 
   const flightKey = `${version}\n${key}`;
   const pending = building.get(flightKey);

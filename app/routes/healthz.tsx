@@ -1,10 +1,7 @@
-import { prisma } from "../utils/db.server.ts";
-
-export async function loader() {
-  try {
-    await prisma().$queryRaw`SELECT 1`;
-    return Response.json({ status: "ok" }, { headers: { "cache-control": "no-store" } });
-  } catch {
-    return Response.json({ status: "unavailable" }, { status: 503, headers: { "cache-control": "no-store" } });
-  }
+/**
+ * Liveness: the process answers HTTP. It does not ask the database (that is /readyz): an orchestrator restarting
+ * every instance during a database outage would only add to it (ADR 0051).
+ */
+export function loader() {
+  return Response.json({ status: "ok" }, { headers: { "cache-control": "no-store" } });
 }

@@ -1,6 +1,7 @@
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { answerBackupRequest, BACKUP_CHANNEL } from "../backups/backup.server.ts";
 import { databaseKind, pgliteDirectory } from "./database-url.ts";
 import { describeOwner, lockFile, publishEndpoint, tryClaim, type OwnerEndpoint } from "./db-lock.server.ts";
 import { database, DatabaseOwnerError } from "./db.server.ts";
@@ -37,9 +38,12 @@ export async function ownDatabase(): Promise<{ stop(): Promise<void> }> {
     if ("held" in claim) {
       const db = database();
       const shared = await shareDatabase(db.pglite!, path.dirname(lockFile(dir)), socketPort(dir));
+      // `npm run cli -- backup` asks over the shared connection; only this process can take PGlite's dump.
+      const unlisten = await db.pglite!.listen(BACKUP_CHANNEL, (id) => void answerBackupRequest(db.pglite!, id));
       publishEndpoint(claim.held, shared.endpoint);
       return {
         async stop() {
+          await unlisten();
           publishEndpoint(claim.held, undefined);
           await shared.stop();
         },

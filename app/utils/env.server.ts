@@ -106,6 +106,10 @@ const schema = z.object({
     .default(10),
   // Run the outbox worker inside the web process (default: yes on the embedded database, no on PostgreSQL).
   RUN_WORKER: z.enum(["0", "1"]).optional(),
+  // Log lines at this level and above: fatal, error, warn, info (default), debug, trace or silent (ADR 0051).
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be fatal, error, warn, info, debug, trace or silent" }).optional(),
+  // Bearer token a Prometheus scraper sends to GET /metrics; unset: /metrics answers 404 (ADR 0051).
+  METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
 });
 
 export type Env = z.infer<typeof schema> & { APP_URL: string; SESSION_SECRET: string; DKIM: DkimKey | null };

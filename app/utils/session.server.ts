@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { actorForApiToken } from "../services/api-tokens.server.ts";
 import { actorForSession, SESSION_TTL_MS } from "../services/auth.server.ts";
 import { ANONYMOUS, type Actor } from "../services/policy.server.ts";
+import { noteUser } from "../observability/request-note.server.ts";
 import { env } from "./env.server.ts";
 
 const COOKIE = "gmh_session";
@@ -72,10 +73,12 @@ export function getActor(request: Request): Promise<Actor> {
 
 async function resolveActor(request: Request): Promise<Actor> {
   const auth = request.headers.get("authorization");
-  if (auth?.toLowerCase().startsWith("bearer ")) return (await actorForApiToken(auth.slice(7).trim())) ?? ANONYMOUS;
   const secret = sessionSecret(request);
-  if (!secret) return ANONYMOUS;
-  return (await actorForSession(secret)) ?? ANONYMOUS;
+  const actor = auth?.toLowerCase().startsWith("bearer ") ? await actorForApiToken(auth.slice(7).trim()) : secret ? await actorForSession(secret) : null;
+  if (!actor) return ANONYMOUS;
+  // The request's log line names the person by id only (ADR 0051).
+  if (actor.kind === "user") noteUser(actor.id);
+  return actor;
 }
 
 /** The server puts the peer address (proxy-aware only when TRUST_PROXY is set) in the load context. */

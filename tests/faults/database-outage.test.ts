@@ -86,6 +86,10 @@ describe.skipIf(!server)("database outage on PostgreSQL (compiled server)", () =
     const before = await gql("{ me { name } }", { cookie: session });
     expect(before.status).toBe(200);
     expect(await before.json()).toMatchObject({ data: { me: { name: "Outage Tester" } } });
+    const ready = await fetch(`${hub.base}/readyz`);
+    expect(await ready.json()).toEqual({ status: "ready", database: "ok", migrations: "ok", worker: "not run here" });
+    // No METRICS_TOKEN set: no metrics at all.
+    expect((await fetch(`${hub.base}/metrics`, { headers: { authorization: "Bearer anything-at-all-long" } })).status).toBe(404);
 
     await proxy.cut();
 
@@ -149,8 +153,14 @@ describe.skipIf(!server)("database outage on PostgreSQL (compiled server)", () =
     expect(JSON.parse(plainBody).errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
     expectNoLeak(plainBody);
 
-    // The health check says so too (load balancers take the instance out meanwhile).
-    expect((await fetch(`${hub.base}/healthz`)).status).toBe(503);
+    // Readiness says so (a load balancer takes the instance out meanwhile); liveness does not (an orchestrator
+    // restarting the process would not bring the database back).
+    const unready = await fetch(`${hub.base}/readyz`);
+    const unreadyBody = await unready.text();
+    expect(unready.status, unreadyBody).toBe(503);
+    expect(JSON.parse(unreadyBody)).toMatchObject({ status: "unready", database: "unreachable" });
+    expectNoLeak(unreadyBody);
+    expect((await fetch(`${hub.base}/healthz`)).status).toBe(200);
 
     // After: the hub serves again by itself, without a restart.
     await proxy.restore();
@@ -161,6 +171,7 @@ describe.skipIf(!server)("database outage on PostgreSQL (compiled server)", () =
       const json = (await response.json()) as { data?: { me?: { name: string } } };
       return response.status === 200 && json.data?.me?.name === "Outage Tester" ? true : null;
     }, "signed-in GraphQL answers again");
+    await untilReady(async () => ((await fetch(`${hub.base}/readyz`)).status === 200 ? true : null), "/readyz answers 200 again");
     const signedInPage = await fetch(`${hub.base}/account`, { headers: { cookie: session } });
     expect(signedInPage.status).toBe(200);
     console.log(`outage: served normally again ${Date.now() - restored} ms after the database came back`);
