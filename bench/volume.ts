@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
 });
 const RUNS = Number(args.runs);
 const server = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
+// Two servers on one embedded data directory would be two PGlite owners of it (never allowed): PostgreSQL only.
+if (args.baseline && !server) throw new Error("--baseline needs DATABASE_URL=postgresql://…");
 const children: ChildProcess[] = [];
 const scratch: { db?: string; dir?: string }[] = [];
 
