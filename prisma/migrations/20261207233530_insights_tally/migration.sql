@@ -67,6 +67,13 @@ DECLARE
   changed CONSTANT TEXT := $c$(o."webinarId", o."invitedAt" IS NOT NULL, o."confirmedAt" IS NOT NULL OR o."status" = 'CONFIRMED', COALESCE(o."attended", false), o."recordKey", COALESCE(o."personKey", o."id"), o."statsSector", COALESCE(o."country", o."statsCountry"))
     IS DISTINCT FROM (n."webinarId", n."invitedAt" IS NOT NULL, n."confirmedAt" IS NOT NULL OR n."status" = 'CONFIRMED', COALESCE(n."attended", false), n."recordKey", COALESCE(n."personKey", n."id"), n."statsSector", COALESCE(n."country", n."statsCountry"))$c$;
 BEGIN
+  -- A statement trigger fires for statements that touched no row too (a membership's restatement of a person
+  -- without registrations): nothing to do then, and nothing to plan.
+  IF TG_OP = 'DELETE' THEN
+    IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
+  ELSIF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     source := 'SELECT 1 AS sign, n.* FROM new_rows n';
   ELSIF TG_OP = 'DELETE' THEN
@@ -107,7 +114,8 @@ CREATE TRIGGER "WebinarRegistration_tally_delete" AFTER DELETE ON "WebinarRegist
 
 -- A changed answer moves the registrations filed under its key: out of the old answer into "none" (sign -1), out of
 -- "none" into the new answer (sign 1).
-CREATE FUNCTION "genmig_tally_answer"(p_key TEXT, p_gender TEXT, p_age TEXT, p_sign INT) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION "genmig_tally_answer"(p_key TEXT, p_gender TEXT, p_age TEXT, p_sign INT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO "InsightsTally" AS t ("webinarId", "breakdown", "key", "invited", "registered", "confirmed", "attended", "kInvited", "kRegistered", "kConfirmed", "kAttended")
   SELECT r."webinarId", v.b, v.key,
     sum(p_sign * v.dir * (r."invitedAt" IS NOT NULL)::int),
@@ -127,7 +135,8 @@ CREATE FUNCTION "genmig_tally_answer"(p_key TEXT, p_gender TEXT, p_age TEXT, p_s
     "invited" = t."invited" + EXCLUDED."invited", "registered" = t."registered" + EXCLUDED."registered",
     "confirmed" = t."confirmed" + EXCLUDED."confirmed", "attended" = t."attended" + EXCLUDED."attended",
     "kInvited" = t."kInvited" + EXCLUDED."kInvited", "kRegistered" = t."kRegistered" + EXCLUDED."kRegistered",
-    "kConfirmed" = t."kConfirmed" + EXCLUDED."kConfirmed", "kAttended" = t."kAttended" + EXCLUDED."kAttended"
+    "kConfirmed" = t."kConfirmed" + EXCLUDED."kConfirmed", "kAttended" = t."kAttended" + EXCLUDED."kAttended";
+END
 $$;
 CREATE FUNCTION "genmig_answer_tally"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -150,6 +159,10 @@ CREATE FUNCTION "genmig_restate_people"(uids TEXT[]) RETURNS void LANGUAGE sql A
 $$;
 CREATE FUNCTION "genmig_membership_tally"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- Most memberships are made before their people register: then there is nothing to restate.
+  IF NOT EXISTS (SELECT 1 FROM "WebinarRegistration" r WHERE r."userId" IN (CASE WHEN TG_OP <> 'INSERT' THEN OLD."userId" END, CASE WHEN TG_OP <> 'DELETE' THEN NEW."userId" END)) THEN
+    RETURN NULL;
+  END IF;
   PERFORM "genmig_restate_people"(ARRAY(SELECT DISTINCT u FROM unnest(ARRAY[CASE WHEN TG_OP <> 'INSERT' THEN OLD."userId" END, CASE WHEN TG_OP <> 'DELETE' THEN NEW."userId" END]) u WHERE u IS NOT NULL));
   RETURN NULL;
 END
