@@ -39,16 +39,18 @@ $$;
 
 -- Each registration carries that institution's sector and country (not sensitive: institution data); fires after
 -- "…_person_key" and "…_record_key" (triggers of one event fire in name order).
+-- The query is written out here rather than calling the function above: a PL/pgSQL statement keeps its plan, which
+-- matters when a bulk insert fires this once per row.
 CREATE FUNCTION "genmig_registration_stats_partner"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE f RECORD;
 BEGIN
-  IF NEW."userId" IS NULL THEN
-    NEW."statsSector" := NULL;
-    NEW."statsCountry" := NULL;
-  ELSE
-    SELECT * INTO f FROM "genmig_first_partner"(NEW."userId");
-    NEW."statsSector" := f.sector;
-    NEW."statsCountry" := f.country;
+  NEW."statsSector" := NULL;
+  NEW."statsCountry" := NULL;
+  IF NEW."userId" IS NOT NULL THEN
+    SELECT pa."sector"::text, pa."country" INTO NEW."statsSector", NEW."statsCountry"
+    FROM "Membership" m JOIN "Partner" pa ON pa."id" = m."partnerId" AND pa."status" = 'APPROVED'
+    WHERE m."userId" = NEW."userId"
+    ORDER BY m."createdAt", m."id"
+    LIMIT 1;
   END IF;
   RETURN NEW;
 END
