@@ -5,6 +5,10 @@
 // Run: npm run bench:volume [-- --scale 0.2 --runs 20 --only <regexp> --filled-only --keep]
 //   PGlite by default (a scratch data directory); DATABASE_URL=postgresql://… for PostgreSQL (a scratch database on
 //   that server, dropped at the end).
+//   --database <name> (PostgreSQL) reuses a database kept by --keep: no fill, not dropped.
+//   --baseline <dir> also starts the compiled server of another checkout (its build/, public/build and
+//   prisma/migrations) on the same filled database and measures each target on both, alternately: a before/after
+//   pair taken under the same load.
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -25,10 +29,14 @@ const { values: args } = parseArgs({
     "filled-only": { type: "boolean", default: false },
     // Keep the filled database (PostgreSQL) for a closer look; its name is printed. Drop it yourself.
     keep: { type: "boolean", default: false },
+    database: { type: "string" },
+    baseline: { type: "string" },
   },
 });
 const RUNS = Number(args.runs);
 const server = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
+// Two servers on one embedded data directory would be two PGlite owners of it (never allowed): PostgreSQL only.
+if (args.baseline && !server) throw new Error("--baseline needs DATABASE_URL=postgresql://…");
 const children: ChildProcess[] = [];
 const scratch: { db?: string; dir?: string }[] = [];
 
@@ -44,6 +52,14 @@ async function admin(sql: string) {
 
 /** A fresh database (PostgreSQL) or data directory (PGlite): the env the server and the filler use. */
 async function freshDatabase(label: string) {
+  if (label === "filled" && args.database) {
+    if (!server) throw new Error("--database needs DATABASE_URL=postgresql://…");
+    const url = new URL(server);
+    url.pathname = `/${args.database}`;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genmig-volume-reused-"));
+    scratch.push({ dir: dataDir });
+    return { DATA_DIR: dataDir, DATABASE_URL: url.toString() };
+  }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `genmig-volume-${label}-`));
   const env: Record<string, string> = { DATA_DIR: dataDir };
   const entry: { db?: string; dir?: string } = { dir: dataDir };
@@ -74,7 +90,9 @@ async function prepare(env: Record<string, string>, filled: boolean) {
   const { randomToken, sha256 } = await import("../app/services/crypto.server.ts");
   await migrate();
   const volumes = scaled(Number(args.scale));
-  if (filled) {
+  if (filled && args.database) {
+    console.log(`reusing database ${args.database}`);
+  } else if (filled) {
     const t0 = performance.now();
     console.log(`filling (${JSON.stringify(volumes)})`);
     await fill(volumes, console.log);
@@ -84,7 +102,8 @@ async function prepare(env: Record<string, string>, filled: boolean) {
     await fill({ partners: 1, people: 1, webinars: 20, registrations: 1, audit: 1, outbox: 1, requests: 1, sends: 1 });
   }
   const db = prisma();
-  const staff = await db.user.create({ data: { email: "bench-staff@example.org", name: "Bench Staff", role: "ADMIN", statistics: true } });
+  const staffData = { email: "bench-staff@example.org", name: "Bench Staff", role: "ADMIN", statistics: true } as const;
+  const staff = await db.user.upsert({ where: { email: staffData.email }, create: staffData, update: {} });
   // The partner reader is the focal point of the first institution, with registrations like everyone else's.
   const partner = await db.user.update({ where: { id: "bu0" }, data: {} });
   const token = (await createApiToken((await loadActor(staff.id))!, { name: "bench" })).token;
@@ -199,17 +218,28 @@ async function measure(base: string, t: Target, headers: Record<string, Record<s
   return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), runs };
 }
 
-async function runAgainst(label: string, filled: boolean) {
-  const env = await freshDatabase(label);
-  const ids = await prepare(env, filled);
+type Result = { p50: number; p95: number; runs: number } | { error: string };
+
+/** Starts the compiled server found in `cwd` on `env`'s database and waits until it answers. */
+async function startHub(env: Record<string, string>, cwd = process.cwd()) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const hub = spawn(process.execPath, ["build/server.js"], {
+    cwd,
     env: { ...process.env, ...env, PORT: String(port), APP_URL: base, NODE_ENV: "production", RUN_WORKER: "0" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(hub);
   await waitFor(`${base}/healthz`);
+  return { hub, base };
+}
+
+async function runAgainst(label: string, filled: boolean) {
+  const env = await freshDatabase(label);
+  const ids = await prepare(env, filled);
+  const { hub, base } = await startHub(env);
+  // Both servers read sessions from the same database, so one sign-in serves both.
+  const before = filled && args.baseline ? await startHub(env, path.resolve(args.baseline)) : undefined;
   const headers: Record<string, Record<string, string>> = { token: { authorization: `Bearer ${ids.token}` } };
   for (const who of ["staff", "partner"] as const) {
     const verified = await fetch(`${base}/auth/verify`, {
@@ -222,16 +252,21 @@ async function runAgainst(label: string, filled: boolean) {
     if (!cookie.includes("gmh_session=")) throw new Error(`sign-in (${who}) failed: ${verified.status}`);
     headers[who] = { cookie };
   }
-  const results = new Map<string, { p50: number; p95: number; runs: number } | { error: string }>();
-  for (const t of targets(ids).filter((t) => !args.only || new RegExp(args.only).test(t.name))) {
+  const results = new Map<string, Result>();
+  const baseline = new Map<string, Result>();
+  const attempt = async (b: string, t: Target): Promise<Result> => {
     try {
-      results.set(t.name, await measure(base, t, headers));
+      return await measure(b, t, headers);
     } catch (e) {
-      results.set(t.name, { error: (e as Error).message.slice(0, 200) });
+      return { error: (e as Error).message.slice(0, 200) };
     }
+  };
+  for (const t of targets(ids).filter((t) => !args.only || new RegExp(args.only).test(t.name))) {
+    if (before) baseline.set(t.name, await attempt(before.base, t));
+    results.set(t.name, await attempt(base, t));
   }
-  await stop(hub);
-  return results;
+  await Promise.all([stop(hub), before && stop(before.hub)]);
+  return { results, baseline };
 }
 
 function stop(child: ChildProcess) {
@@ -246,19 +281,21 @@ function stop(child: ChildProcess) {
 try {
   const kind = server ? "PostgreSQL" : "PGlite";
   console.log(`${kind}, scale ${args.scale}, ${RUNS} runs per target, one request at a time, ${os.cpus().length} CPUs (shared), load ${os.loadavg()[0].toFixed(1)}`);
-  const empty = args["filled-only"] ? new Map() : await runAgainst("empty", false);
-  const full = await runAgainst("filled", true);
-  const f = (r: { p50: number; p95: number } | { error: string } | undefined) =>
+  const empty = args["filled-only"] ? new Map<string, Result>() : (await runAgainst("empty", false)).results;
+  const { results: full, baseline } = await runAgainst("filled", true);
+  const f = (r: Result | undefined) =>
     !r ? "—".padStart(17) : "error" in r ? "ERROR".padStart(17) : `${r.p50.toFixed(0).padStart(7)} ${r.p95.toFixed(0).padStart(9)}`;
-  console.log(`\n${"target".padEnd(42)} ${"empty p50".padStart(9)} ${"p95".padStart(7)}   ${"filled p50".padStart(10)} ${"p95".padStart(7)}   (ms)`);
+  const head = args.baseline ? `   ${"baseline p50".padStart(12)} ${"p95".padStart(7)}` : "";
+  console.log(`\n${"target".padEnd(42)} ${"empty p50".padStart(9)} ${"p95".padStart(7)}${head}   ${"filled p50".padStart(10)} ${"p95".padStart(7)}   (ms)`);
   for (const [name, r] of full) {
-    console.log(`${name.padEnd(42)} ${f(empty.get(name))}   ${f(r)}${"runs" in r && r.runs < RUNS ? `  (${r.runs} runs)` : ""}`);
+    const b = args.baseline ? `   ${f(baseline.get(name)).padStart(20)}` : "";
+    console.log(`${name.padEnd(42)} ${f(empty.get(name))}${b}   ${f(r)}${"runs" in r && r.runs < RUNS ? `  (${r.runs} runs)` : ""}`);
   }
-  for (const [name, r] of [...empty, ...full]) if ("error" in r) console.log(`error: ${name}: ${r.error}`);
+  for (const [name, r] of [...empty, ...baseline, ...full]) if ("error" in r) console.log(`error: ${name}: ${r.error}`);
 } finally {
   await Promise.all(children.map(stop));
   for (const s of scratch) {
-    if (s.db && args.keep && s.db.includes("_filled_")) console.log(`kept database ${s.db}`);
+    if (s.db && args.keep && s.db.includes("_filled_")) console.log(`kept database ${s.db} (reuse: --database ${s.db})`);
     else if (s.db) await admin(`DROP DATABASE IF EXISTS ${s.db} WITH (FORCE)`).catch(() => {});
     if (s.dir) fs.rmSync(s.dir, { recursive: true, force: true });
   }

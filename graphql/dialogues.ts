@@ -12,7 +12,7 @@ import {
 import { acceptDialogueInvite, inviteToDialogue, revokeDialogueInvite } from "../app/services/dialogues/invitations.server.ts";
 import { leaveDialogue, removeDialogueMember } from "../app/services/dialogues/membership.server.ts";
 import {
-  listPosts,
+  listPostsOf,
   listThreads,
   postInThread,
   readableThread,
@@ -24,6 +24,7 @@ import { builder } from "./builder.ts";
 import { batcher } from "./loaders.ts";
 import { connection, counted, PAGE_RULES } from "./connections.ts";
 import { Language, toLang } from "./enums.ts";
+import type { PageArgs } from "../app/schemas/page.ts";
 
 // Every object here is built by a dialogue service that already asked the policy; nested fields ask it again.
 export const DialogueVisibility = builder.enumType("DialogueVisibility", {
@@ -48,6 +49,23 @@ function membersOf(ctx: { actor: Parameters<typeof listDialogueMembersOf>[0] }, 
     memberLoaders.set(ctx, (load = byId));
   }
   return load(dialogue);
+}
+// A page of threads asking for their posts costs the same few queries, not one page per thread.
+const postLoaders = new WeakMap<object, Map<string, (th: ThreadView) => Promise<PostPage>>>();
+type PostPage = Awaited<ReturnType<typeof listPostsOf>> extends Map<string, infer P> ? P : never;
+function postsOf(ctx: { actor: Parameters<typeof listPostsOf>[0] }, thread: ThreadView, page: PageArgs) {
+  let byArgs = postLoaders.get(ctx);
+  if (!byArgs) postLoaders.set(ctx, (byArgs = new Map()));
+  const key = JSON.stringify(page);
+  let load = byArgs.get(key);
+  if (!load) {
+    const batch = batcher(async (ths: readonly ThreadView[]) => {
+      const found = await listPostsOf(ctx.actor, ths, page);
+      return new Map(ths.map((th) => [th, found.get(th.id)!]));
+    });
+    byArgs.set(key, (load = batch));
+  }
+  return load(thread);
 }
 const lang = (actor: { kind: string; language?: string | null }, asked?: Lang3 | null) =>
   asked ?? (actor.kind === "user" ? actor.language ?? "EN" : "EN");
@@ -131,7 +149,7 @@ DialogueThread.implement({
     lastPostAt: t.expose("lastPostAt", { type: "DateTime" }),
     dialogue: t.field({ type: Dialogue, resolve: (th) => th.dialogue }),
     posts: t.connection(
-      { type: DialoguePost, description: `Oldest first. ${PAGE_RULES}`, resolve: async (th, page, ctx) => connection(await listPosts(ctx.actor, th, page)) },
+      { type: DialoguePost, description: `Oldest first. ${PAGE_RULES}`, resolve: async (th, page, ctx) => connection(await postsOf(ctx, th, page)) },
       ...counted("DialoguePost"),
     ),
   }),

@@ -1,10 +1,11 @@
 import { editPostSchema, postSchema, threadSchema } from "../../schemas/dialogue.ts";
 import type { PageArgs } from "../../schemas/page.ts";
 import { parseInput } from "../../schemas/validate.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
 import { prisma, type Client } from "../../utils/db.server.ts";
 import { recordAudit } from "../audit.server.ts";
 import { AppError, notFound } from "../errors.ts";
-import { paginate } from "../pagination.server.ts";
+import { paginate, parsePage, toPage } from "../pagination.server.ts";
 import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
 import { readableDialogue, type DialogueView } from "./access.server.ts";
 import { countPost } from "./contribution-limits.server.ts";
@@ -127,4 +128,45 @@ export async function listPosts(actor: Actor, thread: ThreadView, page?: PageArg
   );
   const edges = result.edges.map((e) => ({ ...e, node: postView(actor, thread.dialogue, e.node) }));
   return { ...result, edges, nodes: edges.map((e) => e.node) };
+}
+
+/**
+ * The first (or last) page of posts of many threads at once, for a list of threads that asks for them: one windowed
+ * query for the ids, one for the rows with their authors, one grouped count when asked, however many threads. A page
+ * after a cursor belongs to one thread and is read on its own.
+ */
+export async function listPostsOf(actor: Actor, threads: readonly ThreadView[], page?: PageArgs) {
+  const p = parsePage(page);
+  const unique = [...new Map(threads.map((th) => [th.id, th])).values()];
+  if (p.cursorId || unique.length === 1) {
+    const pages = await Promise.all(unique.map((th) => listPosts(actor, th, page)));
+    return new Map(unique.map((th, i) => [th.id, pages[i]]));
+  }
+  const readable = unique.filter((th) => can(actor, { do: "dialogue.read", dialogue: th.dialogue })).map((th) => th.id);
+  const db = prisma();
+  const dir = p.backward ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const picked = readable.length
+    ? await db.$queryRaw<{ id: string }[]>`
+        SELECT id FROM (
+          SELECT id, ROW_NUMBER() OVER (PARTITION BY "threadId" ORDER BY "createdAt" ${dir}, id ${dir}) AS n
+          FROM "DialoguePost" WHERE "threadId" = ANY(${readable}::text[])
+        ) ranked WHERE n <= ${p.size + 1}`
+    : [];
+  const rows = picked.length
+    ? await db.dialoguePost.findMany({ where: { id: { in: picked.map((r) => r.id) } }, include: postInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })
+    : [];
+  let counts: Promise<Map<string, number>> | undefined;
+  const countAll = () =>
+    (counts ??= readable.length
+      ? db.dialoguePost
+          .groupBy({ by: ["threadId"], where: { threadId: { in: readable } }, _count: { _all: true } })
+          .then((groups) => new Map(groups.map((g) => [g.threadId, g._count._all])))
+      : Promise.resolve(new Map<string, number>()));
+  return new Map(
+    unique.map((th) => {
+      const result = toPage(p, rows.filter((r) => r.threadId === th.id), () => countAll().then((m) => m.get(th.id) ?? 0));
+      const edges = result.edges.map((e) => ({ ...e, node: postView(actor, th.dialogue, e.node) }));
+      return [th.id, { ...result, edges, nodes: edges.map((e) => e.node) }];
+    }),
+  );
 }

@@ -106,53 +106,24 @@ interface KeyCounts {
 }
 
 /**
- * Counts per registration, grouped in the database by what decides the category: the answer (joined on the
- * address digest the database keeps on each registration), the sector of the person's first approved institution,
- * or the country (the registration's, else that institution's). Only counts leave the database (ADR 0031).
+ * Counts per registration by what decides the category — the answer (found by the address digest the database keeps
+ * on each registration), the sector of the person's first approved institution, or the country (the registration's,
+ * else that institution's) — read from the per-webinar tallies the database keeps (ADR 0045): counts and sums of
+ * record keys add up across webinars exactly as counting the registrations would. Only counts leave the database.
  */
 async function webinarCounts(where: Prisma.Sql, breakdown: Breakdown): Promise<KeyCounts[]> {
   const N = CELL_KEY_MODULUS;
-  const filters = {
-    invited: Prisma.sql`r."invitedAt" IS NOT NULL`,
-    registered: Prisma.sql`TRUE`,
-    confirmed: Prisma.sql`r."confirmedAt" IS NOT NULL OR r."status" = 'CONFIRMED'`,
-    attended: Prisma.sql`r."attended"`,
-  };
-  const stages = Object.keys(filters) as Stage[];
-  // A cell's key is the sum of its registrations' record keys, stored on each registration (ADR 0037).
-  const perRegistration = Prisma.join(
-    stages.flatMap((s) => [
-      Prisma.sql`count(*) FILTER (WHERE ${filters[s]})::int AS ${Prisma.raw(s)}`,
-      Prisma.sql`(COALESCE(sum(r."recordKey") FILTER (WHERE ${filters[s]}), 0) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`,
-    ]),
+  const columns = Prisma.join(
+    STAGES.flatMap((s) => {
+      const k = `k${s[0].toUpperCase()}${s.slice(1)}`;
+      return [Prisma.sql`sum(r.${Prisma.raw(`"${s}"`)})::int AS ${Prisma.raw(s)}`, Prisma.sql`(sum(r.${Prisma.raw(`"${k}"`)}) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`];
+    }),
   );
-  const registrations = Prisma.sql`"WebinarRegistration" r JOIN "Webinar" w ON w."id" = r."webinarId"`;
-  if (breakdown === "gender" || breakdown === "age-band") {
-    const answer = breakdown === "gender" ? Prisma.sql`d."gender"` : Prisma.sql`d."ageBand"`;
-    return prisma().$queryRaw<KeyCounts[]>`
-      SELECT ${answer} AS key, ${perRegistration}
-      FROM ${registrations} LEFT JOIN "DemographicAnswer" d ON d."key" = COALESCE(r."personKey", r."id")
-      WHERE ${where}
-      GROUP BY 1`;
-  }
-  // Sector and region: counted per account and country first, then each account's first approved institution.
-  const key = breakdown === "partner-sector" ? Prisma.sql`f."sector"` : Prisma.sql`COALESCE(g."country", f."country")`;
-  const sums = Prisma.join(stages.flatMap((s) => [Prisma.sql`sum(g.${Prisma.raw(s)})::int AS ${Prisma.raw(s)}`, Prisma.sql`(sum(g.${Prisma.raw(`k_${s}`)}::bigint) % ${N})::int AS ${Prisma.raw(`k_${s}`)}`]));
   return prisma().$queryRaw<KeyCounts[]>`
-      WITH g AS (
-        SELECT r."userId", r."country", ${perRegistration}
-        FROM ${registrations}
-        WHERE ${where}
-        GROUP BY 1, 2
-      ), f AS (
-        SELECT DISTINCT ON (m."userId") m."userId", pa."sector"::text AS sector, pa."country"
-        FROM "Membership" m JOIN "Partner" pa ON pa."id" = m."partnerId" AND pa."status" = 'APPROVED'
-        WHERE m."userId" IN (SELECT "userId" FROM g)
-        ORDER BY m."userId", m."createdAt", m."id"
-      )
-      SELECT ${key} AS key, ${sums}
-      FROM g LEFT JOIN f ON f."userId" = g."userId"
-      GROUP BY 1`;
+    SELECT NULLIF(r."key", '') AS key, ${columns}
+    FROM "InsightsTally" r JOIN "Webinar" w ON w."id" = r."webinarId"
+    WHERE r."breakdown" = ${breakdown} AND ${where}
+    GROUP BY 1`;
 }
 
 /** The category a grouped key falls in; anything unknown counts under the last category ("no answer", "none"…). */
