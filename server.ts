@@ -12,6 +12,7 @@ import { env, EnvError } from "./app/utils/env.server.ts";
 import { clientAddress } from "./app/utils/client-ip.server.ts";
 import { migrate } from "./app/utils/migrate.server.ts";
 import { registerMailJobs } from "./app/services/mail-jobs.server.ts";
+import { startInboundSmtp } from "./app/services/dialogues/replies/inbound-smtp.server.ts";
 import { startWorker } from "./emails/worker.ts";
 import { seedIfEmpty } from "./prisma/seed.ts";
 
@@ -34,6 +35,9 @@ async function main() {
   if (embedded) await seedIfEmpty();
   registerMailJobs();
   const worker = (config.RUN_WORKER ?? (embedded ? "1" : "0")) === "1" ? startWorker({}) : null;
+  // Replies by email into dialogues (ADR 0052): the relay forwards reply+… mail here.
+  const inbound = config.INBOUND_SMTP_PORT ? await startInboundSmtp({ port: config.INBOUND_SMTP_PORT, host: config.INBOUND_SMTP_HOST }) : null;
+  if (inbound) console.log(`Receiving dialogue replies by SMTP on ${config.INBOUND_SMTP_HOST}:${inbound.port}`);
 
   // Express serves files (long-lived cache headers); every other request goes straight to the Fetch-API front
   // door (GraphQL and pages), gzip-compressed for slow links.
@@ -75,7 +79,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: finishing requests in flight (at most ${config.SHUTDOWN_TIMEOUT_SECONDS} s), then stopping`);
     try {
-      const [drained] = await Promise.all([requests.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), worker?.stop()]);
+      const [drained] = await Promise.all([requests.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), worker?.stop(), inbound?.stop()]);
       if (drained.cut) console.warn(`${drained.cut} request(s) still unfinished after ${config.SHUTDOWN_TIMEOUT_SECONDS} s: connection closed`);
       await owner.stop();
       await closeDatabase();
