@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { setDialogueClosed } from "../../app/services/dialogues/dialogues.server.ts";
 import { removeDialogueMember } from "../../app/services/dialogues/membership.server.ts";
+import { runDialogueDigests, setDialogueNotifications } from "../../app/services/dialogues/notifications.server.ts";
 import { decodeReplyToken, encodeReplyToken, revokeReplyAddresses } from "../../app/services/dialogues/replies/reply-address.server.ts";
 import { listDocuments } from "../../app/services/dialogues/documents.server.ts";
 import { postInThread, startThread } from "../../app/services/dialogues/threads.server.ts";
@@ -52,6 +53,25 @@ describe("replies by email over real SMTP", () => {
     expect(decodeReplyToken(flipped)).toBeNull();
     // Relays may change the case of a local part: still the same token.
     expect(decodeReplyToken(token.toUpperCase())).toEqual(decodeReplyToken(token));
+  });
+
+  it("a digest names one address per thread, and one covering two threads has no Reply-To", async () => {
+    const s = await setting();
+    await setDialogueNotifications(s.fr, s.d.id, "DAILY");
+    await postInThread(s.staff, s.thread.id, { body: "And the waiting times shorten." });
+    await startThread(s.staff, s.d.id, { title: "Remittances", body: "Fees fell." });
+    await drain(mail.sink);
+    await runDialogueDigests("DAILY", { now: new Date(Date.now() + 86_400_000 + 120_000), force: true });
+    const digest = (await drain(mail.sink)).find((m) => m.to === s.fr.email)!;
+    const addresses = [...new Set(digest.parsed.text!.match(/reply\+[a-z2-7]{42}@reply\.genmig\.test/g))];
+    expect(addresses).toHaveLength(2);
+    expect(digest.parsed.text).toContain("Répondre dans ce fil par e-mail");
+    expect(digest.parsed.replyTo).toBeUndefined();
+    // The first address answers in the first thread of the digest.
+    await sendReply(mail.inbound.port, { from: s.fr.email, to: addresses[0], subject: "Re", text: "Réponse au résumé." });
+    const threads = await prisma().dialogueThread.findMany({ where: { dialogueId: s.d.id, posts: { some: { body: "Réponse au résumé." } } } });
+    const section = digest.parsed.text!.split("## ").find((part) => part.includes(addresses[0]))!;
+    expect(threads.map((t) => t.title)).toEqual([section.split("\n")[0]]);
   });
 
   it("Gmail (EN), Outlook (FR) and Apple Mail (ES) replies are posted without the quote or the signature", async () => {
