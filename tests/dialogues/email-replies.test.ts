@@ -5,6 +5,8 @@ import { runDialogueDigests, setDialogueNotifications } from "../../app/services
 import { decodeReplyToken, encodeReplyToken, revokeReplyAddresses } from "../../app/services/dialogues/replies/reply-address.server.ts";
 import { listDocuments } from "../../app/services/dialogues/documents.server.ts";
 import { postInThread, startThread } from "../../app/services/dialogues/threads.server.ts";
+import { postBuckets } from "../../app/services/dialogues/contribution-limits.server.ts";
+import { hit, LIMITS } from "../../app/services/rate-limit.server.ts";
 import { prisma } from "../../app/utils/db.server.ts";
 import { makeUser } from "../factories.ts";
 import { samplePdf } from "../helpers/documents.ts";
@@ -256,5 +258,12 @@ describe("replies by email over real SMTP", () => {
     await sendReply(mail.inbound.port, { from: s.en.email, to: s.address(s.en), subject: "Re", text: "Only once.", messageId });
     await sendReply(mail.inbound.port, { from: s.en.email, to: s.address(s.en), subject: "Re", text: "Only once.", messageId });
     expect((await postsSeenBy(s.staff, s.thread.id)).filter((p) => p.body === "Only once.")).toHaveLength(1);
+
+    // The web's post limit: a person who used up their allowance is refused by mail too.
+    for (let i = 0; i < LIMITS.dialoguePost.perUser.max; i++) await hit(postBuckets.person(s.es.id), LIMITS.dialoguePost.perUser);
+    await sendReply(mail.inbound.port, { from: s.es.email, to: s.address(s.es), subject: "Re", text: "One too many." });
+    const answer = (await drain(mail.sink)).filter((m) => m.to === s.es.email);
+    expect(answer.map((m) => m.parsed.text ?? "").join()).toMatch(/ha publicado muchas veces en poco tiempo/);
+    expect((await postsSeenBy(s.staff, s.thread.id)).map((p) => p.body)).not.toContain("One too many.");
   });
 });
