@@ -16,6 +16,7 @@ import { requestLogger } from "./app/observability/http-log.server.ts";
 import { errorSummary, log, stackOf } from "./app/observability/log.server.ts";
 import { expectWorkerHeartbeat } from "./app/observability/readiness.server.ts";
 import { withRequestNote, type RequestNote } from "./app/observability/request-note.server.ts";
+import { startInboundSmtp } from "./app/services/dialogues/replies/inbound-smtp.server.ts";
 import { startWorker } from "./emails/worker.ts";
 import { seedIfEmpty } from "./prisma/seed.ts";
 
@@ -41,6 +42,9 @@ async function main() {
   // /readyz then also asks whether this worker still looks at the outbox.
   if (runWorker) expectWorkerHeartbeat();
   const worker = runWorker ? startWorker({}) : null;
+  // Replies by email into dialogues (ADR 0052): the relay forwards reply+… mail here.
+  const inbound = config.INBOUND_SMTP_PORT ? await startInboundSmtp({ port: config.INBOUND_SMTP_PORT, host: config.INBOUND_SMTP_HOST }) : null;
+  if (inbound) log().info({ port: inbound.port }, `Receiving dialogue replies by SMTP on ${config.INBOUND_SMTP_HOST}:${inbound.port}`);
 
   // Express serves files (long-lived cache headers); every other request goes straight to the Fetch-API front
   // door (GraphQL and pages), gzip-compressed for slow links.
@@ -91,7 +95,7 @@ async function main() {
     stopping = true;
     log().info({ signal }, `${signal}: finishing requests in flight (at most ${config.SHUTDOWN_TIMEOUT_SECONDS} s), then stopping`);
     try {
-      const [drained] = await Promise.all([requests.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), worker?.stop()]);
+      const [drained] = await Promise.all([requests.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), worker?.stop(), inbound?.stop()]);
       if (drained.cut) log().warn({ cut: drained.cut }, `${drained.cut} request(s) still unfinished after ${config.SHUTDOWN_TIMEOUT_SECONDS} s: connection closed`);
       await owner.stop();
       await closeDatabase();

@@ -6,11 +6,13 @@ import {
   listDialogueInvitations,
   listDialogueMembersOf,
   listDialogues,
+  setDialogueClosed,
   updateDialogue,
   type DialogueMemberView,
 } from "../app/services/dialogues/dialogues.server.ts";
 import { acceptDialogueInvite, inviteToDialogue, revokeDialogueInvite } from "../app/services/dialogues/invitations.server.ts";
 import { leaveDialogue, removeDialogueMember } from "../app/services/dialogues/membership.server.ts";
+import { revokeReplyAddresses } from "../app/services/dialogues/replies/reply-address.server.ts";
 import {
   listPostsOf,
   listThreads,
@@ -160,6 +162,7 @@ Dialogue.implement({
     id: t.exposeID("id"),
     visibility: t.expose("visibility", { type: DialogueVisibility }),
     chathamHouse: t.exposeBoolean("chathamHouse", { description: "Under the Chatham House Rule no one is named unless they agree." }),
+    closedAt: t.expose("closedAt", { type: "DateTime", nullable: true, description: "Set when staff closed the dialogue: readable, but no new posts or documents." }),
     title: t.string({ args: { language: t.arg({ type: Language }) }, resolve: (d, a, ctx) => pickText(d, lang(ctx.actor, a.language)).title }),
     description: t.string({ args: { language: t.arg({ type: Language }) }, resolve: (d, a, ctx) => pickText(d, lang(ctx.actor, a.language)).description }),
     translations: t.field({ type: [DialogueTranslation], resolve: (d) => d.translations }),
@@ -262,6 +265,12 @@ builder.mutationFields((t) => ({
         chathamHouse: input.chathamHouse ?? undefined,
       }),
   }),
+  closeDialogue: t.field({
+    type: Dialogue,
+    description: "Staff close a dialogue (closed: false opens it again). Members keep reading; nobody posts or shares files.",
+    args: { id: t.arg.id({ required: true }), closed: t.arg.boolean({ defaultValue: true }) },
+    resolve: (_r, a, ctx) => setDialogueClosed(ctx.actor, String(a.id), a.closed ?? true),
+  }),
   inviteToDialogue: t.field({
     type: DialogueInvitation,
     description: "Inviting an address again revokes its open invitation and sends a fresh link.",
@@ -281,6 +290,10 @@ builder.mutationFields((t) => ({
       const accepted = await acceptDialogueInvite({ token: a.token, actor: ctx.actor, ip: ctx.ip });
       return getDialogue(ctx.actor, accepted.dialogueId);
     },
+  }),
+  revokeMyReplyAddresses: t.boolean({
+    description: "Voids every dialogue reply address (reply+…@) you were sent so far; later notices carry new ones.",
+    resolve: (_r, _a, ctx) => revokeReplyAddresses(ctx.actor),
   }),
   leaveDialogue: t.boolean({ args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => leaveDialogue(ctx.actor, String(a.id)) }),
   removeDialogueMember: t.field({

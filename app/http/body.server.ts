@@ -2,8 +2,9 @@ import { mayUploadDialogueDocument } from "../services/dialogues/document-files.
 import type { Actor } from "../services/policy.server.ts";
 import { mayAttachPublicationPdf } from "../services/publications/pdfs.server.ts";
 import { carriesCredentials, getActor } from "../utils/session.server.ts";
+import { env } from "../utils/env.server.ts";
 import { refusal } from "./refusal.ts";
-import { bodyLimitFor, declaredLengthVerdict, isMultipart, UPLOAD_BODY_LIMIT } from "./limits.ts";
+import { bodyLimitFor, declaredLengthVerdict, isMultipart, MAX_INBOUND_BYTES, UPLOAD_BODY_LIMIT } from "./limits.ts";
 
 /**
  * Where an upload-sized body may go, and who may send one there: the same question the use case asks before it
@@ -15,6 +16,18 @@ const UPLOAD_TARGETS: { path: RegExp; allowed: (actor: Actor, match: RegExpExecA
   // The GraphQL multipart request spec: uploadPublicationPdf is the one operation that takes a File.
   { path: /^\/graphql$/, allowed: (actor) => mayAttachPublicationPdf(actor) },
 ];
+
+/**
+ * The inbound-mail webhook takes whole messages with their attachments from a caller that names the webhook secret
+ * (Bearer) or signs the body (X-Signature, checked once the body is read): they may send up to MAX_INBOUND_BYTES.
+ */
+function inboundMailCaller(request: Request, pathname: string): boolean {
+  if (pathname !== "/webhooks/inbound-email") return false;
+  const secret = env().INBOUND_EMAIL_SECRET ?? env().EMAIL_WEBHOOK_SECRET;
+  if (!secret) return false;
+  const bearer = /^bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
+  return bearer === secret || /^sha256=[0-9a-f]{64}$/i.test(request.headers.get("x-signature") ?? "");
+}
 
 /** True when the caller is identified and may upload where the request goes. Reads headers only, never the body. */
 async function uploadAllowed(request: Request, pathname: string): Promise<boolean> {
@@ -86,7 +99,8 @@ export async function readBody(request: Request): Promise<Request | Response> {
   const declared = declaredLengthVerdict(declaredLength, limit);
   if (declared === "invalid") return refusal(request, 400, "BAD_REQUEST", "Invalid Content-Length");
   // Identify the caller only when the small limit may not do: a declared large body, or one of unknown length.
-  if (declared !== "ok" && (await uploadAllowed(request, url.pathname))) limit = bodyLimitFor(url.pathname, type, true);
+  if (declared !== "ok" && inboundMailCaller(request, url.pathname)) limit = MAX_INBOUND_BYTES;
+  else if (declared !== "ok" && (await uploadAllowed(request, url.pathname))) limit = bodyLimitFor(url.pathname, type, true);
   if (declaredLengthVerdict(declaredLength, limit) === "too_large") return tooLarge(limit);
 
   const read = request.body ? await collect(request.body, limit) : ({ ok: true, bytes: new Uint8Array(new ArrayBuffer(0)) } as Read);

@@ -4,6 +4,8 @@ export const FORM_BODY_LIMIT = 1024 * 1024;
 /** Documents up to 25 MB; an upload form posts to a path ending in /upload and carries a few fields besides. */
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 export const UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 256 * 1024;
+/** A whole emailed reply (ADR 0052): a 25 MB document grows by a third in base64, plus the text. */
+export const MAX_INBOUND_BYTES = 36 * 1024 * 1024;
 
 export const isUploadPath = (pathname: string) => /^\/[^?#]*\/upload$/.test(pathname);
 

@@ -65,6 +65,11 @@ export const LIMITS = {
     perUser: { max: 20, windowMs: 10 * MINUTE },
     perDialogue: { max: 200, windowMs: HOUR },
   },
+  // silent: answers to emailed replies that were not posted (ADR 0052). A misconfigured client or a loop between two
+  // robots stops getting answers; the refusals are still audited.
+  dialogueReplyRefusal: {
+    perPerson: { max: 5, windowMs: HOUR },
+  },
   // A distribution's "send me a test": real mail to the staff member's own inbox.
   distributionTest: {
     perUser: { max: 10, windowMs: HOUR },

@@ -87,6 +87,25 @@ const schema = z.object({
     .min(300, { message: "must be at least 300 (5 minutes)" })
     .max(30 * 86400, { message: "must be at most 2592000 (30 days)" })
     .default(3 * 86400),
+  // Replies by email into dialogues (ADR 0052): the domain of reply+<token>@… addresses; unset, no mail offers one.
+  REPLY_DOMAIN: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(v), { message: "must be a domain name such as reply.partners.org" }),
+  // Key of the reply addresses' signatures; unset: derived from SESSION_SECRET. Changing it voids every address.
+  REPLY_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  // How long a reply address works after the mail that named it (days).
+  REPLY_ADDRESS_DAYS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of days" })
+    .int({ message: "must be a whole number of days" })
+    .min(1, { message: "must be at least 1" })
+    .max(365, { message: "must be at most 365" })
+    .default(60),
+  // The built-in SMTP receiver for replies (a relay forwards reply+… mail to it); unset: not started.
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  INBOUND_SMTP_HOST: z.string().min(1).default("0.0.0.0"),
+  // Secret of POST /webhooks/inbound-email (raw MIME from a provider's inbound parse); unset: EMAIL_WEBHOOK_SECRET's.
+  INBOUND_EMAIL_SECRET: z.string().min(24, { message: "must be at least 24 characters" }).optional(),
   // The mailto: address in List-Unsubscribe (requests are handled by whoever reads it); default: MAIL_FROM's address.
   LIST_UNSUBSCRIBE_MAILTO: z.string().email({ message: "must be an email address" }).optional(),
   // How long a subscription confirmation link works (hours); it works once (ADR 0041).

@@ -15,6 +15,8 @@ export interface MailThread {
   url: string;
   posts: MailPost[];
   more: number;
+  /** reply+<token>@REPLY_DOMAIN for this recipient and thread (ADR 0052), when replies by email are set up. */
+  replyAddress?: string | null;
 }
 interface Common {
   title: string;
@@ -45,6 +47,7 @@ export function dialoguePostEmail(lang: Lang, a: Common & { thread: MailThread }
   const intro = t("mail_post_intro", { author: who(lang, post), thread: a.thread.title, title: a.title });
   const rule = a.chathamHouse ? ui("chatham_house") : undefined;
   const settings = t("mail_settings", { url: `${a.dialogueUrl}#notifications` });
+  const reply = a.thread.replyAddress ? t(a.chathamHouse ? "mail_reply_hint_chatham" : "mail_reply_hint") : undefined;
   return renderEmail(
     subject,
     <Layout lang={lang} title={subject} footer={t("mail_footer")}>
@@ -52,9 +55,10 @@ export function dialoguePostEmail(lang: Lang, a: Common & { thread: MailThread }
       <p>{intro}</p>
       <p style={quoteStyle}>{excerpt(post.body)}</p>
       <Button href={a.thread.url} label={t("mail_open")} fallback={t("mail_fallback")} />
+      {reply ? <p style={{ fontSize: "12px" }}>{reply}</p> : null}
       <p style={{ fontSize: "12px", color: "#5a6472" }}>{settings}</p>
     </Layout>,
-    [rule, intro, excerpt(post.body), `${t("mail_open")}: ${a.thread.url}`, settings, `-- \n${t("mail_footer")}`],
+    [rule, intro, excerpt(post.body), `${t("mail_open")}: ${a.thread.url}`, reply, settings, `-- \n${t("mail_footer")}`],
   );
 }
 
@@ -69,7 +73,7 @@ export function dialogueDigestEmail(lang: Lang, a: Common & { frequency: "DAILY"
   const line = (p: MailPost) => `${who(lang, p)} · ${formatDateTime(p.createdAt, lang)}`;
   const text: (string | undefined)[] = [rule, intro];
   for (const th of a.threads) {
-    text.push(`## ${th.title}\n${th.url}`);
+    text.push(`## ${th.title}\n${th.url}${th.replyAddress ? `\n${t("mail_reply_to_thread", { address: th.replyAddress })}` : ""}`);
     for (const p of th.posts) text.push(`${line(p)}\n${excerpt(p.body)}`);
     if (th.more) text.push(t("mail_more", { count: th.more }));
   }
@@ -91,6 +95,11 @@ export function dialogueDigestEmail(lang: Lang, a: Common & { frequency: "DAILY"
             </div>
           ))}
           {th.more ? <p style={{ fontSize: "12px" }}>{t("mail_more", { count: th.more })}</p> : null}
+          {th.replyAddress ? (
+            <p style={{ fontSize: "12px" }}>
+              <a href={`mailto:${th.replyAddress}`}>{t("mail_reply_to_thread", { address: th.replyAddress })}</a>
+            </p>
+          ) : null}
         </div>
       ))}
       <Button href={a.dialogueUrl} label={t("mail_open_dialogue")} fallback={t("mail_fallback")} />

@@ -58,6 +58,21 @@ export async function updateDialogue(actor: Actor, id: string, input: unknown): 
 }
 
 /**
+ * Staff close a dialogue (or open it again): a closed one stays readable, and the policy refuses new posts, edits
+ * and documents on every route — pages, GraphQL and replies by email alike (ADR 0052).
+ */
+export async function setDialogueClosed(actor: Actor, id: string, closed: boolean, now = new Date()): Promise<DialogueView> {
+  return prisma().$transaction(async (tx) => {
+    const current = await visibleDialogue(actor, id, tx);
+    authorize(actor, { do: "dialogue.update", dialogue: current });
+    if (Boolean(current.closedAt) === closed) return current;
+    const updated = await tx.dialogue.update({ where: { id }, data: { closedAt: closed ? now : null }, include: dialogueInclude(actor) });
+    await recordAudit(tx, actor, closed ? "dialogue.closed" : "dialogue.reopened", { type: "Dialogue", id });
+    return toView(updated);
+  });
+}
+
+/**
  * What was said or shared under the Chatham House Rule stays unattributed for good: lifting the rule would name
  * the authors of earlier posts and show who was in the room. It can be lifted only before anyone has spoken.
  */

@@ -10,6 +10,7 @@ import { dialogueListHeaders } from "../subscriptions/streams.server.ts";
 import { pickText, visibleDialogue, type DialogueView } from "./access.server.ts";
 import type { DialogueRole } from "./policy.ts";
 import { postView } from "./post-view.ts";
+import { replyAddressFor } from "./replies/reply-address.server.ts";
 
 export const NOTIFY = ["IMMEDIATE", "DAILY", "WEEKLY", "NEVER"] as const;
 export type Notify = (typeof NOTIFY)[number];
@@ -73,10 +74,10 @@ type PostRow = Parameters<typeof postView>[2];
  * Called in the transaction that wrote a post: one BULK email to each member who chose IMMEDIATE, except the
  * author. Each copy is rendered for its recipient through `postView`, so Chatham House decides the name shown.
  */
-export async function notifyNewPost(tx: Client, dialogue: DialogueView, thread: { id: string; title: string }, post: PostRow) {
+export async function notifyNewPost(tx: Client, dialogue: DialogueView, thread: { id: string; title: string; replyRef: number }, post: PostRow) {
   const members = await tx.dialogueMember.findMany({
     where: { dialogueId: dialogue.id, notify: "IMMEDIATE", ...(post.authorId ? { userId: { not: post.authorId } } : {}) },
-    select: { id: true, userId: true, role: true },
+    select: { id: true, userId: true, role: true, replyRef: true, user: { select: { replyRef: true, replyKeyVersion: true } } },
   });
   if (!members.length) return 0;
   const actors = await actorsFor(tx, members.map((m) => m.userId));
@@ -87,13 +88,16 @@ export async function notifyNewPost(tx: Client, dialogue: DialogueView, thread: 
     if (!actor || !can(actor, { do: "dialogue.read", dialogue: view })) continue;
     const lang = fromDbLanguage(actor.language) ?? "en";
     const seen = postView(actor, view, post);
+    // A closed dialogue takes no replies, so its mail offers none.
+    const replyTo = view.closedAt ? null : replyAddressFor({ user: m.user, member: m, thread });
     const rendered = dialoguePostEmail(lang, {
       title: pickText(dialogue, lang).title,
       chathamHouse: dialogue.chathamHouse,
       dialogueUrl: dialogueUrl(dialogue.id),
-      thread: { title: thread.title, url: threadUrl(dialogue.id, thread.id), more: 0, posts: [{ author: seen.author, body: seen.body, createdAt: seen.createdAt }] },
+      thread: { title: thread.title, url: threadUrl(dialogue.id, thread.id), more: 0, posts: [{ author: seen.author, body: seen.body, createdAt: seen.createdAt }], replyAddress: replyTo },
     });
-    emails.push({ key: `dialogue-post:${post.id}:${m.userId}`, to: actor.email, ...rendered, headers: dialogueListHeaders(dialogue.id, m.id) });
+    const headers = { ...dialogueListHeaders(dialogue.id, m.id), ...(replyTo ? { "Reply-To": replyTo } : {}) };
+    emails.push({ key: `dialogue-post:${post.id}:${m.userId}`, to: actor.email, ...rendered, headers });
   }
   await enqueueEmails(tx, emails, { priority: "BULK" });
   return emails.length;
@@ -117,7 +121,7 @@ export async function runDialogueDigests(frequency: DigestFrequency, opts: { now
   for (;;) {
     const due = await prisma().dialogueMember.findMany({
       where: { notify: frequency, notifiedUntil: opts.force ? { lt: dueBefore } : { lte: dueBefore }, id: { gt: after } },
-      select: { id: true, dialogueId: true, userId: true, role: true, notifiedUntil: true },
+      select: { id: true, dialogueId: true, userId: true, role: true, notifiedUntil: true, replyRef: true, user: { select: { replyRef: true, replyKeyVersion: true } } },
       orderBy: { id: "asc" },
       take: BATCH,
     });
@@ -136,7 +140,7 @@ export async function runDialogueDigests(frequency: DigestFrequency, opts: { now
  * An empty digest still moves the cursor, and sends nothing.
  */
 async function digestForMember(
-  member: { id: string; dialogueId: string; userId: string; role: DialogueRole; notifiedUntil: Date },
+  member: { id: string; dialogueId: string; userId: string; role: DialogueRole; notifiedUntil: Date; replyRef: number; user: { replyRef: number; replyKeyVersion: number } },
   frequency: DigestFrequency,
   upTo: Date,
 ): Promise<boolean> {
@@ -149,7 +153,7 @@ async function digestForMember(
         createdAt: { gt: member.notifiedUntil, lte: upTo },
         OR: [{ authorId: null }, { authorId: { not: member.userId } }],
       },
-      include: { author: { select: { id: true, name: true, memberships: { select: { partner: { select: { name: true } } } } } }, thread: { select: { id: true, title: true } } },
+      include: { author: { select: { id: true, name: true, memberships: { select: { partner: { select: { name: true } } } } } }, thread: { select: { id: true, title: true, replyRef: true } } },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: POSTS_PER_DIGEST,
     });
@@ -162,7 +166,8 @@ async function digestForMember(
     const threads = new Map<string, MailThread>();
     for (const { thread, ...row } of posts) {
       const seen = postView(actor, view, row);
-      const entry = threads.get(thread.id) ?? { title: thread.title, url: threadUrl(dialogue.id, thread.id), posts: [], more: 0 };
+      const replyAddress = view.closedAt ? null : replyAddressFor({ user: member.user, member, thread });
+      const entry = threads.get(thread.id) ?? { title: thread.title, url: threadUrl(dialogue.id, thread.id), posts: [], more: 0, replyAddress };
       if (entry.posts.length < POSTS_PER_THREAD) entry.posts.push({ author: seen.author, body: seen.body, createdAt: seen.createdAt });
       else entry.more++;
       threads.set(thread.id, entry);
@@ -176,7 +181,10 @@ async function digestForMember(
       threads: [...threads.values()],
     });
     const key = `dialogue-digest:${member.id}:${upTo.toISOString()}`;
-    await enqueueEmails(tx, [{ key, to: actor.email, ...rendered, headers: dialogueListHeaders(dialogue.id, member.id) }], { priority: "BULK" });
+    // Each thread names its own address in the text; the header can name one, so only a one-thread digest has it.
+    const only = threads.size === 1 ? [...threads.values()][0].replyAddress : null;
+    const headers = { ...dialogueListHeaders(dialogue.id, member.id), ...(only ? { "Reply-To": only } : {}) };
+    await enqueueEmails(tx, [{ key, to: actor.email, ...rendered, headers }], { priority: "BULK" });
     return true;
   });
 }

@@ -27,6 +27,18 @@ describe("dialogue policy", () => {
     expect(can(person("PARTNER", "APPROVED"), { do: "dialogue.read", dialogue: ref("PRIVATE", null) })).toBe(false);
   });
 
+  it("a closed dialogue stays readable and takes no posts, edits or documents from anyone", () => {
+    const closed: DialogueRef = { ...ref("SECRET", "FACILITATOR"), closedAt: new Date() };
+    for (const a of [person("PARTNER"), person("STAFF"), person("ADMIN")]) {
+      const id = a.kind === "user" ? a.id : null;
+      expect(can(a, { do: "dialogue.read", dialogue: closed })).toBe(true);
+      expect(can(a, { do: "dialogue.post", dialogue: closed })).toBe(false);
+      expect(can(a, { do: "dialogue.upload", dialogue: closed })).toBe(false);
+      expect(can(a, { do: "dialogue.editPost", dialogue: closed, post: { authorId: id } })).toBe(false);
+      expect(can(a, { do: "dialogue.post", dialogue: { ...closed, closedAt: null } })).toBe(true);
+    }
+  });
+
   it("Chatham House hides authors from everyone but the author, unless the post is attributable", () => {
     const d = ref("SECRET", "FACILITATOR", true);
     const author = (a: Actor, attributable: boolean, authorId: string | null = "someone") =>

@@ -6,6 +6,8 @@ export type DialogueRole = "FACILITATOR" | "MEMBER";
 export interface DialogueRef {
   visibility: "SECRET" | "PRIVATE";
   chathamHouse: boolean;
+  /** Set once staff close the dialogue: it stays readable and takes nothing new (ADR 0052). */
+  closedAt?: Date | null;
   /** The actor's membership role in this dialogue, or null when they are not a member. */
   viewerRole: DialogueRole | null;
 }
@@ -54,9 +56,10 @@ export function canDialogue(actor: Actor, action: DialogueAction): boolean {
     case "dialogue.see":
       return member || staff(actor) || (d.visibility === "PRIVATE" && approvedPartner(actor));
     case "dialogue.read":
+      return member || staff(actor);
     case "dialogue.post":
     case "dialogue.upload":
-      return member || staff(actor);
+      return (member || staff(actor)) && !d.closedAt;
     case "dialogue.manageSessions":
     case "dialogue.removeDocument":
       return facilitator || staff(actor);
@@ -71,7 +74,7 @@ export function canDialogue(actor: Actor, action: DialogueAction): boolean {
     case "dialogue.viewHistory":
       return facilitator || staff(actor);
     case "dialogue.editPost":
-      return (member || staff(actor)) && action.post.authorId !== null && action.post.authorId === actor.id;
+      return (member || staff(actor)) && !d.closedAt && action.post.authorId !== null && action.post.authorId === actor.id;
     case "dialogue.viewAuthor":
       if (!(member || staff(actor))) return false;
       return !d.chathamHouse || action.post.attributable || (action.post.authorId !== null && action.post.authorId === actor.id);

@@ -56,8 +56,7 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * (HMAC-SHA256 of the raw body with the secret), for providers that sign rather than send a password.
  * Without a configured secret nothing is accepted.
  */
-export function webhookAuthorised(headers: Headers, rawBody: string): boolean {
-  const secret = env().EMAIL_WEBHOOK_SECRET;
+export function webhookAuthorised(headers: Headers, rawBody: string | Uint8Array, secret = env().EMAIL_WEBHOOK_SECRET): boolean {
   if (!secret) return false;
   const same = (a: string, b: string) => {
     const x = Buffer.from(a);
