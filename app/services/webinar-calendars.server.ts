@@ -4,7 +4,7 @@ import { prisma } from "../utils/db.server.ts";
 import { env } from "../utils/env.server.ts";
 import { randomToken } from "./crypto.server.ts";
 import { requireUser, type Actor } from "./policy.server.ts";
-import { joinUrl, organizer } from "./webinar-notices.server.ts";
+import { joinUrl, organizer, personalSequence } from "./webinar-notices.server.ts";
 import { getWebinar, webinarPageUrl, webinarText } from "./webinars.server.ts";
 
 export async function publicCalendar(actor: Actor, webinarId: string, lang: Lang) {
@@ -32,10 +32,12 @@ export async function personalFeed(secret: string) {
     method: "PUBLISH",
     name: "GenMig Hub",
     organizer: organizer(),
-    events: regs.map(({ webinar: w, id }) => {
+    events: regs.map(({ webinar: w, id, personalSequence: own }) => {
       const text = webinarText(w, lang);
       const join = joinUrl(id);
-      return { uid: w.uid, sequence: w.sequence, startsAt: w.startsAt, endsAt: w.endsAt, title: text.title, description: `${text.description}\n\n${join}`.trim(), url: join, cancelled: w.status === "CANCELLED" };
+      // The SEQUENCE of the person's own invites, so the feed never looks older than what their mail brought.
+      const sequence = personalSequence(w, { personalSequence: own });
+      return { uid: w.uid, sequence, startsAt: w.startsAt, endsAt: w.endsAt, title: text.title, description: `${text.description}\n\n${join}`.trim(), url: join, cancelled: w.status === "CANCELLED" };
     }),
   });
 }

@@ -205,8 +205,13 @@ export async function cancelWebinarRegistration(actor: Actor, registrationId: st
     if (!own && !can(actor, { do: "webinar.manage" })) throw notFound();
     const webinar = await lockWebinar(tx, reg.webinarId);
     if (reg.status === "CANCELLED" || reg.status === "DENIED") throw new AppError("CONFLICT", "not_registrable");
-    const cancelled = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "CANCELLED" } });
-    if (reg.status === "CONFIRMED") {
+    // Only a seat holder has the webinar in their calendar: their CANCEL goes above the REQUEST it removes (ADR 0048).
+    const held = reg.status === "CONFIRMED";
+    const cancelled = await tx.webinarRegistration.update({
+      where: { id: reg.id },
+      data: { status: "CANCELLED", ...(held ? { personalSequence: { increment: 1 } } : {}) },
+    });
+    if (held) {
       await notify(tx, webinar, cancelled, "registration_cancelled", cancelled.updatedAt.getTime());
       await promoteWaiting(tx, webinar);
     }
