@@ -87,6 +87,8 @@ function webinarMessage(webinar: W, reg: Recipient, kind: Kind, stamp: string | 
   const confirmed = method === "REQUEST" || kind.startsWith("reminder");
   return {
     key: webinarMailKey(kind, reg.id, stamp),
+    // Confirmation, reminders, CANCEL and a new REQUEST reach the person in the order they were written (ADR 0048).
+    orderKey: `webinar:${webinar.id}:${reg.id}`,
     to: reg.email,
     kind,
     context: {

@@ -119,6 +119,7 @@ async function mailSession(
     const mine = own.get(r.userId) ?? 0;
     return {
       key: `dialogue-session:${kind}:${s.id}:${r.memberId}:${kind === "outcome" ? "note" : s.sequence + mine}`,
+      orderKey: `dialogue-session:${s.id}:${r.userId}`,
       to: r.email,
       kind,
       context: outcome ? { ...c, outcome: { html: s.outcomeHtml ?? "", body: s.outcomeBody ?? "", documents: outcome.documents } } : c,
