@@ -86,7 +86,7 @@ describe("each person's calendar SEQUENCE only grows", () => {
       ["REQUEST", 1],
     ]);
     // The personal feed carries the SEQUENCE of the person's own latest invite, never an older one.
-    const feed = parseIcs((await personalFeed(await calendarFeedSecret(ana)))!);
+    const feed = parseIcs((await personalFeed(await calendarFeedSecret(ana)))!.body);
     expect(feed.sequence).toBe(3);
   });
 

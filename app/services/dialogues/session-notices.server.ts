@@ -1,4 +1,4 @@
-import { buildCalendar, type IcsMethod } from "../../../emails/ics.ts";
+import { buildCalendar, type IcsEvent, type IcsMethod } from "../../../emails/ics.ts";
 import { sendDialogueSessionMails, type DialogueSessionMail } from "../../../emails/senders.ts";
 import { sessionIcsDescription, type SessionMailContext, type SessionMailKind } from "../../../emails/templates/dialogue-sessions.tsx";
 import type { DialogueSession, DialogueTranslation, Prisma } from "../../generated/prisma/client.ts";
@@ -41,9 +41,28 @@ function context(dialogue: SessionDialogue, s: DialogueSession, lang: Lang): Ses
 }
 
 /**
- * The only way a session becomes a calendar: the webinar ICS builder with the session's lifelong UID and the
- * recipient's SEQUENCE (the session's plus their own changes, `own`; ADR 0048), at most one ATTENDEE (the
- * recipient) and, under Chatham House, no name on that line either.
+ * A session as a calendar event: its lifelong UID and the recipient's SEQUENCE (the session's plus their own
+ * changes, `own`; ADR 0048); under Chatham House the rule is in the description.
+ */
+export function sessionEvent(dialogue: SessionDialogue, s: DialogueSession, lang: Lang, own = 0): IcsEvent {
+  const c = context(dialogue, s, lang);
+  const where = [s.location, s.meetingUrl].filter(Boolean).join(" · ");
+  return {
+    uid: s.uid,
+    sequence: s.sequence + own,
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    title: s.title,
+    description: sessionIcsDescription(c),
+    url: c.pageUrl,
+    location: where || c.pageUrl,
+    cancelled: s.status === "CANCELLED",
+  };
+}
+
+/**
+ * The only way a session becomes a calendar: the webinar ICS builder with `sessionEvent`, at most one ATTENDEE
+ * (the recipient) and, under Chatham House, no name on that line either.
  */
 export function sessionCalendar(
   dialogue: SessionDialogue,
@@ -53,25 +72,11 @@ export function sessionCalendar(
   attendee?: { email: string; name: string },
   own = 0,
 ) {
-  const c = context(dialogue, s, lang);
-  const where = [s.location, s.meetingUrl].filter(Boolean).join(" · ");
   return buildCalendar({
     method,
     organizer: organizer(),
     attendee: attendee ? { email: attendee.email, ...(dialogue.chathamHouse ? {} : { name: attendee.name }) } : undefined,
-    events: [
-      {
-        uid: s.uid,
-        sequence: s.sequence + own,
-        startsAt: s.startsAt,
-        endsAt: s.endsAt,
-        title: s.title,
-        description: sessionIcsDescription(c),
-        url: c.pageUrl,
-        location: where || c.pageUrl,
-        cancelled: s.status === "CANCELLED",
-      },
-    ],
+    events: [sessionEvent(dialogue, s, lang, own)],
   });
 }
 
