@@ -55,7 +55,9 @@ export async function bulkUsedSince(db: Client, now: Date) {
 
 /**
  * Atomically leases due messages to one worker, transactional before bulk, then oldest due first (the order of
- * the (status, priority, nextAttemptAt) index). SKIP LOCKED lets several workers claim disjoint batches. The same
+ * the (status, priority, nextAttemptAt) index). SKIP LOCKED lets several workers claim disjoint batches. A message
+ * with an order key waits while an earlier-written one with that key is pending (due or not, locked by another
+ * claim or not) or on the wire, so one person's mail about one event leaves in order and never two at once. The same
  * statement adds the bulk messages it claimed to this minute's usage (the daily cap's window, the shown rate).
  */
 async function claimRows(db: Client, workerId: string, now: Date, until: Date, limit: number, only?: "TRANSACTIONAL" | "BULK") {
@@ -64,8 +66,12 @@ async function claimRows(db: Client, workerId: string, now: Date, until: Date, l
     WITH claimed AS (
       UPDATE "OutboxMessage" SET status = 'SENDING'::"OutboxStatus", "lockedBy" = ${workerId}, "lockedUntil" = ${until}
       WHERE id IN (
-        SELECT id FROM "OutboxMessage"
+        SELECT id FROM "OutboxMessage" o
         WHERE status = 'PENDING'::"OutboxStatus" AND "nextAttemptAt" <= ${now} ${onlyTransactional}
+          AND (o."orderKey" IS NULL OR NOT EXISTS (
+            SELECT 1 FROM "OutboxMessage" e
+            WHERE e."orderKey" = o."orderKey" AND e."writeOrder" < o."writeOrder" AND e.status IN ('PENDING'::"OutboxStatus", 'SENDING'::"OutboxStatus")
+          ))
         ORDER BY priority, "nextAttemptAt"
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED

@@ -37,9 +37,11 @@ export function buildCalendar(opts: {
   /** The recipient alone. Without a name (Chatham House) the line carries the address only. */
   attendee?: { email: string; name?: string };
   name?: string;
+  /** DTSTAMP; by default now. A feed passes the time of its last change, so the same content is the same bytes. */
+  stamp?: Date;
 }): string {
   const calendar = ical({ method: METHOD[opts.method], prodId: { company: "GenMig Hub", product: "Webinars", language: "EN" }, name: opts.name });
-  const stamp = new Date();
+  const stamp = opts.stamp ?? new Date();
   for (const e of opts.events) {
     const cancelled = opts.method === "CANCEL" || e.cancelled;
     calendar.createEvent({

@@ -13,6 +13,11 @@ export interface OutgoingEmail {
   ical?: { method: "REQUEST" | "CANCEL" | "PUBLISH"; content: string };
   /** Extra headers such as List-Unsubscribe (bulk mail); the worker adds them verbatim. */
   headers?: Record<string, string>;
+  /**
+   * One person and one event (e.g. `webinar:<id>:<registration>`): messages with the same key leave in the order
+   * they were written, each only once the one before it is sent or has failed for good (ADR 0048).
+   */
+  orderKey?: string;
 }
 
 // A header line is built from these: a name outside the token alphabet or a value with CR/LF could start a
@@ -69,16 +74,18 @@ export async function enqueueEmails(db: Client, emails: OutgoingEmail[], opts: E
       const checked = checkHeaders(e.headers);
       return checked ? JSON.stringify(checked) : null;
     });
+    // writeOrder (a sequence) is drawn as rows are inserted, so ORDER BY keeps the order the caller gave.
     await db.$executeRaw`
-      INSERT INTO "OutboxMessage" (id, key, "messageId", "toAddress", subject, html, text, "icalMethod", "icalContent", headers, priority, "nextAttemptAt")
-      SELECT m.id, m.key, m.mid, m.addr, m.subject, m.html, m.text, m.im, m.ic, m.h::jsonb, ${priority}::"MailPriority",
+      INSERT INTO "OutboxMessage" (id, key, "messageId", "toAddress", subject, html, text, "icalMethod", "icalContent", headers, "orderKey", priority, "nextAttemptAt")
+      SELECT m.id, m.key, m.mid, m.addr, m.subject, m.html, m.text, m.im, m.ic, m.h::jsonb, m.ok, ${priority}::"MailPriority",
         coalesce(${opts.notBefore ?? null}::timestamp(3), CURRENT_TIMESTAMP)
       FROM unnest(
         ${part.map(() => newId())}::text[], ${part.map((e) => e.key)}::text[], ${part.map((e) => messageIdFor(e.key))}::text[],
         ${part.map((e) => e.to)}::text[], ${part.map((e) => e.subject)}::text[], ${part.map((e) => e.html)}::text[],
         ${part.map((e) => e.text)}::text[], ${part.map((e) => e.ical?.method ?? null)}::text[], ${part.map((e) => e.ical?.content ?? null)}::text[],
-        ${headers}::text[]
-      ) AS m(id, key, mid, addr, subject, html, text, im, ic, h)
+        ${headers}::text[], ${part.map((e) => e.orderKey ?? null)}::text[]
+      ) WITH ORDINALITY AS m(id, key, mid, addr, subject, html, text, im, ic, h, ok, n)
+      ORDER BY m.n
       ON CONFLICT DO NOTHING`;
   }
 }

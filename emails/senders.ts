@@ -48,9 +48,17 @@ export interface WebinarMail {
   context: WebinarEmailContext;
   extra?: Parameters<typeof webinarEmail>[2];
   ical?: { method: "REQUEST" | "CANCEL"; content: string };
+  /** One registration of one webinar: its mails leave in the order they were written. */
+  orderKey?: string;
 }
 
-export const webinarMail = (m: WebinarMail): OutgoingEmail => ({ key: m.key, to: m.to, ...webinarEmail(m.kind, m.context, m.extra), ical: m.ical });
+export const webinarMail = (m: WebinarMail): OutgoingEmail => ({
+  key: m.key,
+  to: m.to,
+  ...webinarEmail(m.kind, m.context, m.extra),
+  ical: m.ical,
+  orderKey: m.orderKey,
+});
 
 export const sendWebinarMail = (db: Client, m: WebinarMail) => enqueueEmail(db, webinarMail(m));
 
@@ -77,9 +85,18 @@ export interface DialogueSessionMail {
   context: SessionMailContext;
   ical?: { method: "REQUEST" | "CANCEL"; content: string };
   headers?: Record<string, string>;
+  /** One person and one session: their mails leave in the order they were written. */
+  orderKey?: string;
 }
 
-const sessionMail = (m: DialogueSessionMail): OutgoingEmail => ({ key: m.key, to: m.to, ...dialogueSessionEmail(m.kind, m.context), ical: m.ical, headers: m.headers });
+const sessionMail = (m: DialogueSessionMail): OutgoingEmail => ({
+  key: m.key,
+  to: m.to,
+  ...dialogueSessionEmail(m.kind, m.context),
+  ical: m.ical,
+  headers: m.headers,
+  orderKey: m.orderKey,
+});
 
 /**
  * Session invites and cancellations are TRANSACTIONAL, like webinar invites (people wait for them); outcome notes

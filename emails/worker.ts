@@ -324,6 +324,13 @@ export async function deliverDue(opts: DeliveryOptions = {}): Promise<DeliveryRe
         if (sent.halted === "database") throw new Error("The database is unreachable; delivery resumes when it is back.");
         break;
       }
+      // A message held back behind one of this batch for the same person and event (ADR 0048) is claimable now that
+      // this batch is recorded: take it in this pass rather than at the next tick.
+      if (!claimed.b.length && !sent.notStarted.length && batch.some((m) => m.orderKey)) {
+        requested = size;
+        batch = await claim(requested);
+        continue;
+      }
       batch = claimed.b;
     }
   } finally {

@@ -118,7 +118,8 @@ export function WebinarForm({
         <Field name="timeZone" label={t("time_zone")} errors={errors} hint={zoneHint ? tm("zone_hint") : v.timeZone ? undefined : tm("zone_choose_hint")}>
           {(a) => (
             <select {...a} required defaultValue={v.timeZone ?? ""}>
-              {v.timeZone ? null : <option value="">{tm("zone_choose")}</option>}
+              {/* A required select's first option must be the empty placeholder, even once a zone is chosen. */}
+              <option value="">{tm("zone_choose")}</option>
               <TimeZoneOptions current={v.timeZone || undefined} />
             </select>
           )}

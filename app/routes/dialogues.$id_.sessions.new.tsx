@@ -76,7 +76,7 @@ export default function ScheduleSession() {
         <Field name="timeZone" label={t("time_zone")} errors={errors}>
           {(a) => (
             <select {...a} required defaultValue={v.timeZone ?? ""}>
-              {v.timeZone ? null : <option value="">{t("zone_choose")}</option>}
+              <option value="">{t("zone_choose")}</option>
               <TimeZoneOptions current={v.timeZone || undefined} />
             </select>
           )}

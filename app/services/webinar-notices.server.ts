@@ -25,8 +25,20 @@ export function organizer() {
   return m ? { name: m[1] || "GenMig Hub", email: m[2] } : { name: "GenMig Hub", email: from.trim() };
 }
 
+/**
+ * The SEQUENCE this person's calendar holds the webinar at: the webinar's (event-wide changes) plus their own
+ * changes (ADR 0048), so a CANCEL of their registration, or a REQUEST after registering again, always goes above
+ * every earlier message they had, while a reschedule still goes above for everyone.
+ */
+export const personalSequence = (webinar: Pick<Webinar, "sequence">, reg: Partial<Pick<WebinarRegistration, "personalSequence">>) =>
+  webinar.sequence + Math.max(0, reg.personalSequence ?? 0);
+
 /** One registrant's personal invite: their own ATTENDEE line and their own join link, nobody else's. */
-export function personalCalendar(webinar: W, reg: Pick<WebinarRegistration, "id" | "email" | "name" | "language">, method: IcsMethod) {
+export function personalCalendar(
+  webinar: W,
+  reg: Pick<WebinarRegistration, "id" | "email" | "name" | "language"> & Partial<Pick<WebinarRegistration, "personalSequence">>,
+  method: IcsMethod,
+) {
   const text = webinarText(webinar, fromDbLanguage(reg.language) ?? "en");
   const join = joinUrl(reg.id);
   return buildCalendar({
@@ -36,7 +48,7 @@ export function personalCalendar(webinar: W, reg: Pick<WebinarRegistration, "id"
     events: [
       {
         uid: webinar.uid,
-        sequence: webinar.sequence,
+        sequence: personalSequence(webinar, reg),
         startsAt: webinar.startsAt,
         endsAt: webinar.endsAt,
         title: text.title,
@@ -67,7 +79,7 @@ export async function notify(
 const webinarMailKey = (kind: Kind, registrationId: string, stamp: string | number) => `webinar:${kind}:${registrationId}:${stamp}`;
 
 /** A registration, or an anonymous request that is not one yet (its id then names the request). */
-type Recipient = Pick<WebinarRegistration, "id" | "email" | "name" | "language" | "timeZone">;
+type Recipient = Pick<WebinarRegistration, "id" | "email" | "name" | "language" | "timeZone"> & Partial<Pick<WebinarRegistration, "personalSequence">>;
 
 function webinarMessage(webinar: W, reg: Recipient, kind: Kind, stamp: string | number, extra?: WebinarMail["extra"]): WebinarMail {
   const lang = fromDbLanguage(reg.language) ?? "en";
@@ -75,6 +87,8 @@ function webinarMessage(webinar: W, reg: Recipient, kind: Kind, stamp: string | 
   const confirmed = method === "REQUEST" || kind.startsWith("reminder");
   return {
     key: webinarMailKey(kind, reg.id, stamp),
+    // Confirmation, reminders, CANCEL and a new REQUEST reach the person in the order they were written (ADR 0048).
+    orderKey: `webinar:${webinar.id}:${reg.id}`,
     to: reg.email,
     kind,
     context: {

@@ -1,5 +1,5 @@
 import { Prisma, type RegistrationStatus, type WebinarRegistration } from "../generated/prisma/client.ts";
-import { toDbLanguage } from "../i18n/index.ts";
+import { fromDbLanguage, toDbLanguage } from "../i18n/index.ts";
 import { optionalMultiline } from "../schemas/fields.ts";
 import { webinarRegistrationSchema } from "../schemas/webinar.ts";
 import { parseInput } from "../schemas/validate.ts";
@@ -56,9 +56,12 @@ const REQUEST_TTL_MS = 7 * 86400_000;
 export async function registerForWebinar(actor: SignedInActor, webinarId: string, input: unknown, now?: Date, requester?: Requester): Promise<WebinarRegistration>;
 export async function registerForWebinar(actor: Actor, webinarId: string, input: unknown, now?: Date, requester?: Requester): Promise<WebinarRegistration | CheckYourEmail>;
 export async function registerForWebinar(actor: Actor, webinarId: string, input: unknown, now = new Date(), requester?: Requester) {
+  const given = (input as { language?: unknown } | null)?.language;
   const data = parseInput(webinarRegistrationSchema, {
     ...(input as object),
     ...(actor.kind === "user" ? { email: actor.email, name: (input as { name?: string })?.name || actor.name } : {}),
+    // Without a language of their own choosing, a signed-in person hears in their account's language, not English.
+    ...(actor.kind === "user" && (given === undefined || given === null || given === "") ? { language: fromDbLanguage(actor.language) ?? "en" } : {}),
   });
   // Optional statistics answers, validated with the rest but stored apart from the registration (ADR 0022).
   const demographics = parseDemographics((input as { demographics?: unknown })?.demographics ?? {});
@@ -205,8 +208,13 @@ export async function cancelWebinarRegistration(actor: Actor, registrationId: st
     if (!own && !can(actor, { do: "webinar.manage" })) throw notFound();
     const webinar = await lockWebinar(tx, reg.webinarId);
     if (reg.status === "CANCELLED" || reg.status === "DENIED") throw new AppError("CONFLICT", "not_registrable");
-    const cancelled = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "CANCELLED" } });
-    if (reg.status === "CONFIRMED") {
+    // Only a seat holder has the webinar in their calendar: their CANCEL goes above the REQUEST it removes (ADR 0048).
+    const held = reg.status === "CONFIRMED";
+    const cancelled = await tx.webinarRegistration.update({
+      where: { id: reg.id },
+      data: { status: "CANCELLED", ...(held ? { personalSequence: { increment: 1 } } : {}) },
+    });
+    if (held) {
       await notify(tx, webinar, cancelled, "registration_cancelled", cancelled.updatedAt.getTime());
       await promoteWaiting(tx, webinar);
     }

@@ -9,10 +9,13 @@ export async function seatsTaken(tx: Prisma.TransactionClient, webinarId: string
   return tx.webinarRegistration.count({ where: { webinarId, status: "CONFIRMED" } });
 }
 
-/** A seat for this registration, told in the same transaction (with the calendar invite). */
+/**
+ * A seat for this registration, told in the same transaction (with the calendar invite). Someone who had a seat
+ * before (cancelled, then registered again) gets an invite above the CANCEL they had (ADR 0048).
+ */
 export async function confirmSeat(tx: Prisma.TransactionClient, webinar: WebinarWithText, reg: WebinarRegistration, kind: "confirmed" | "promoted") {
   const confirmedAt = new Date();
-  const done = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "CONFIRMED", confirmedAt } });
+  const done = await tx.webinarRegistration.update({ where: { id: reg.id }, data: { status: "CONFIRMED", confirmedAt, personalSequence: { increment: 1 } } });
   await notify(tx, webinar, done, kind, `${webinar.sequence}:${confirmedAt.getTime()}`);
   return done;
 }

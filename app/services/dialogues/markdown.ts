@@ -38,16 +38,36 @@ export function createMarkdownRenderer() {
   rules.code_block = rules.fence;
   const start = (n: string | null) => (n && /^\d{1,9}$/.test(n) && n !== "1" ? ` start="${Number(n)}"` : "");
   rules.ordered_list_open = (tokens, i) => `<ol${start(tokens[i].attrGet("start"))}>\n`;
-  // Posts sit under the page's own headings, so # is the third level.
-  const level = (tag: string) => `h${Math.min(Number(tag.slice(1)) + 2, 6)}`;
-  rules.heading_open = (tokens, i) => `<${level(tokens[i].tag)}>`;
-  rules.heading_close = (tokens, i) => `</${level(tokens[i].tag)}>\n`;
+  // Posts sit under the page's own headings, so # is the third level; a caller that placed the levels itself
+  // (renderMarkdown with `top`) says so in env.
+  const level = (tag: string, env: { placed?: boolean }) => (env?.placed ? tag : `h${Math.min(Number(tag.slice(1)) + 2, 6)}`);
+  rules.heading_open = (tokens, i, _o, env) => `<${level(tokens[i].tag, env)}>`;
+  rules.heading_close = (tokens, i, _o, env) => `</${level(tokens[i].tag, env)}>\n`;
   return md;
 }
 
 let renderer: MarkdownIt | undefined;
 
-export function renderMarkdown(source: string): string {
+/**
+ * `top`: the level of the text's highest heading, for text placed right under a page's heading (a publication's
+ * body under its h1 starts at h2). Levels then go down one at a time, whatever the writer's first choice (## or
+ * ###) or skips, so the page's outline never jumps a level.
+ */
+export function renderMarkdown(source: string, opts: { top?: number } = {}): string {
   renderer ??= createMarkdownRenderer();
-  return renderer.render(source).trimEnd();
+  if (!opts.top) return renderer.render(source).trimEnd();
+  const env = { placed: true };
+  const tokens = renderer.parse(source, env);
+  const written = tokens.filter((t) => t.type === "heading_open").map((t) => Number(t.tag.slice(1)));
+  const highest = Math.min(...written);
+  let previous = opts.top - 1;
+  for (const [i, t] of tokens.entries()) {
+    if (t.type !== "heading_open") continue;
+    const placed = Math.min(opts.top + Number(t.tag.slice(1)) - highest, previous + 1, 6);
+    previous = placed;
+    t.tag = `h${placed}`;
+    const close = tokens.slice(i).find((c) => c.type === "heading_close");
+    if (close) close.tag = t.tag;
+  }
+  return renderer.renderer.render(tokens, renderer.options, env).trimEnd();
 }

@@ -1,4 +1,4 @@
-import { buildCalendar, type IcsMethod } from "../../../emails/ics.ts";
+import { buildCalendar, type IcsEvent, type IcsMethod } from "../../../emails/ics.ts";
 import { sendDialogueSessionMails, type DialogueSessionMail } from "../../../emails/senders.ts";
 import { sessionIcsDescription, type SessionMailContext, type SessionMailKind } from "../../../emails/templates/dialogue-sessions.tsx";
 import type { DialogueSession, DialogueTranslation, Prisma } from "../../generated/prisma/client.ts";
@@ -17,6 +17,7 @@ export interface SessionDialogue {
 }
 interface Recipient {
   memberId: string;
+  userId: string;
   email: string;
   name: string;
   language: string | null;
@@ -42,50 +43,94 @@ function context(dialogue: SessionDialogue, s: DialogueSession, lang: Lang): Ses
 }
 
 /**
- * The only way a session becomes a calendar: the webinar ICS builder with the session's lifelong UID and current
- * SEQUENCE, at most one ATTENDEE (the recipient) and, under Chatham House, no name on that line either.
+ * A session as a calendar event: its lifelong UID and the recipient's SEQUENCE (the session's plus their own
+ * changes, `own`; ADR 0048); under Chatham House the rule is in the description.
  */
-export function sessionCalendar(dialogue: SessionDialogue, s: DialogueSession, method: IcsMethod, lang: Lang, attendee?: { email: string; name: string }) {
+export function sessionEvent(dialogue: SessionDialogue, s: DialogueSession, lang: Lang, own = 0): IcsEvent {
   const c = context(dialogue, s, lang);
   const where = [s.location, s.meetingUrl].filter(Boolean).join(" · ");
+  return {
+    uid: s.uid,
+    sequence: s.sequence + own,
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    title: s.title,
+    description: sessionIcsDescription(c),
+    url: c.pageUrl,
+    location: where || c.pageUrl,
+    cancelled: s.status === "CANCELLED",
+  };
+}
+
+/**
+ * The only way a session becomes a calendar: the webinar ICS builder with `sessionEvent`, at most one ATTENDEE
+ * (the recipient) and, under Chatham House, no name on that line either.
+ */
+export function sessionCalendar(
+  dialogue: SessionDialogue,
+  s: DialogueSession,
+  method: IcsMethod,
+  lang: Lang,
+  attendee?: { email: string; name: string },
+  own = 0,
+) {
   return buildCalendar({
     method,
     organizer: organizer(),
     attendee: attendee ? { email: attendee.email, ...(dialogue.chathamHouse ? {} : { name: attendee.name }) } : undefined,
-    events: [
-      {
-        uid: s.uid,
-        sequence: s.sequence,
-        startsAt: s.startsAt,
-        endsAt: s.endsAt,
-        title: s.title,
-        description: sessionIcsDescription(c),
-        url: c.pageUrl,
-        location: where || c.pageUrl,
-        cancelled: s.status === "CANCELLED",
-      },
-    ],
+    events: [sessionEvent(dialogue, s, lang, own)],
   });
 }
 
 const METHOD: Record<SessionMailKind, "REQUEST" | "CANCEL" | null> = { invite: "REQUEST", cancelled: "CANCEL", removed: "CANCEL", outcome: null };
 
+/** How far each person's own changes moved their SEQUENCE for this session (0: only session-wide messages). */
+async function ownSequences(tx: Tx, sessionId: string, userIds: string[]) {
+  const rows = await tx.dialogueSessionAttendee.findMany({ where: { sessionId, userId: { in: userIds } } });
+  return new Map(rows.map((r) => [r.userId, r.personalSequence]));
+}
+
+/**
+ * A change for one person alone (joining, leaving): their own counter moves first, so the REQUEST or CANCEL goes
+ * above every earlier message they had for the session. Someone leaving without a row had the session-wide invite
+ * at the session's SEQUENCE, hence a first CANCEL at one above it.
+ */
+async function bumpOwn(tx: Tx, sessionId: string, userId: string, kind: "invite" | "removed") {
+  const row = await tx.dialogueSessionAttendee.upsert({
+    where: { sessionId_userId: { sessionId, userId } },
+    create: { sessionId, userId, personalSequence: kind === "invite" ? 0 : 1 },
+    update: { personalSequence: { increment: 1 } },
+  });
+  return row.personalSequence;
+}
+
 /**
  * One mail per recipient, in their language, queued in the caller's transaction. The key names the session, the
- * membership and the SEQUENCE (or the outcome), so a retried use case never queues twice, and someone who leaves
- * and is invited again gets a fresh invite.
+ * person and their SEQUENCE (or the outcome), so a retried use case never queues twice, and someone who leaves
+ * and is invited again gets a fresh invite. The order key keeps one person's messages about one session in the
+ * order they were written.
  */
-async function mailSession(tx: Tx, dialogue: SessionDialogue, s: DialogueSession, kind: SessionMailKind, recipients: Recipient[], outcome?: { documents: number }) {
+async function mailSession(
+  tx: Tx,
+  dialogue: SessionDialogue,
+  s: DialogueSession,
+  kind: SessionMailKind,
+  recipients: Recipient[],
+  own: Map<string, number>,
+  outcome?: { documents: number },
+) {
   const method = METHOD[kind];
   const mails = recipients.map((r): DialogueSessionMail => {
     const lang = fromDbLanguage(r.language) ?? "en";
     const c = context(dialogue, s, lang);
+    const mine = own.get(r.userId) ?? 0;
     return {
-      key: `dialogue-session:${kind}:${s.id}:${r.memberId}:${kind === "outcome" ? "note" : s.sequence}`,
+      key: `dialogue-session:${kind}:${s.id}:${r.memberId}:${kind === "outcome" ? "note" : s.sequence + mine}`,
+      orderKey: `dialogue-session:${s.id}:${r.userId}`,
       to: r.email,
       kind,
       context: outcome ? { ...c, outcome: { html: s.outcomeHtml ?? "", body: s.outcomeBody ?? "", documents: outcome.documents } } : c,
-      ical: method ? { method, content: sessionCalendar(dialogue, s, method, lang, { email: r.email, name: r.name }) } : undefined,
+      ical: method ? { method, content: sessionCalendar(dialogue, s, method, lang, { email: r.email, name: r.name }, mine) } : undefined,
       // An outcome note is bulk mail of the dialogue's stream; invites and cancellations are calendar updates.
       headers: kind === "outcome" ? dialogueListHeaders(dialogue.id, r.memberId) : undefined,
     };
@@ -96,7 +141,7 @@ async function mailSession(tx: Tx, dialogue: SessionDialogue, s: DialogueSession
 
 async function membersOf(tx: Tx, dialogueId: string): Promise<Recipient[]> {
   const rows = await tx.dialogueMember.findMany({ where: { dialogueId }, include: { user: { select: { email: true, name: true, language: true } } }, orderBy: { createdAt: "asc" } });
-  return rows.map((m) => ({ memberId: m.id, email: m.user.email, name: m.user.name, language: m.user.language, notify: m.notify }));
+  return rows.map((m) => ({ memberId: m.id, userId: m.userId, email: m.user.email, name: m.user.name, language: m.user.language, notify: m.notify }));
 }
 
 /**
@@ -106,7 +151,8 @@ async function membersOf(tx: Tx, dialogueId: string): Promise<Recipient[]> {
  */
 export async function notifyMembers(tx: Tx, dialogue: SessionDialogue, s: DialogueSession, kind: "invite" | "cancelled" | "outcome", outcome?: { documents: number }) {
   const members = await membersOf(tx, dialogue.id);
-  return mailSession(tx, dialogue, s, kind, kind === "outcome" ? members.filter((m) => m.notify !== "NEVER") : members, outcome);
+  const own = METHOD[kind] ? await ownSequences(tx, s.id, members.map((m) => m.userId)) : new Map<string, number>();
+  return mailSession(tx, dialogue, s, kind, kind === "outcome" ? members.filter((m) => m.notify !== "NEVER") : members, own, outcome);
 }
 
 const upcoming = (tx: Tx, dialogueId: string, now: Date) =>
@@ -120,8 +166,8 @@ export async function inviteNewMember(tx: Tx, dialogueId: string, memberId: stri
   if (!sessions.length) return 0;
   const dialogue = await dialogueFor(tx, dialogueId);
   const member = await tx.dialogueMember.findUniqueOrThrow({ where: { id: memberId }, include: { user: true } });
-  const r: Recipient = { memberId, email: member.user.email, name: member.user.name, language: member.user.language };
-  for (const s of sessions) await mailSession(tx, dialogue, s, "invite", [r]);
+  const r: Recipient = { memberId, userId: member.userId, email: member.user.email, name: member.user.name, language: member.user.language };
+  for (const s of sessions) await mailSession(tx, dialogue, s, "invite", [r], new Map([[r.userId, await bumpOwn(tx, s.id, r.userId, "invite")]]));
   return sessions.length;
 }
 
@@ -131,7 +177,12 @@ export async function cancelForDeparting(tx: Tx, dialogueId: string, memberId: s
   if (!sessions.length) return 0;
   const dialogue = await dialogueFor(tx, dialogueId);
   const member = await tx.dialogueMember.findUniqueOrThrow({ where: { id: memberId }, include: { user: true } });
-  const r: Recipient = { memberId, email: member.user.email, name: member.user.name, language: member.user.language };
-  for (const s of sessions) await mailSession(tx, dialogue, s, "removed", [r]);
+  const r: Recipient = { memberId, userId: member.userId, email: member.user.email, name: member.user.name, language: member.user.language };
+  for (const s of sessions) await mailSession(tx, dialogue, s, "removed", [r], new Map([[r.userId, await bumpOwn(tx, s.id, r.userId, "removed")]]));
   return sessions.length;
+}
+
+/** The SEQUENCE offset of one person's own changes to a session (for their download and their feed). */
+export async function ownSequence(tx: Tx, sessionId: string, userId: string) {
+  return (await ownSequences(tx, sessionId, [userId])).get(userId) ?? 0;
 }

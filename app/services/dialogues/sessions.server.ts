@@ -12,7 +12,7 @@ import { paginate } from "../pagination.server.ts";
 import { authorize, can, requireUser, type Actor } from "../policy.server.ts";
 import { readableDialogue, type DialogueView } from "./access.server.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { notifyMembers, sessionCalendar } from "./session-notices.server.ts";
+import { notifyMembers, ownSequence, sessionCalendar } from "./session-notices.server.ts";
 import { lockRow } from "../../utils/row-lock.server.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -107,7 +107,8 @@ export async function listSessions(actor: Actor, dialogue: DialogueView & { id: 
  */
 export async function sessionDownload(actor: Actor, dialogueId: string, sessionId: string, lang: Lang) {
   const session = await sessionAt(actor, dialogueId, sessionId);
-  return sessionCalendar(session.dialogue, session, "PUBLISH", lang);
+  const own = actor.kind === "user" ? await ownSequence(prisma(), session.id, actor.id) : 0;
+  return sessionCalendar(session.dialogue, session, "PUBLISH", lang, undefined, own);
 }
 
 /**

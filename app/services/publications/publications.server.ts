@@ -25,7 +25,8 @@ const translationRow = (t: Translation) => ({
   title: t.title,
   summary: t.summary,
   body: t.body,
-  html: renderMarkdown(t.body),
+  // The body sits right under the page's h1: its headings start at h2.
+  html: renderMarkdown(t.body, { top: 2 }),
 });
 
 /** Dialogue and webinar references must exist; a wrong id is a field error, not a broken link. */
