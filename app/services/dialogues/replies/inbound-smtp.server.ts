@@ -1,5 +1,6 @@
 import type { DNSResolver } from "mailauth";
 import { SMTPServer } from "smtp-server";
+import { errorSummary, log } from "../../../observability/log.server.ts";
 import { MAX_INBOUND_BYTES, receiveInboundEmail, replyClaimsFor } from "./inbound-replies.server.ts";
 
 type SmtpError = Error & { responseCode: number };
@@ -34,14 +35,14 @@ export async function startInboundSmtp(opts: { port: number; host?: string; reso
         receiveInboundEmail(Buffer.concat(chunks), { route: "smtp", envelope, resolver: opts.resolver }).then(
           () => callback(),
           (error) => {
-            console.error(`[inbound-smtp] message not handled: ${error instanceof Error ? error.message : String(error)}`);
+            log().error({ err: errorSummary(error) }, "inbound reply not handled");
             callback(smtpError(451, "Temporary failure, try again later"));
           },
         );
       });
     },
   });
-  server.on("error", (error) => console.error(`[inbound-smtp] ${error.message}`));
+  server.on("error", (error) => log().error({ err: errorSummary(error) }, "inbound SMTP receiver error"));
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);
     server.listen(opts.port, opts.host ?? "0.0.0.0", () => resolve());
