@@ -7,6 +7,6 @@ import { pageContext } from "../utils/request.server.ts";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const match = /^(en|fr|es)\.pdf$/.exec(params.file ?? "");
   if (!match) throw new Response(null, { status: 404 });
-  const { actor } = await pageContext(request);
-  return orErrorPage(() => publicationPdfResponse(actor, params.id!, match[1]), request);
+  const { actor, lang } = await pageContext(request);
+  return orErrorPage(() => publicationPdfResponse(actor, params.id!, match[1], undefined, lang), request);
 }

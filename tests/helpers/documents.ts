@@ -39,8 +39,14 @@ export function zip(entries: [name: string, content: string][]): Uint8Array {
   return new Uint8Array(Buffer.concat([...locals, directory, end]));
 }
 
+// A minimal but complete one-page PDF, so that readers (and the draft marking) can open it.
 export const samplePdf = (text = "GenMig brief") =>
-  new Uint8Array(Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${text}\ntrailer << /Root 1 0 R >>\n%%EOF\n`));
+  new Uint8Array(
+    Buffer.from(
+      `%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n` +
+        `3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n% ${text}\ntrailer << /Root 1 0 R /Size 4 >>\n%%EOF\n`,
+    ),
+  );
 
 export const sampleDocx = () =>
   zip([

@@ -4,7 +4,8 @@ import { recordAudit } from "../audit.server.ts";
 import { AppError, notFound } from "../errors.ts";
 import { authorize, can, type Actor } from "../policy.server.ts";
 import { fileStore, type FileStore } from "../storage/file-store.server.ts";
-import { fileResponse, MAX_UPLOAD_BYTES, storeUpload } from "../storage/uploads.server.ts";
+import { contentDisposition, fileResponse, MAX_UPLOAD_BYTES, storeUpload } from "../storage/uploads.server.ts";
+import { markDraftPdf, needsDraftMark, type DraftReader } from "./draft-mark.server.ts";
 import { getPublication } from "./publications.server.ts";
 
 /** PDFs only, 25 MB at most (the upload paths' limit): a brief's PDF is a convenience next to its HTML. */
@@ -80,11 +81,63 @@ const slug = (title: string) =>
  * The download, after the same audience rule as the page: NOT_FOUND for a missing item, one not meant for this
  * actor, a draft, an embargoed one, a language without a PDF or an unknown language alike.
  */
-export async function publicationPdfResponse(actor: Actor, id: string, lang: string, store: FileStore = fileStore()): Promise<Response> {
+export async function publicationPdfResponse(
+  actor: Actor,
+  id: string,
+  lang: string,
+  store: FileStore = fileStore(),
+  /** The reader's language (profile, else cookie or browser), for the words of a draft mark. */
+  readerLang: Lang = "en",
+): Promise<Response> {
   if (!isLang(lang)) throw notFound();
   const p = await getPublication(actor, id);
   const version = p.translations.find((t) => t.language === toDbLanguage(lang));
   if (!version?.pdfKey) throw notFound();
-  return fileResponse({ key: version.pdfKey, contentType: "application/pdf", displayName: `${slug(version.title)}-${lang}.pdf` }, { store });
+  const displayName = `${slug(version.title)}-${lang}.pdf`;
+  if (!needsDraftMark(p)) return fileResponse({ key: version.pdfKey, contentType: "application/pdf", displayName }, { store });
+  // Only signed-in readers can see a restricted or unreleased item; an anonymous one here would be a policy gap.
+  if (actor.kind !== "user") throw notFound();
+  const bytes = await store.get(version.pdfKey);
+  if (!bytes) throw notFound();
+  const marked = await markForReader(new Uint8Array(bytes), readerOf(actor, readerLang));
+  return new Response(chunked(marked), {
+    headers: {
+      "content-type": "application/pdf",
+      "content-length": String(marked.byteLength),
+      "content-disposition": contentDisposition(displayName, "attachment"),
+      "x-content-type-options": "nosniff",
+      "cache-control": "private, no-store",
+      "content-security-policy": "default-src 'none'; sandbox",
+    },
+  });
+}
+
+/** Sent in slices as the client reads, rather than handed over as one body. */
+function chunked(bytes: Uint8Array, size = 64 * 1024): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.byteLength) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+const readerOf = (actor: Extract<Actor, { kind: "user" }>, language: Lang): DraftReader => ({
+  id: actor.id,
+  name: actor.name,
+  email: actor.email,
+  institution: actor.memberships.find((m) => m.partnerStatus === "APPROVED")?.partnerName ?? actor.memberships[0]?.partnerName ?? null,
+  language,
+});
+
+/** A restricted file that cannot be marked is refused, never served unmarked. */
+async function markForReader(bytes: Uint8Array, reader: DraftReader): Promise<Uint8Array> {
+  try {
+    return await markDraftPdf(bytes, reader);
+  } catch {
+    throw new AppError("CONFLICT", "pdf_not_markable");
+  }
 }
 
