@@ -66,9 +66,10 @@ async function pageStatements(client: Client, path: string) {
 /**
  * Statements per page once the session is known (it is then read from memory, ADR 0050). The webinar pages meet
  * the target of issue 22 (at most 4); the dialogue, thread and account pages still read each of their panels
- * separately (was: 17, 12 and 24): these budgets only stop them from growing back.
+ * separately (was: 17, 12 and 24): these budgets only stop them from growing back. The account page's budget
+ * includes its list of mail streams (ADR 0047: suppression, digest option, dialogue memberships).
  */
-const BUDGET: Record<string, number> = { "/webinars": 4, webinar: 4, dialogue: 13, thread: 8, "/account": 18 };
+const BUDGET: Record<string, number> = { "/webinars": 4, webinar: 4, dialogue: 13, thread: 8, "/account": 23 };
 
 describe("signed-in pages", () => {
   for (const who of ["staff", "partner"] as const) {
