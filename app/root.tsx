@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, isRouteErrorResponse, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { Fragment, type ReactNode } from "react";
+import { DigestLink } from "./components/digest-cta.tsx";
 import { Wordmark } from "./components/wordmark.tsx";
 import { common } from "./i18n/ui/common.ts";
 import { LANGUAGE_NAMES, LANGUAGES, type Lang } from "./i18n/index.ts";
@@ -116,7 +117,12 @@ export function Layout({ children }: { children: ReactNode }) {
           </nav>
         </header>
         <main id="main">{children}</main>
-        <footer>{t("footer")}</footer>
+        <footer>
+          <p>{t("footer")}</p>
+          <p>
+            <DigestLink />
+          </p>
+        </footer>
       </body>
     </html>
   );
