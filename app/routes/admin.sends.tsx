@@ -37,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   // Counting goes on only from the warning's own button (see TrackingSwitch); anything else shows the warning.
-  if (form.tracking === "on" && form.confirmed !== "yes") throw redirect("/admin/sends?confirm=tracking#tracking");
+  if (form.tracking === "on" && form.confirmed !== "yes" && can(actor, { do: "send.tracking" })) throw redirect("/admin/sends?confirm=tracking#tracking");
   return runForm(async () => {
     const { enabled } = await setMailTracking(actor, form.tracking === "on");
     return { ok: true as const, notice: enabled ? ("tracking_enabled_notice" as const) : ("tracking_disabled_notice" as const) };
