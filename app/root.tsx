@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, isRouteErrorResponse, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { Fragment, type ReactNode } from "react";
+import { DigestLink } from "./components/digest-cta.tsx";
 import { Wordmark } from "./components/wordmark.tsx";
 import { common } from "./i18n/ui/common.ts";
 import { LANGUAGE_NAMES, LANGUAGES, type Lang } from "./i18n/index.ts";
@@ -59,7 +60,8 @@ function LanguageLinks({ lang }: { lang: Lang }) {
             <form method="post" action="/lang" className="inline">
               <input type="hidden" name="lang" value={l} />
               <input type="hidden" name="redirectTo" value={back} />
-              <button type="submit" className="link" lang={l} title={LANGUAGE_NAMES[l]} aria-label={LANGUAGE_NAMES[l]}>
+              {/* Voice control users say what they see ("FR"): the name starts with it, the language's name follows. */}
+              <button type="submit" className="link" lang={l} title={LANGUAGE_NAMES[l]} aria-label={`${l.toUpperCase()} (${LANGUAGE_NAMES[l]})`}>
                 {l.toUpperCase()}
               </button>
             </form>
@@ -88,7 +90,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {t("skip_to_content")}
         </a>
         <header className="top">
-          <Link to="/" className="brand" aria-label={t("nav_home")}>
+          <Link to="/" className="brand" aria-label={`${t("app_name")} – ${t("nav_home")}`}>
             <Wordmark name={t("app_name")} />
           </Link>
           <LanguageLinks lang={lang} />
@@ -116,7 +118,12 @@ export function Layout({ children }: { children: ReactNode }) {
           </nav>
         </header>
         <main id="main">{children}</main>
-        <footer>{t("footer")}</footer>
+        <footer>
+          <p>{t("footer")}</p>
+          <p>
+            <DigestLink />
+          </p>
+        </footer>
       </body>
     </html>
   );

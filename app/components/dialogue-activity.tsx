@@ -21,10 +21,10 @@ export function NotificationSetting({ value, saved, failure }: { value: Choice; 
         <fieldset>
           <legend>{t("notify_label")}</legend>
           {CHOICES.map((c) => (
-            <div key={c}>
-              <input type="radio" id={`notify-${c}`} name="notify" value={c} defaultChecked={current === c} />{" "}
-              <label htmlFor={`notify-${c}`}>{t(`notify_${c}`)}</label>
-            </div>
+            <label key={c} className="check">
+              <input type="radio" id={`notify-${c}`} name="notify" value={c} defaultChecked={current === c} />
+              {t(`notify_${c}`)}
+            </label>
           ))}
         </fieldset>
         <p>

@@ -12,7 +12,7 @@ export function DialoguePostFields({ failure, body, chathamHouse }: { failure: F
         {(a) => <textarea {...a} defaultValue={body} required rows={6} />}
       </Field>
       {chathamHouse ? (
-        <label>
+        <label className="check">
           <input type="checkbox" name="attributable" /> {t("attributable")}
         </label>
       ) : null}

@@ -8,6 +8,7 @@ import { homeDashboard } from "../services/dashboard.server.ts";
 import { myDialogues } from "../services/dialogues/mine.server.ts";
 import { MyDialoguesList } from "../components/my-dialogues.tsx";
 import { listWebinars, webinarText } from "../services/webinars.server.ts";
+import { DigestCta } from "../components/digest-cta.tsx";
 import { PublicationCardView } from "../components/publication-card.tsx";
 import { publicationsUi } from "../i18n/ui/publications.ts";
 import { listPublications } from "../services/publications/publications.server.ts";
@@ -174,6 +175,7 @@ export default function Home() {
           </ul>
         </>
       ) : null}
+      <DigestCta />
       <p>
         <Link to="/webinars">{t("all_webinars")}</Link> · <Link to="/publications">{tp("all_publications")}</Link> ·{" "}
         <Link to="/partners">{t("home_directory_cta")}</Link>

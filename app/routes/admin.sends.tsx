@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
 import { TrackingSwitch } from "../components/tracking-switch.tsx";
@@ -6,7 +6,7 @@ import { formatDateTime } from "../i18n/index.ts";
 import { sendsUi } from "../i18n/ui/sends.ts";
 import { can } from "../services/policy.server.ts";
 import { listSends } from "../services/sends/sends.server.ts";
-import { mailTrackingSetting, setMailTracking } from "../services/sends/tracking.server.ts";
+import { mailTrackingSetting, setMailTracking, trackingChangePreview } from "../services/sends/tracking.server.ts";
 import { env } from "../utils/env.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useLang, useT } from "../utils/i18n.ts";
@@ -18,10 +18,14 @@ export const meta = titled("sends");
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const [sends, tracking] = await orErrorPage(() => Promise.all([listSends(actor), mailTrackingSetting(actor)]), request);
+  const canChangeTracking = can(actor, { do: "send.tracking" });
+  const asked = new URL(request.url).searchParams.get("confirm") === "tracking";
+  const preview = asked && !tracking && canChangeTracking ? await trackingChangePreview(actor) : null;
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     tracking,
-    canChangeTracking: can(actor, { do: "send.tracking" }),
+    canChangeTracking,
+    preview,
     rate: env().MAIL_RATE_PER_SECOND,
     cap: env().MAIL_DAILY_CAP,
     sends: sends.map((s) => ({ ...s, startedAt: iso(s.startedAt)!, finishedAt: iso(s.finishedAt), estimatedFinish: iso(s.estimatedFinish) })),
@@ -32,6 +36,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireSignedIn(request);
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  // Counting goes on only from the warning's own button (see TrackingSwitch); anything else shows the warning.
+  if (form.tracking === "on" && form.confirmed !== "yes" && can(actor, { do: "send.tracking" })) throw redirect("/admin/sends?confirm=tracking#tracking");
   return runForm(async () => {
     const { enabled } = await setMailTracking(actor, form.tracking === "on");
     return { ok: true as const, notice: enabled ? ("tracking_enabled_notice" as const) : ("tracking_disabled_notice" as const) };
@@ -41,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Sends() {
   const t = useT(sendsUi);
   const lang = useLang();
-  const { sends, rate, cap, tracking, canChangeTracking } = useLoaderData<typeof loader>();
+  const { sends, rate, cap, tracking, canChangeTracking, preview } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const anyTracked = sends.some((s) => s.opens !== null);
   const when = (iso: string | null) => (iso ? formatDateTime(new Date(iso), lang) : t("unknown"));
@@ -59,7 +65,7 @@ export default function Sends() {
           {t(result.notice)}
         </p>
       ) : null}
-      <TrackingSwitch enabled={tracking} canChange={canChangeTracking} />
+      <TrackingSwitch enabled={tracking} canChange={canChangeTracking} preview={preview} />
       {sends.length === 0 ? (
         <p>{t("none")}</p>
       ) : (

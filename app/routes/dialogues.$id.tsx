@@ -1,10 +1,12 @@
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ConfirmStep, DangerLink } from "../components/confirm-step.tsx";
 import { ChathamHouseBanner } from "../components/dialogue-banner.tsx";
 import { DialogueSessionsList } from "../components/dialogue-sessions-list.tsx";
 import { DialogueDocumentsSummary } from "../components/dialogue-documents-summary.tsx";
 import { DialoguePostFields } from "../components/dialogue-post-fields.tsx";
 import { Field, FormErrors } from "../components/fields.tsx";
+import { confirmUi } from "../i18n/ui/confirm.ts";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
 import { pickText } from "../services/dialogues/access.server.ts";
@@ -18,6 +20,7 @@ import { listThreads, startThread } from "../services/dialogues/threads.server.t
 import { listSessions } from "../services/dialogues/sessions.server.ts";
 import { documentRows, listDocuments } from "../services/dialogues/documents.server.ts";
 import { can } from "../services/policy.server.ts";
+import { confirmRequested, requireConfirmed } from "../utils/confirm.server.ts";
 import { isFailure, orErrorPage, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { requireSignedIn } from "../utils/request.server.ts";
@@ -49,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     documents: documentRows(documents?.nodes ?? []),
     moreDocuments: documents?.pageInfo.hasNextPage ?? false,
     joined: new URL(request.url).searchParams.has("joined") && d.viewerRole !== null,
+    confirm: confirmRequested(request),
     notify: d.viewerRole ? await myNotificationSetting(actor, d.id) : null,
     // Approved institutions whose focal point can be invited (the address itself is not shown).
     institutions: canManage ? await prisma().partner.findMany({ where: { status: "APPROVED" }, select: { id: true, name: true }, orderBy: { name: "asc" }, take: 500 }) : [],
@@ -72,14 +76,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await setDialogueNotifications(actor, id, form.notify);
         return { ok: true as const, notifySaved: true };
       case "revoke":
+        requireConfirmed(request, form, `revoke:${form.invitationId ?? ""}`);
         await revokeDialogueInvite(actor, form.invitationId ?? "");
-        return { ok: true as const };
+        return { ok: true as const, revoked: form.who ?? "" };
       case "remove":
+        requireConfirmed(request, form, `remove:${form.userId ?? ""}`);
         await removeDialogueMember(actor, id, form.userId ?? "");
-        return { ok: true as const };
+        return { ok: true as const, removed: form.name ?? "" };
       case "leave":
+        requireConfirmed(request, form, "leave");
         await leaveDialogue(actor, id);
-        return redirect("/dialogues");
+        return redirect("/dialogues?left=1");
       case "thread": {
         const thread = await startThread(actor, id, { title: form.title, body: form.body, attributable: form.attributable === "on" });
         return redirect(`/dialogues/${id}/threads/${thread.id}`);
@@ -92,12 +99,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function DialoguePage() {
   const t = useT(dialoguesUi);
-  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined, sessions, canSchedule, documents, moreDocuments, notify, institutions } = useLoaderData<typeof loader>();
+  const tc = useT(confirmUi);
+  const { dialogue: d, readable, threads, next, members, invitations, canManage, canPost, joined, sessions, canSchedule, documents, moreDocuments, notify, institutions, confirm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = isFailure(result) ? result : null;
   const invited = result && !isFailure(result) && "invited" in result ? result.invited : null;
   const invitedInstitution = result && !isFailure(result) && "invitedInstitution" in result ? result.invitedInstitution : null;
   const notifySaved = !!(result && !isFailure(result) && "notifySaved" in result);
+  const removed = result && !isFailure(result) && "removed" in result ? result.removed : null;
+  const revoked = result && !isFailure(result) && "revoked" in result ? result.revoked : null;
+  // A confirmation step stays open only until its action has run.
+  const asked = result && !isFailure(result) ? null : confirm;
+  const here = `/dialogues/${d.id}`;
   const v = (failure?.values ?? {}) as Record<string, string>;
   return (
     <section>
@@ -142,6 +155,11 @@ export default function DialoguePage() {
       {readable ? <DialogueDocumentsSummary dialogueId={d.id} documents={documents} more={moreDocuments} /> : null}
       {notify ? <NotificationSetting value={notify} saved={notifySaved} failure={failure?.values?.intent === "notify" ? failure : null} /> : null}
       {readable ? <h2>{t("members")}</h2> : null}
+      {removed !== null ? (
+        <p className="notice" role="status">
+          {tc("removed_notice", { name: removed ?? "" })}
+        </p>
+      ) : null}
       {members ? (
         <ul data-members>
           {members.map((m) => (
@@ -149,12 +167,20 @@ export default function DialoguePage() {
               {m.name}
               {m.affiliation ? ` (${m.affiliation})` : ""} · {t(m.role === "FACILITATOR" ? "facilitator" : "member")}
               {m.email ? ` · ${m.email}` : ""}
-              {canManage ? (
-                <Form method="post" style={{ display: "inline" }}>
-                  <input type="hidden" name="intent" value="remove" />
-                  <input type="hidden" name="userId" value={m.userId} />
-                  <button type="submit">{t("remove")}</button>
-                </Form>
+              {canManage && asked === `remove:${m.userId}` ? (
+                <ConfirmStep
+                  title={tc("remove_title", { name: m.name ?? "" })}
+                  consequence={tc("remove_text", { name: m.name ?? "" })}
+                  fields={{ intent: "remove", userId: m.userId, name: m.name ?? "" }}
+                  yes={tc("remove_yes", { name: m.name ?? "" })}
+                  no={tc("keep")}
+                  back={here}
+                />
+              ) : canManage ? (
+                <>
+                  {" "}
+                  <DangerLink confirm={`remove:${m.userId}`}>{t("remove")}</DangerLink>
+                </>
               ) : null}
             </li>
           ))}
@@ -182,18 +208,30 @@ export default function DialoguePage() {
             <button type="submit">{t("invite_button")}</button>
           </Form>
           <InstitutionInviteForm institutions={institutions} done={invitedInstitution ?? null} failure={failure?.values?.intent === "invite-institution" ? failure : null} />
+          {revoked !== null ? (
+            <p className="notice" role="status">
+              {tc("revoked_notice", { who: revoked ?? "" })}
+            </p>
+          ) : null}
           {invitations.length ? (
             <>
               <h3>{t("pending")}</h3>
               <ul>
                 {invitations.map((i) => (
                   <li key={i.id}>
-                    {i.email ?? t("pending_institution", { name: i.institution ?? "" })} · {t(i.role === "FACILITATOR" ? "facilitator" : "member")}
-                    <Form method="post" style={{ display: "inline" }}>
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="invitationId" value={i.id} />
-                      <button type="submit">{t("revoke")}</button>
-                    </Form>
+                    {i.email ?? t("pending_institution", { name: i.institution ?? "" })} · {t(i.role === "FACILITATOR" ? "facilitator" : "member")}{" "}
+                    {asked === `revoke:${i.id}` ? (
+                      <ConfirmStep
+                        title={tc("revoke_title", { who: i.email ?? t("pending_institution", { name: i.institution ?? "" }) })}
+                        consequence={tc("revoke_text", { who: i.email ?? t("pending_institution", { name: i.institution ?? "" }) })}
+                        fields={{ intent: "revoke", invitationId: i.id, who: i.email ?? t("pending_institution", { name: i.institution ?? "" }) }}
+                        yes={tc("revoke_yes")}
+                        no={tc("keep")}
+                        back={here}
+                      />
+                    ) : (
+                      <DangerLink confirm={`revoke:${i.id}`}>{t("revoke")}</DangerLink>
+                    )}
                     {/* An institution's invitation is sent again from the institution form, without its address. */}
                     {i.email ? (
                       <Form method="post" style={{ display: "inline" }}>
@@ -210,11 +248,12 @@ export default function DialoguePage() {
           ) : null}
         </>
       ) : null}
-      {d.role ? (
-        <Form method="post">
-          <input type="hidden" name="intent" value="leave" />
-          <button type="submit">{t("leave")}</button>
-        </Form>
+      {d.role && asked === "leave" ? (
+        <ConfirmStep title={tc("leave_title", { title: d.title })} consequence={tc("leave_text")} fields={{ intent: "leave" }} yes={tc("leave_yes")} no={tc("keep")} back={here} />
+      ) : d.role ? (
+        <p>
+          <DangerLink confirm="leave">{t("leave")}</DangerLink>
+        </p>
       ) : null}
       <p>
         <Link to="/dialogues">{t("title")}</Link>

@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { confirmUi } from "../i18n/ui/confirm.ts";
 import { dialoguesUi } from "../i18n/ui/dialogues.ts";
 import { pageArgsFromUrl } from "../schemas/page.ts";
 import { pickText } from "../services/dialogues/access.server.ts";
@@ -29,12 +30,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listed: rows.filter((d) => !d.role),
     next: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
     canCreate: can(actor, { do: "dialogue.create" }),
+    left: url.searchParams.has("left"),
   };
 }
 
 export default function Dialogues() {
   const t = useT(dialoguesUi);
-  const { mine, listed, next, canCreate } = useLoaderData<typeof loader>();
+  const tc = useT(confirmUi);
+  const { mine, listed, next, canCreate, left } = useLoaderData<typeof loader>();
   const item = (d: (typeof mine)[number]) => (
     <li key={d.id}>
       <Link to={`/dialogues/${d.id}`}>{d.title}</Link> · {t(d.visibility === "SECRET" ? "secret" : "private")}
@@ -45,6 +48,11 @@ export default function Dialogues() {
   return (
     <section>
       <h1>{t("title")}</h1>
+      {left ? (
+        <p className="notice" role="status">
+          {tc("left_notice")}
+        </p>
+      ) : null}
       <p>{t("intro")}</p>
       {canCreate ? (
         <p>

@@ -61,7 +61,7 @@ export default function NewDialogue() {
             </select>
           )}
         </Field>
-        <label>
+        <label className="check">
           <input type="checkbox" name="chathamHouse" defaultChecked={v.chathamHouse === "on"} /> {t("chatham_house_choice")}
         </label>
         <button type="submit">{t("create_button")}</button>

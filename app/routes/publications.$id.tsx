@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "../components/fields.tsx";
+import { DigestCta } from "../components/digest-cta.tsx";
 import { InLanguage } from "../components/in-language.tsx";
 import { fromDbLanguage, isLang, LANGUAGE_NAMES, type Lang } from "../i18n/index.ts";
 import { distributionUi } from "../i18n/ui/distribution.ts";
@@ -186,6 +187,7 @@ export default function PublicationPage() {
           <p className="citation">{d.citation}</p>
         </section>
       ) : null}
+      <DigestCta />
       {d.staff ? (
         <section className="card">
           <h2>{t("staff_tools")}</h2>

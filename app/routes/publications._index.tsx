@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Pager } from "../components/pager.tsx";
+import { DigestCta } from "../components/digest-cta.tsx";
 import { PublicationCardView } from "../components/publication-card.tsx";
 import { isLang, LANGUAGES, LANGUAGE_NAMES, translator, type Lang } from "../i18n/index.ts";
 import { publicationsUi } from "../i18n/ui/publications.ts";
@@ -127,6 +128,7 @@ export default function Publications() {
         </ul>
       )}
       <Pager info={pageInfo} keep={facets} />
+      <DigestCta />
     </section>
   );
 }

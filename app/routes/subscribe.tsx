@@ -3,8 +3,9 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "../components/fields.tsx";
 import { PreferenceFields, preferenceInput } from "../components/subscription-fields.tsx";
 import { subscriptionsUi } from "../i18n/ui/subscriptions.ts";
-import { CONSENT_WORDING_VERSION } from "../schemas/subscription.ts";
-import { confirmTtlHours, subscribe } from "../services/subscriptions/subscriptions.server.ts";
+import { consentUi } from "../i18n/ui/consent.ts";
+import { CONSENT_WORDING_COUNTED } from "../schemas/subscription.ts";
+import { confirmTtlHours, currentConsentWording, subscribe } from "../services/subscriptions/subscriptions.server.ts";
 import { isFailure, runForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.ts";
 import { langOf, pageTitle } from "../utils/meta.ts";
@@ -18,7 +19,7 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { lang } = await pageContext(request);
-  return { lang, version: CONSENT_WORDING_VERSION, hours: confirmTtlHours() };
+  return { lang, version: await currentConsentWording(), hours: confirmTtlHours() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,6 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Subscribe() {
   const t = useT(subscriptionsUi);
+  const tc = useT(consentUi);
   const { version, hours } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   if (result && !isFailure(result)) {
@@ -63,7 +65,7 @@ export default function Subscribe() {
         </Field>
         <PreferenceFields errors={failure?.fieldErrors} language={v.language} topics={(v.topics ?? "").split(",")} frequency={v.frequency} />
         <h2>{t("consent_title")}</h2>
-        <p>{t("consent_text")}</p>
+        <p id="f-wording">{version === CONSENT_WORDING_COUNTED ? tc("consent_counted") : t("consent_text")}</p>
         <p className="hint">{t("consent_version", { version })}</p>
         <input type="hidden" name="wording" value={version} />
         <p>

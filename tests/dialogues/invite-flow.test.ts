@@ -121,10 +121,10 @@ describe("dialogue invitation over HTTP", () => {
       const member = await signInAs(new Client(), email);
       await member.graphql("mutation($t: String!) { acceptDialogueInvite(token: $t) { id } }", { t: (await invitationMail(inv.id)).token });
       expect((await member.get(`/dialogues/${d.id}`)).status).toBe(200);
-      if (how === "leave") expect((await member.post(`/dialogues/${d.id}`, { intent: "leave" })).status).toBe(302);
+      if (how === "leave") expect((await member.post(`/dialogues/${d.id}`, { intent: "leave", confirmed: "yes" })).status).toBe(302);
       else {
         const user = await prisma().user.findUniqueOrThrow({ where: { email } });
-        expect((await staffClient.post(`/dialogues/${d.id}`, { intent: "remove", userId: user.id })).status).toBe(200);
+        expect((await staffClient.post(`/dialogues/${d.id}`, { intent: "remove", userId: user.id, confirmed: "yes" })).status).toBe(200);
       }
       expect((await member.get(`/dialogues/${d.id}`)).status).toBe(404);
       const gone = await member.graphql<{ dialogues: { totalCount: number } }>("{ dialogues { totalCount } }");

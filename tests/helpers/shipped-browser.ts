@@ -3,8 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { launchChromium, startShippedHub, type ShippedHub } from "./hub-process.ts";
+import { pageProblems } from "./page-checks.ts";
 
 // Browser journeys on the hub as it ships (startShippedHub: build/server.js in production mode, as `npm start` runs
 // it, on the suite's database — embedded, or a fresh PostgreSQL database when TEST_DATABASE_URL is set — with the
@@ -27,6 +28,13 @@ export interface ShippedBrowser {
   open(locale?: string, opts?: BrowserContextOptions): Promise<Page>;
   /** The 5xx answers any window received so far ("500 POST /path"). */
   serverErrors: string[];
+  /** What `checkPage` found on the pages visited so far (axe WCAG 2.2 AA, radio/checkbox layout, at both widths). */
+  pageProblems: string[];
+}
+
+/** Checks the page a window shows now (see page-checks.ts); problems are reported after the test. */
+export async function checkPage(page: Page, hub: ShippedBrowser) {
+  hub.pageProblems.push(...(await pageProblems(page)));
 }
 
 /** Starts the seeded hub and one Chromium before the file's tests and stops both after. */
@@ -39,6 +47,7 @@ export function useShippedBrowser(): ShippedBrowser {
     hub: undefined as unknown as ShippedHub,
     browser: undefined as unknown as Browser,
     serverErrors: [],
+    pageProblems: [],
     log: () => fs.readFileSync(path.join(state.dataDir, "server.log"), "utf8").slice(-3000),
     async cli(...args: string[]) {
       const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATA_DIR: state.dataDir, APP_URL: state.base };
@@ -56,7 +65,15 @@ export function useShippedBrowser(): ShippedBrowser {
       context.on("response", (r) => {
         if (r.status() >= 500) state.serverErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
       });
-      return context.newPage();
+      const page = await context.newPage();
+      // Every page a journey opens is checked, as is every page a form leads to (submit).
+      const goto = page.goto.bind(page);
+      page.goto = async (...args: Parameters<Page["goto"]>) => {
+        const response = await goto(...args);
+        if (response?.headers()["content-type"]?.startsWith("text/html")) await checkPage(page, state);
+        return response;
+      };
+      return page;
     },
   };
   beforeAll(async () => {
@@ -65,6 +82,10 @@ export function useShippedBrowser(): ShippedBrowser {
     if (state.hub.database === "postgres") await state.cli("seed");
     state.browser = await launchChromium();
   }, 180_000);
+  afterEach(() => {
+    const problems = state.pageProblems.splice(0);
+    expect(problems.join("\n"), "accessibility (WCAG 2.2 AA) and layout problems on the pages visited").toBe("");
+  });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await state.browser?.close();
@@ -89,5 +110,13 @@ export async function submit(page: Page, hub: ShippedBrowser, button: string) {
   const where = `${button} on ${page.url()}`;
   expect(response.status(), `${where} answered ${response.status()}\n${hub.log()}`).toBeLessThan(500);
   expect(await page.locator("section.oops").count(), `${where} shows the error page\n${hub.log()}`).toBe(0);
+  await checkPage(page, hub);
   return response;
+}
+
+/** Follows a link as a person would (a click, not a typed address) and checks the page it leads to. */
+export async function follow(page: Page, hub: ShippedBrowser, link: string) {
+  await Promise.all([page.waitForURL((url) => url.href !== page.url() || url.hash !== ""), page.locator(link).click()]);
+  await page.waitForLoadState();
+  await checkPage(page, hub);
 }

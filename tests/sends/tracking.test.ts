@@ -100,7 +100,7 @@ describe("aggregate mail tracking", () => {
     const staffPage = await (await staff.get("/admin/sends")).text();
     expect(staffPage).not.toContain('name="tracking"');
 
-    const done = await admin.post("/admin/sends", { tracking: "on" });
+    const done = await admin.post("/admin/sends", { tracking: "on", confirmed: "yes" });
     expect(done.status).toBe(200);
     expect(await trackingEnabled()).toBe(true);
     expect(await (await admin.get("/admin/sends")).text()).toContain('data-tracking="on"');

@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sampleDocx, sampleOdt, samplePdf, sampleXlsx } from "../helpers/documents.ts";
 import { linkInMail, mailMatch, mailSeen } from "../helpers/hub-process.ts";
-import { signIn, submit, useShippedBrowser } from "../helpers/shipped-browser.ts";
+import { follow, signIn, submit, useShippedBrowser } from "../helpers/shipped-browser.ts";
 
 // What ships, tried as people would: build/server.js in production mode (`npm start`) on the database under test
 // (embedded, or PostgreSQL when TEST_DATABASE_URL is set), driven by Chromium without JavaScript, so every form is
@@ -347,8 +347,12 @@ describe("a dialogue's life", () => {
     // a second invitation, revoked again
     await staff.fill("#f-email", "changed-mind@example.org");
     await submit(staff, hub, "main form:has(input[name=intent][value=invite]):has(#f-email) button[type=submit]");
-    await submit(staff, hub, "main li:has-text('changed-mind@example.org') form:has(input[value=revoke]) button[type=submit]");
-    expect(await staff.locator("main li:has(input[name=invitationId])").allTextContents()).toEqual([expect.stringContaining("roundtable-guest@example.org")]);
+    // withdrawing it takes a step that says what happens, and ends with a notice
+    await follow(staff, hub, "main li:has-text('changed-mind@example.org') a.danger-outline");
+    expect(await staff.locator("main [data-confirm] h2").textContent()).toBe("Withdraw the invitation to changed-mind@example.org?");
+    await submit(staff, hub, "main [data-confirm] button.danger");
+    expect(await status(staff)).toBe("The invitation to changed-mind@example.org is withdrawn; its link no longer works.");
+    expect(await staff.locator("main li:has(a[href*='confirm=revoke'])").allTextContents()).toEqual([expect.stringContaining("roundtable-guest@example.org")]);
     // an institution's people, invited at once
     await staff.selectOption("#f-partnerId", { index: 1 });
     await submit(staff, hub, "main form:has(input[value=invite-institution]) button[type=submit]");
@@ -370,9 +374,11 @@ describe("a dialogue's life", () => {
     await submit(guest, hub, "article details[data-edit-post] button[type=submit] >> nth=-1");
     expect(await guest.locator("article strong").last().textContent()).toBe("corrected figures");
     await guest.goto(hub.base + dialogue);
-    await guest.check("#notify-WEEKLY, input[name=notify] >> nth=-1");
+    await guest.check("#notify-WEEKLY");
     await submit(guest, hub, "#notifications button[type=submit]");
     expect(await alerts(guest)).toEqual([]);
+    // the saved choice reads right: the filled radio sits on its own label's line (every page's radios are checked too)
+    expect(await guest.locator("#notifications label:has(input:checked)").textContent()).toBe("Once a week, in a digest");
 
     await staff.goto(`${hub.base}${dialogue}/sessions/new`);
     await staff.fill("#f-title", "First session");
@@ -387,8 +393,11 @@ describe("a dialogue's life", () => {
 
     // the facilitator removes the guest; the guest no longer reads the dialogue
     await staff.goto(hub.base + dialogue);
-    await submit(staff, hub, "main form:has(input[value=remove]) button[type=submit] >> nth=-1");
+    await follow(staff, hub, "main [data-members] a.danger-outline >> nth=-1");
+    expect(await staff.locator("main [data-confirm] p").textContent()).toMatch(/will no longer see its threads/);
+    await submit(staff, hub, "main [data-confirm] button.danger");
     expect(await alerts(staff)).toEqual([]);
+    expect(await status(staff)).toMatch(/no longer belongs to this dialogue\.$/);
     const gone = await guest.goto(hub.base + dialogue);
     expect(gone!.status()).toBe(404);
   });
@@ -405,7 +414,12 @@ describe("a dialogue's life", () => {
     const leaver = await hub.open("en-GB");
     await leaver.goto(`${hub.base}${await linkInMail(hub.dataDir, "leaver@example.org", /\/dialogue-invite\/[\w-]+/, seen)}`);
     await submit(leaver, hub, "main form button[type=submit]");
-    await submit(leaver, hub, "main form:has(input[value=leave]) button[type=submit]");
+    // "Leave this dialogue" does not look like Save, asks first, and says afterwards that it happened
+    await follow(leaver, hub, "main a.danger-outline:has-text('Leave this dialogue')");
+    expect(await leaver.locator("main [data-confirm] h2").textContent()).toBe("Leave “Short-lived circle”?");
+    await submit(leaver, hub, "main [data-confirm] button.danger");
+    expect(new URL(leaver.url()).pathname).toBe("/dialogues");
+    expect(await status(leaver)).toMatch(/^You have left the dialogue\./);
     expect((await leaver.goto(hub.base + dialogue))!.status()).toBe(404);
   });
 });
@@ -588,8 +602,13 @@ describe("administration", () => {
     await submit(admin, hub, "main button[value=grant]");
     expect(await status(admin)).toBe("Access given.");
     await admin.goto(`${hub.base}/admin/sends`);
-    await submit(admin, hub, "main form:has(input[name=tracking]) button[type=submit]");
-    expect(await status(admin)).toBeTruthy();
+    // turning counting on first says what changes for readers
+    await follow(admin, hub, "main #tracking a.button");
+    expect(await admin.locator("main [data-tracking-warning]").textContent()).toContain("The subscribe page stops promising");
+    await submit(admin, hub, "main [data-tracking-warning] button.danger");
+    expect(await status(admin)).toBe("Counting is now on for new sends.");
+    await admin.goto(`${hub.base}/subscribe`);
+    expect(await admin.locator("main #f-wording").textContent()).toMatch(/^We will email you .* Our newsletters count opens and clicks/);
     await shot(admin, "admin-sends");
     await submit(admin, hub, "header form[action='/auth/sign-out'] button[type=submit]");
     expect(new URL(admin.url()).pathname).toBe("/");

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { prisma, type Client } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
+import { CONSENT_WORDING_COUNTED, CONSENT_WORDING_VERSION } from "../../schemas/subscription.ts";
 import { recordAudit } from "../audit.server.ts";
 import { authorize, type Actor } from "../policy.server.ts";
 import { hit, LIMITS, requesterKey } from "../rate-limit.server.ts";
@@ -23,6 +24,16 @@ export async function trackingEnabled(db: Client = prisma()) {
 export async function mailTrackingSetting(actor: Actor) {
   authorize(actor, { do: "send.manage" });
   return trackingEnabled();
+}
+
+/**
+ * What turning counting on changes for readers, shown to the administrator before they confirm: the consent
+ * wording new subscribers will see, and how many confirmed subscribers agreed to the wording that promised none.
+ */
+export async function trackingChangePreview(actor: Actor) {
+  authorize(actor, { do: "send.tracking" });
+  const earlier = await prisma().subscriber.count({ where: { status: "CONFIRMED", consentWordingVersion: CONSENT_WORDING_VERSION } });
+  return { version: CONSENT_WORDING_COUNTED, earlier };
 }
 
 /** Administrators turn aggregate tracking on or off; the change is in the audit log. */

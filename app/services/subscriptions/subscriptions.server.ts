@@ -3,12 +3,13 @@ import { alreadySubscribedEmail, subscriptionConfirmEmail } from "../../../email
 import type { DigestFrequency, Language, Subscriber, SubscriberStatus } from "../../generated/prisma/client.ts";
 import type { TopicValue as Topic } from "../../schemas/topics.ts";
 import { fromDbLanguage, toDbLanguage, type Lang } from "../../i18n/index.ts";
-import { CONSENT_WORDING_VERSION, preferencesSchema, subscribeSchema, type PreferencesInput, type SubscribeInput } from "../../schemas/subscription.ts";
+import { consentWordingFor, preferencesSchema, subscribeSchema, type PreferencesInput, type SubscribeInput } from "../../schemas/subscription.ts";
 import { parseInput } from "../../schemas/validate.ts";
 import { prisma, type Client } from "../../utils/db.server.ts";
 import { env } from "../../utils/env.server.ts";
 import { randomToken, sha256 } from "../crypto.server.ts";
 import { AppError } from "../errors.ts";
+import { trackingEnabled } from "../sends/tracking.server.ts";
 import { addressKey, enforce, hit, LIMITS, requesterKey } from "../rate-limit.server.ts";
 import { preferenceToken, preferenceUrl, readPreferenceToken } from "./links.server.ts";
 import { confirmDigest, isDigestConfirmation } from "./partner-digest.server.ts";
@@ -66,6 +67,11 @@ async function startDoubleOptIn(
   return row;
 }
 
+/** The consent wording in force: the one that matches the open/click counting switch. */
+export async function currentConsentWording(db: Client = prisma()) {
+  return consentWordingFor(await trackingEnabled(db));
+}
+
 /**
  * Double opt-in sign-up. Always answers `{ ok: true }` for valid input, whether the address is new, pending,
  * confirmed, unsubscribed or over its silent limit, so the answer never tells whether someone subscribed.
@@ -86,7 +92,12 @@ export async function subscribe(input: Untrusted<SubscribeInput> & { source?: Co
       await enqueueEmail(tx, { key: `subscription-already:${existing.id}:${now.getTime()}`, to: existing.email, ...mail });
       return;
     }
-    const fields = { ...data, topics: data.topics as Topic[], frequency: data.frequency as DigestFrequency };
+    // The reader agreed to the wording on their page; if counting was switched since, they have not agreed to this one.
+    const wording = await currentConsentWording(tx);
+    if (data.consentWordingVersion && data.consentWordingVersion !== wording) {
+      throw new AppError("BAD_USER_INPUT", "consent_wording_changed", { wording: { key: "consent_wording_changed" } });
+    }
+    const fields = { ...data, consentWordingVersion: wording, topics: data.topics as Topic[], frequency: data.frequency as DigestFrequency };
     await startDoubleOptIn(tx, existing, fields, input.source ?? "web", now);
   });
   return { ok: true as const };
@@ -223,7 +234,7 @@ export async function updateSubscription(
           language: data.language ?? fromDbLanguage(row.language) ?? "en",
           topics: (data.topics ?? row.topics) as Topic[],
           frequency: (data.frequency ?? row.frequency) as DigestFrequency,
-          consentWordingVersion: CONSENT_WORDING_VERSION,
+          consentWordingVersion: await currentConsentWording(tx),
         };
         const pending = await startDoubleOptIn(tx, row, chosen, "preference-centre", now);
         return viewOf({ ...loaded, row: pending });
