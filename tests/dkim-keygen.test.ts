@@ -112,11 +112,13 @@ describe("starting with a sender providers would refuse", { timeout: 180_000 }, 
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATA_DIR: dir, SMTP_URL: "smtp://127.0.0.1:9", APP_URL: "https://hub.partners.org" };
     for (const name of ["MAIL_FROM", "DKIM_DOMAIN", "DKIM_SELECTOR", "DKIM_PRIVATE_KEY", "DKIM_PRIVATE_KEY_FILE", "DKIM_SIGNED_BY_RELAY", "DATABASE_URL"]) delete env[name];
     const started = await run(process.execPath, ["--import", "tsx", "server.ts"], { env, timeout: 120_000 }).then(
-      () => ({ code: 0, stderr: "" }),
-      (e: { code: number; stderr: string }) => e,
+      () => ({ code: 0, stdout: "", stderr: "" }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect(started.code).toBe(1);
-    expect(started.stderr).toContain("MAIL_FROM: hub@genmig.invalid cannot be delivered from");
-    expect(started.stderr).toContain("must be DKIM-signed");
+    // The refusal is the server's last log line (JSON on stdout, ADR 0051).
+    const said = started.stdout + started.stderr;
+    expect(said).toContain("MAIL_FROM: hub@genmig.invalid cannot be delivered from");
+    expect(said).toContain("must be DKIM-signed");
   });
 });

@@ -80,7 +80,13 @@ function send(pathname: string, opts: { method?: string; headers?: Record<string
  * given) until the server answers, then stops: the status, and how many body bytes had gone out by then. A server
  * that reads everything first answers only after the last chunk.
  */
-function sendUntilAnswered(pathname: string, headers: Record<string, string>, chunk: Uint8Array, times: number): Promise<{ status: number; sent: number }> {
+function sendUntilAnswered(
+  pathname: string,
+  headers: Record<string, string>,
+  chunk: Uint8Array,
+  times: number,
+  { end = true } = {},
+): Promise<{ status: number; sent: number }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(hub.port, "127.0.0.1");
     const chunked = !("content-length" in headers);
@@ -110,7 +116,7 @@ function sendUntilAnswered(pathname: string, headers: Record<string, string>, ch
         sent += chunk.byteLength;
         if (!ok) await new Promise<void>((r) => { socket.once("drain", r); socket.once("close", r); });
       }
-      if (!done && !socket.destroyed && chunked) socket.write("0\r\n\r\n");
+      if (end && !done && !socket.destroyed && chunked) socket.write("0\r\n\r\n");
     });
   });
 }
@@ -183,9 +189,10 @@ describe("chunked bodies (no Content-Length) are read like sized ones", () => {
   });
 
   it("/graphql: a chunked body over the limit is refused with 413", async () => {
-    const res = await sendUntilAnswered("/graphql", { "content-type": "application/json" }, new Uint8Array(64 * 1024).fill(32), 64);
+    // The body never ends: an answer at all means the server stopped reading at its limit (loopback buffers can
+    // take all 4 MB before it reads, so the count sent says nothing here).
+    const res = await sendUntilAnswered("/graphql", { "content-type": "application/json" }, new Uint8Array(64 * 1024).fill(32), 64, { end: false });
     expect(res.status).toBe(413);
-    expect(res.sent).toBeLessThan(64 * 64 * 1024);
   });
 
   it("a page form (subscribe) in pieces", async () => {

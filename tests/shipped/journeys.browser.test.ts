@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PDFDocument } from "pdf-lib";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sampleDocx, sampleOdt, samplePdf, sampleXlsx } from "../helpers/documents.ts";
@@ -324,9 +325,11 @@ describe("a publication and its PDF", () => {
     await page.goto(`${hub.base}/publications/${id}`);
     const pdf = page.locator(`main a[href="/publications/${id}/en.pdf"]`);
     expect(await pdf.count(), "the PDF is offered on the publication's page").toBe(1);
-    // withdrawn above: a draft's file is the research team's, so it is fetched with their cookies
-    const bytes = await (await page.request.get(hub.base + (await pdf.getAttribute("href"))!)).text();
-    expect(bytes).toContain("Care corridors");
+    // Withdrawn above: a draft's file is the research team's, fetched with their cookies and marked for its reader
+    // (ADR 0053): the uploaded page, with the reader named in the document's keywords.
+    const served = await PDFDocument.load(await (await page.request.get(hub.base + (await pdf.getAttribute("href"))!)).body());
+    expect(served.getPageCount()).toBe(1);
+    expect(served.getKeywords()).toContain("research@example.org");
   });
 });
 
