@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { personKey } from "../app/services/insights/demographics.server.ts";
-import { BREAKDOWNS, CATEGORIES, STAGES, rawFunnel, type Breakdown, type Scope, type Stage } from "../app/services/insights/participation.server.ts";
-import { addKeys } from "../app/services/insights/cell-key.ts";
-import { cellKeySecret, recordKey } from "../app/services/insights/cell-key.server.ts";
+import { BREAKDOWNS, rawFunnel, type Scope } from "../app/services/insights/participation.server.ts";
 import { parsePeriod } from "../app/services/insights/periods.ts";
-import { regionOf } from "../app/schemas/regions.ts";
 import { prisma } from "../app/utils/db.server.ts";
+import { reference } from "./helpers/insights-reference.ts";
 
 // The funnel reads per-webinar tallies that the database keeps (ADR 0045). Here every kind of change that moves a
 // registration between categories or stages happens AFTER the registrations exist — answers given, changed and
@@ -16,46 +14,6 @@ import { prisma } from "../app/utils/db.server.ts";
 let seed = 4501;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-
-/** Every registration in scope, categorised one by one in Node, with the record keys computed here. */
-async function reference(scope: Scope, breakdown: Breakdown) {
-  const db = prisma();
-  const where =
-    scope.kind === "webinar" ? { webinarId: scope.id! } : scope.kind === "series" ? { webinar: { seriesId: scope.id! } } : { webinar: { startsAt: { gte: scope.from!, lt: scope.to! } } };
-  const regs = await db.webinarRegistration.findMany({ where, select: { email: true, userId: true, country: true, invitedAt: true, confirmedAt: true, attended: true, status: true } });
-  const answers = new Map((await db.demographicAnswer.findMany()).map((a) => [a.key, a]));
-  const memberships = await db.membership.findMany({ where: { partner: { status: "APPROVED" } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], include: { partner: true } });
-  const firstPartner = new Map<string, { sector: string; country: string }>();
-  for (const m of memberships) if (!firstPartner.has(m.userId)) firstPartner.set(m.userId, m.partner);
-  const secret = await cellKeySecret();
-  const categories = CATEGORIES[breakdown];
-  const counts = categories.map(() => STAGES.map(() => 0));
-  const keys = categories.map(() => STAGES.map(() => 0));
-  for (const r of regs) {
-    const stages = new Set<Stage>(["registered"]);
-    if (r.invitedAt) stages.add("invited");
-    if (r.confirmedAt || r.status === "CONFIRMED") stages.add("confirmed");
-    if (r.attended) stages.add("attended");
-    const answer = answers.get(personKey(r.email));
-    const partner = r.userId ? firstPartner.get(r.userId) : undefined;
-    const country = r.country ?? partner?.country;
-    const category =
-      breakdown === "gender"
-        ? (answer?.gender ?? "no-answer")
-        : breakdown === "age-band"
-          ? (answer?.ageBand ?? "no-answer")
-          : breakdown === "partner-sector"
-            ? (partner?.sector ?? "NONE")
-            : (country && regionOf(country)) || "UNKNOWN";
-    const row = categories.indexOf(category) >= 0 ? categories.indexOf(category) : categories.length - 1;
-    STAGES.forEach((s, c) => {
-      if (!stages.has(s)) return;
-      counts[row][c] += 1;
-      keys[row][c] = addKeys(keys[row][c], recordKey(personKey(r.email), secret));
-    });
-  }
-  return { counts, keys };
-}
 
 describe("participation tallies kept by the database", () => {
   it("stay equal to counting the registrations through every later change, and a rebuild gives the same rows", async () => {
