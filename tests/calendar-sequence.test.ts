@@ -4,11 +4,10 @@ import { cancelDialogueSession, scheduleDialogueSession } from "../app/services/
 import { personalFeed, calendarFeedSecret } from "../app/services/webinar-calendars.server.ts";
 import { cancelWebinarRegistration, registerForWebinar } from "../app/services/webinar-registrations.server.ts";
 import { scheduleWebinar, updateWebinar } from "../app/services/webinars.server.ts";
-import { prisma } from "../app/utils/db.server.ts";
-import { deliverDue } from "../emails/worker.ts";
 import { joinDialogue, makeDialogue } from "./dialogues/factories.ts";
 import { makeUser } from "./factories.ts";
 import { parseIcs, type ParsedInvite } from "./helpers/ics.ts";
+import { drainOutbox } from "./helpers/drain-outbox.ts";
 import { startSmtpSink, type ReceivedMail } from "./helpers/smtp-sink.ts";
 
 // RFC 5546: a calendar applies a message only if its SEQUENCE is not below what it holds, so a person's CANCEL must
@@ -20,13 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => sink.stop());
 
-async function drain() {
-  const before = sink.received.length;
-  const result = await deliverDue({ workerId: "sequence-test", batchSize: 50 });
-  const received = (await sink.waitFor(before + result.sent)).slice(before);
-  expect(await prisma().outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
-  return received;
-}
+const drain = () => drainOutbox(sink, "sequence-test");
 
 function inviteOf(mail: ReceivedMail): ParsedInvite | null {
   const part = mail.parsed.attachments.find((a) => a.contentType === "text/calendar");

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeDialogueMember } from "../../app/services/dialogues/membership.server.ts";
 import { cancelDialogueSession, publishSessionOutcome, scheduleDialogueSession } from "../../app/services/dialogues/sessions.server.ts";
 import { prisma } from "../../app/utils/db.server.ts";
-import { deliverDue } from "../../emails/worker.ts";
 import { makeUser } from "../factories.ts";
 import { parseIcs } from "../helpers/ics.ts";
+import { drainOutbox } from "../helpers/drain-outbox.ts";
 import { startSmtpSink, type ReceivedMail } from "../helpers/smtp-sink.ts";
 import { joinDialogue, makeDialogue } from "./factories.ts";
 
@@ -15,13 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => sink.stop());
 
-async function drain() {
-  const before = sink.received.length;
-  const result = await deliverDue({ workerId: "sessions-test", batchSize: 50 });
-  const received = (await sink.waitFor(before + result.sent)).slice(before);
-  expect(await prisma().outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
-  return received;
-}
+const drain = () => drainOutbox(sink, "sessions-test");
 
 const icsOf = (mail: ReceivedMail) => {
   const part = mail.parsed.attachments.find((a) => a.contentType === "text/calendar");
